@@ -1,0 +1,313 @@
+package dev.satchel.devalue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+
+/**
+ * A strict JSON reader (RFC 8259, as JavaScript's {@code JSON.parse} accepts it) producing {@link
+ * String}, {@link Double}, {@link Boolean}, {@code null}, {@code Object[]} and {@link JsonObject}.
+ * Nesting is bounded, so hostile input cannot exhaust the stack.
+ */
+final class Json {
+  /** A JSON object; duplicate keys keep their first position and their last value. */
+  static final class JsonObject {
+    final LinkedHashMap<String, Object> members = new LinkedHashMap<>();
+  }
+
+  private static final Object[] EMPTY = new Object[0];
+
+  private final String text;
+  private final int maxDepth;
+  private int pos;
+
+  private Json(String text, int maxDepth) {
+    this.text = text;
+    this.maxDepth = maxDepth;
+  }
+
+  static Object parse(String text, int maxDepth) {
+    Json json = new Json(text, maxDepth);
+    json.skipWhitespace();
+    Object value = json.value(0);
+    json.skipWhitespace();
+    if (json.pos < text.length()) {
+      throw json.unexpected();
+    }
+    return value;
+  }
+
+  private Object value(int depth) {
+    if (pos >= text.length()) {
+      throw endOfInput();
+    }
+    char c = text.charAt(pos);
+    switch (c) {
+      case '[':
+        return array(depth + 1);
+      case '{':
+        return object(depth + 1);
+      case '"':
+        return string();
+      case 't':
+        return literal("true", Boolean.TRUE);
+      case 'f':
+        return literal("false", Boolean.FALSE);
+      case 'n':
+        return literal("null", null);
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          return number();
+        }
+        throw unexpected();
+    }
+  }
+
+  private Object[] array(int depth) {
+    checkDepth(depth);
+    pos++;
+    skipWhitespace();
+    if (peek() == ']') {
+      pos++;
+      return EMPTY;
+    }
+    ArrayList<Object> items = new ArrayList<>();
+    while (true) {
+      skipWhitespace();
+      items.add(value(depth));
+      skipWhitespace();
+      char c = next();
+      if (c == ']') {
+        return items.toArray();
+      }
+      if (c != ',') {
+        pos--;
+        throw unexpected();
+      }
+    }
+  }
+
+  private JsonObject object(int depth) {
+    checkDepth(depth);
+    pos++;
+    JsonObject object = new JsonObject();
+    skipWhitespace();
+    if (peek() == '}') {
+      pos++;
+      return object;
+    }
+    while (true) {
+      skipWhitespace();
+      if (peek() != '"') {
+        throw unexpected();
+      }
+      String key = string();
+      skipWhitespace();
+      if (next() != ':') {
+        pos--;
+        throw unexpected();
+      }
+      skipWhitespace();
+      object.members.put(key, value(depth));
+      skipWhitespace();
+      char c = next();
+      if (c == '}') {
+        return object;
+      }
+      if (c != ',') {
+        pos--;
+        throw unexpected();
+      }
+    }
+  }
+
+  private String string() {
+    int start = ++pos;
+    // Fast path: no escapes.
+    while (pos < text.length()) {
+      char c = text.charAt(pos);
+      if (c == '"') {
+        return text.substring(start, pos++);
+      }
+      if (c == '\\' || c < 0x20) {
+        break;
+      }
+      pos++;
+    }
+    StringBuilder out = new StringBuilder().append(text, start, pos);
+    while (true) {
+      if (pos >= text.length()) {
+        throw error("Unterminated string in JSON at position " + pos);
+      }
+      char c = text.charAt(pos++);
+      if (c == '"') {
+        return out.toString();
+      }
+      if (c < 0x20) {
+        throw error("Bad control character in string literal in JSON at position " + (pos - 1));
+      }
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      if (pos >= text.length()) {
+        throw error("Unterminated string in JSON at position " + pos);
+      }
+      char escape = text.charAt(pos++);
+      switch (escape) {
+        case '"':
+        case '\\':
+        case '/':
+          out.append(escape);
+          break;
+        case 'b':
+          out.append('\b');
+          break;
+        case 'f':
+          out.append('\f');
+          break;
+        case 'n':
+          out.append('\n');
+          break;
+        case 'r':
+          out.append('\r');
+          break;
+        case 't':
+          out.append('\t');
+          break;
+        case 'u':
+          out.append(unicodeEscape());
+          break;
+        default:
+          throw error("Bad escaped character in JSON at position " + (pos - 1));
+      }
+    }
+  }
+
+  private char unicodeEscape() {
+    if (pos + 4 > text.length()) {
+      throw error("Bad Unicode escape in JSON at position " + (pos - 2));
+    }
+    int code = 0;
+    for (int i = 0; i < 4; i++) {
+      int digit = Character.digit(text.charAt(pos + i), 16);
+      if (digit < 0) {
+        throw error("Bad Unicode escape in JSON at position " + (pos - 2));
+      }
+      code = code * 16 + digit;
+    }
+    pos += 4;
+    return (char) code;
+  }
+
+  private Double number() {
+    int start = pos;
+    if (peek() == '-') {
+      pos++;
+    }
+    if (peek() == '0') {
+      pos++;
+    } else if (isDigit(peek())) {
+      while (isDigit(peek())) {
+        pos++;
+      }
+    } else {
+      throw noDigits();
+    }
+    if (peek() == '.') {
+      pos++;
+      if (!isDigit(peek())) {
+        throw noDigits();
+      }
+      while (isDigit(peek())) {
+        pos++;
+      }
+    }
+    if (peek() == 'e' || peek() == 'E') {
+      pos++;
+      if (peek() == '+' || peek() == '-') {
+        pos++;
+      }
+      if (!isDigit(peek())) {
+        throw noDigits();
+      }
+      while (isDigit(peek())) {
+        pos++;
+      }
+    }
+    return Double.parseDouble(text.substring(start, pos));
+  }
+
+  private RuntimeException noDigits() {
+    if (pos >= text.length()) {
+      return endOfInput();
+    }
+    return error("No number after minus sign or in exponent in JSON at position " + pos);
+  }
+
+  private Object literal(String word, Object value) {
+    for (int i = 0; i < word.length(); i++) {
+      if (pos >= text.length()) {
+        throw endOfInput();
+      }
+      if (text.charAt(pos) != word.charAt(i)) {
+        throw unexpected();
+      }
+      pos++;
+    }
+    return value;
+  }
+
+  private void checkDepth(int depth) {
+    if (depth > maxDepth) {
+      throw error("JSON nested deeper than " + maxDepth + " levels at position " + pos);
+    }
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private char peek() {
+    return pos < text.length() ? text.charAt(pos) : '\0';
+  }
+
+  private char next() {
+    if (pos >= text.length()) {
+      throw endOfInput();
+    }
+    return text.charAt(pos++);
+  }
+
+  private void skipWhitespace() {
+    while (pos < text.length()) {
+      char c = text.charAt(pos);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return;
+      }
+      pos++;
+    }
+  }
+
+  private RuntimeException endOfInput() {
+    return error("Unexpected end of JSON input");
+  }
+
+  private RuntimeException unexpected() {
+    if (pos >= text.length()) {
+      return endOfInput();
+    }
+    String snippet = text.length() <= 30 ? text : text.substring(0, 30) + "...";
+    return error(
+        "Unexpected token '"
+            + text.charAt(pos)
+            + "', \""
+            + snippet
+            + "\" is not valid JSON (at position "
+            + pos
+            + ")");
+  }
+
+  private RuntimeException error(String message) {
+    return DevalueException.reading(message, "");
+  }
+}
