@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * {@code Map}, {@link PlainObject} (plain object), {@code URI}/{@code URL}/{@link JsUrl} (URL),
  * {@code Pattern}/{@link JsRegExp} (RegExp), enums (their name), {@code Optional} (its value or
  * {@code undefined}), and the types of this package for the rest. Reading gives {@code Double},
- * {@code String}, {@code Boolean}, {@code null}, {@code BigInteger}, {@code Instant}, {@code
- * ArrayList}, {@link JsMap}, {@link JsSet}, {@link PlainObject} and the types of this package.
+ * {@code String}, {@code Boolean}, {@code null}, {@code BigInteger}, {@code java.util.Date} (each
+ * JavaScript date its own object), {@code ArrayList}, {@link JsMap}, {@link JsSet}, {@link
+ * PlainObject} and the types of this package.
  */
 public final class Devalue {
   /** The input length {@link #parse} accepts by default, in characters. */

@@ -1,10 +1,10 @@
 package dev.satchel.devalue;
 
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -252,7 +252,9 @@ final class Hydrator {
     } else {
       millis = null;
     }
-    return millis == null ? InvalidDate.INSTANCE : Instant.ofEpochMilli(millis);
+    // java.util.Date, not Instant: Instant.ofEpochMilli(0) is a shared constant, and two
+    // distinct JavaScript dates must stay two objects.
+    return millis == null ? InvalidDate.INSTANCE : new Date(millis);
   }
 
   private JsRegExp regExp(int index, Object[] entry) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.List;
 
 /** The real devalue library's outputs and errors, and the Java side of its custom types. */
@@ -77,8 +76,9 @@ final class Fixtures {
       builder.reviver("Bang", s -> "!" + s);
     } else if (key.contains("Date:")) {
       builder.reducer(
-          "Date", d -> d instanceof Instant ? (double) ((Instant) d).toEpochMilli() + 1 : null);
-      builder.reviver("Date", t -> Instant.ofEpochMilli(((Double) t).longValue() - 1));
+          "Date",
+          d -> d instanceof java.util.Date ? (double) ((java.util.Date) d).getTime() + 1 : null);
+      builder.reviver("Date", t -> new java.util.Date(((Double) t).longValue() - 1));
     } else if (key.contains("URL:")) {
       return Devalue.astro();
     } else if (key.contains("Fn:")) {
