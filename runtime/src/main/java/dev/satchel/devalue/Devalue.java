@@ -30,7 +30,7 @@ public final class Devalue {
   public static final int DEFAULT_MAX_INPUT_LENGTH = 16 * 1024 * 1024;
 
   /** The nesting depth both directions accept by default. */
-  public static final int DEFAULT_MAX_DEPTH = 1000;
+  public static final int DEFAULT_MAX_DEPTH = 500;
 
   private static final Devalue STANDARD = builder().build();
   private static final Devalue ASTRO =
@@ -78,7 +78,11 @@ public final class Devalue {
    *     exception's {@link DevalueException#path() path} says where
    */
   public String stringify(Object value) {
-    return new Flattener(reducers, maxDepth).stringify(value);
+    try {
+      return new Flattener(reducers, maxDepth).stringify(value);
+    } catch (StackOverflowError e) {
+      throw stackTooSmall();
+    }
   }
 
   /**
@@ -93,7 +97,19 @@ public final class Devalue {
       throw DevalueException.reading(
           "Input too long", text.length() + " characters; the limit is " + maxInputLength);
     }
-    return Hydrator.unflatten(Json.parse(text, maxDepth), revivers, maxDepth);
+    try {
+      return Hydrator.unflatten(Json.parse(text, maxDepth), revivers, maxDepth);
+    } catch (StackOverflowError e) {
+      throw stackTooSmall();
+    }
+  }
+
+  // The depth limit keeps recursion well inside a normal stack; a thread created with a tiny one
+  // can still run out first, and that must surface as bad input, not as an Error.
+  private DevalueException stackTooSmall() {
+    return DevalueException.reading(
+        "Value nested too deeply for this thread's stack",
+        "lower maxDepth (now " + maxDepth + ") or give the thread a larger stack");
   }
 
   private static Object astroUrl(Object value) {

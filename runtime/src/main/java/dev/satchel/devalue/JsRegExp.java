@@ -47,4 +47,19 @@ public record JsRegExp(String source, String flags) {
     }
     return canonical.toString();
   }
+
+  /** The JavaScript form of a Java pattern, keeping the flags both dialects have. */
+  public static JsRegExp of(java.util.regex.Pattern pattern) {
+    return RegExps.fromPattern(pattern);
+  }
+
+  /**
+   * A Java pattern for this expression, with the flags Java has ({@code g}, {@code y} and {@code d}
+   * have no Java counterpart and are dropped).
+   *
+   * @throws java.util.regex.PatternSyntaxException if the source uses syntax Java lacks
+   */
+  public java.util.regex.Pattern toPattern() {
+    return RegExps.toPattern(this);
+  }
 }
