@@ -37,7 +37,10 @@ final class Flattener {
 
   private final IdentityHashMap<Object, Integer> objects = new IdentityHashMap<>();
   private final HashMap<Object, Integer> primitives = new HashMap<>();
-  private String[] entries = new String[16];
+  // An entry is formatted text, or a string value still to be quoted (kept raw so that quoting
+  // writes straight into the output, with no intermediate copy).
+  private CharSequence[] entries = new CharSequence[16];
+  private boolean[] quoted = new boolean[16];
   private int count;
 
   // The path to the value being written, kept as raw segments and formatted only for an error.
@@ -62,15 +65,19 @@ final class Flattener {
     }
     int length = 2 + count - 1;
     for (int i = 0; i < count; i++) {
-      length += entries[i].length();
+      length += entries[i].length() + (quoted[i] ? 2 : 0);
     }
-    StringBuilder out = new StringBuilder(length);
+    StringBuilder out = new StringBuilder(length + 16);
     out.append('[');
     for (int i = 0; i < count; i++) {
       if (i > 0) {
         out.append(',');
       }
-      out.append(entries[i]);
+      if (quoted[i]) {
+        JsStrings.quote((String) entries[i], out);
+      } else {
+        out.append(entries[i]);
+      }
     }
     return out.append(']').toString();
   }
@@ -128,7 +135,12 @@ final class Flattener {
     if (!reducers.isEmpty() && reduce(thing, index)) {
       return index;
     }
-    String entry = describe(thing);
+    if (thing instanceof String) {
+      entries[index] = (String) thing;
+      quoted[index] = true;
+      return index;
+    }
+    CharSequence entry = describe(thing);
     entries[index] = entry;
     return index;
   }
@@ -166,12 +178,9 @@ final class Flattener {
     return true;
   }
 
-  private String describe(Object thing) {
+  private CharSequence describe(Object thing) {
     if (thing == null) {
       return "null";
-    }
-    if (thing instanceof String) {
-      return JsStrings.quote((String) thing);
     }
     if (thing instanceof Double) {
       return JsNumbers.toString((Double) thing);
@@ -289,56 +298,56 @@ final class Flattener {
     return "[\"Date\",\"" + JsDates.toIsoString(epochMillis) + "\"]";
   }
 
-  private String regExp(JsRegExp regExp) {
+  private CharSequence regExp(JsRegExp regExp) {
     StringBuilder out = new StringBuilder("[\"RegExp\",");
     JsStrings.quote(regExp.source(), out);
     if (!regExp.flags().isEmpty()) {
       out.append(",\"").append(regExp.flags()).append('"');
     }
-    return out.append(']').toString();
+    return out.append(']');
   }
 
-  private String plainObject(PlainObject object) {
+  private CharSequence plainObject(PlainObject object) {
     if (object.containsKey("__proto__")) {
       throw error("Cannot stringify objects with __proto__ keys");
     }
     StringBuilder out = new StringBuilder().append('{');
     boolean first = true;
-    for (String key : PropertyOrder.keysOf(object)) {
+    for (Map.Entry<String, Object> property : PropertyOrder.entries(object)) {
       if (!first) {
         out.append(',');
       }
       first = false;
-      JsStrings.quote(key, out);
+      JsStrings.quote(property.getKey(), out);
       out.append(':');
-      push(PROPERTY, key);
-      out.append(flatten(object.get(key)));
+      push(PROPERTY, property.getKey());
+      out.append(flatten(property.getValue()));
       pop();
     }
-    return out.append('}').toString();
+    return out.append('}');
   }
 
-  private String nullPrototypeObject(NullPrototypeObject object) {
+  private CharSequence nullPrototypeObject(NullPrototypeObject object) {
     if (object.containsKey("__proto__")) {
       throw error("Cannot stringify objects with __proto__ keys");
     }
     StringBuilder out = new StringBuilder("[\"null\"");
-    for (String key : PropertyOrder.keysOf(object)) {
+    for (Map.Entry<String, Object> property : PropertyOrder.entries(object)) {
       out.append(',');
-      JsStrings.quote(key, out);
+      JsStrings.quote(property.getKey(), out);
       out.append(',');
-      push(PROPERTY, key);
-      out.append(flatten(object.get(key)));
+      push(PROPERTY, property.getKey());
+      out.append(flatten(property.getValue()));
       pop();
     }
-    return out.append(']').toString();
+    return out.append(']');
   }
 
   private interface Element {
     Object at(int index);
   }
 
-  private String array(int length, Element elements) {
+  private CharSequence array(int length, Element elements) {
     int present = length;
     for (int i = 0; i < length; i++) {
       if (elements.at(i) == Hole.INSTANCE) {
@@ -353,7 +362,7 @@ final class Flattener {
           out.append(',').append(i).append(',').append(indexed(i, element));
         }
       }
-      return out.append(']').toString();
+      return out.append(']');
     }
     StringBuilder out = new StringBuilder(length * 3 + 2).append('[');
     for (int i = 0; i < length; i++) {
@@ -363,10 +372,10 @@ final class Flattener {
       Object element = elements.at(i);
       out.append(element == Hole.INSTANCE ? HOLE : indexed(i, element));
     }
-    return out.append(']').toString();
+    return out.append(']');
   }
 
-  private String sparseArray(SparseArray array) {
+  private CharSequence sparseArray(SparseArray array) {
     long length = array.length();
     Map<Long, Object> elements = array.elements();
     int present = elements.size();
@@ -379,7 +388,7 @@ final class Flattener {
         long index = element.getKey();
         out.append(',').append(index).append(',').append(indexed(index, element.getValue()));
       }
-      return out.append(']').toString();
+      return out.append(']');
     }
     // Dense with holes is only chosen when holes are few, so the length is small here.
     return array(
@@ -401,17 +410,17 @@ final class Flattener {
     return ref;
   }
 
-  private String set(Set<?> set) {
+  private CharSequence set(Set<?> set) {
     StringBuilder out = new StringBuilder("[\"Set\"");
     push(NONE, null);
     for (Object member : set) {
       out.append(',').append(flatten(member));
     }
     pop();
-    return out.append(']').toString();
+    return out.append(']');
   }
 
-  private String map(Map<?, ?> map) {
+  private CharSequence map(Map<?, ?> map) {
     StringBuilder out = new StringBuilder("[\"Map\"");
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       push(MAP_KEY, entry.getKey());
@@ -419,10 +428,10 @@ final class Flattener {
       out.append(',').append(flatten(entry.getValue()));
       pop();
     }
-    return out.append(']').toString();
+    return out.append(']');
   }
 
-  private String typedArray(TypedArray view) {
+  private CharSequence typedArray(TypedArray view) {
     push(NONE, null);
     int buffer = flatten(view.buffer());
     pop();
@@ -430,7 +439,7 @@ final class Flattener {
     if (view.byteLength() != view.buffer().byteLength()) {
       out.append(',').append(view.byteOffset()).append(',').append(view.length());
     }
-    return out.append(']').toString();
+    return out.append(']');
   }
 
   private int child(Object payload) {
@@ -443,6 +452,7 @@ final class Flattener {
   private int reserve() {
     if (count == entries.length) {
       entries = java.util.Arrays.copyOf(entries, count * 2);
+      quoted = java.util.Arrays.copyOf(quoted, count * 2);
     }
     return count++;
   }

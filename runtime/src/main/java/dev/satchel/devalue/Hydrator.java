@@ -122,12 +122,12 @@ final class Hydrator {
       Map<String, Object> members = ((Json.JsonObject) value).members;
       PlainObject object = new PlainObject();
       cache(index, object);
-      for (String key : PropertyOrder.keysOf(members)) {
-        if (key.equals("__proto__")) {
+      for (Map.Entry<String, Object> member : PropertyOrder.entries(members)) {
+        if (member.getKey().equals("__proto__")) {
           throw DevalueException.reading(
               "Cannot parse an object with a `__proto__` property", "at entry " + index);
         }
-        object.put(key, hydrate(members.get(key), index));
+        object.put(member.getKey(), hydrate(member.getValue(), index));
       }
       return object;
     }

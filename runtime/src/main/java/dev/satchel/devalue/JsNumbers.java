@@ -26,10 +26,20 @@ final class JsNumbers {
     if (value < 0) {
       out.append('-');
     }
-    BigDecimal shortest = shortest(Math.abs(value));
-    String digits = shortest.unscaledValue().toString();
+    double magnitude = Math.abs(value);
+    String digits;
+    int n;
+    long scaled = fewDecimals(magnitude);
+    if (scaled >= 0) {
+      digits = Long.toString(scaled / 100);
+      int fractionDigits = (int) (scaled % 100);
+      n = digits.length() - fractionDigits;
+    } else {
+      BigDecimal shortest = shortest(magnitude);
+      digits = shortest.unscaledValue().toString();
+      n = digits.length() - shortest.scale();
+    }
     int k = digits.length();
-    int n = k - shortest.scale();
     if (k <= n && n <= 21) {
       out.append(digits);
       for (int i = k; i < n; i++) {
@@ -52,6 +62,51 @@ final class JsNumbers {
       out.append('e').append(exponent < 0 ? '-' : '+').append(Math.abs(exponent));
     }
     return out.toString();
+  }
+
+  private static final double[] POWERS_OF_TEN = new double[16];
+
+  static {
+    double power = 1;
+    for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+      POWERS_OF_TEN[i] = power;
+      power *= 10;
+    }
+  }
+
+  /**
+   * The fast path for numbers with few decimals (prices, ratios): the smallest {@code k} such that
+   * an integer {@code m} gives back the double as {@code m / 10^k}, found with exact double
+   * arithmetic (both operands exact, the division correctly rounded). Returns {@code m * 100 + k},
+   * or -1 when the slow path must decide, including when two neighbours fit equally well.
+   */
+  private static long fewDecimals(double magnitude) {
+    if (magnitude < 1e-6 || magnitude >= 1e15) {
+      return -1;
+    }
+    for (int k = 1; k < POWERS_OF_TEN.length; k++) {
+      double power = POWERS_OF_TEN[k];
+      double approximate = magnitude * power;
+      if (approximate >= EXACT_INTEGER_LIMIT / 100) {
+        return -1;
+      }
+      long m = (long) Math.rint(approximate);
+      int fits = 0;
+      long found = 0;
+      for (long candidate = Math.max(1, m - 1); candidate <= m + 1; candidate++) {
+        if (candidate / power == magnitude) {
+          fits++;
+          found = candidate;
+        }
+      }
+      if (fits == 1) {
+        return found % 10 == 0 ? -1 : found * 100 + k;
+      }
+      if (fits > 1) {
+        return -1;
+      }
+    }
+    return -1;
   }
 
   /** The shortest round-tripping decimal for a positive finite double, trailing zeros removed. */

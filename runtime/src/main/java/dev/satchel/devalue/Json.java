@@ -1,6 +1,5 @@
 package dev.satchel.devalue;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 
 /**
@@ -19,6 +18,8 @@ final class Json {
   private final String text;
   private final int maxDepth;
   private int pos;
+  private Object[] stack = new Object[64];
+  private int stackSize;
 
   private Json(String text, int maxDepth) {
     this.text = text;
@@ -70,14 +71,22 @@ final class Json {
       pos++;
       return EMPTY;
     }
-    ArrayList<Object> items = new ArrayList<>();
+    // Elements go onto one stack shared by every array, and leave it as an exact-size copy.
+    int base = stackSize;
     while (true) {
       skipWhitespace();
-      items.add(value(depth));
+      Object item = value(depth);
+      if (stackSize == stack.length) {
+        stack = java.util.Arrays.copyOf(stack, stackSize * 2);
+      }
+      stack[stackSize++] = item;
       skipWhitespace();
       char c = next();
       if (c == ']') {
-        return items.toArray();
+        Object[] items = java.util.Arrays.copyOfRange(stack, base, stackSize);
+        java.util.Arrays.fill(stack, base, stackSize, null);
+        stackSize = base;
+        return items;
       }
       if (c != ',') {
         pos--;
@@ -199,8 +208,21 @@ final class Json {
     return (char) code;
   }
 
+  private static final Double[] SMALL_INTEGERS = new Double[1024];
+
+  static {
+    for (int i = 0; i < SMALL_INTEGERS.length; i++) {
+      SMALL_INTEGERS[i] = (double) i;
+    }
+  }
+
   private Double number() {
     int start = pos;
+    Double integer = integer();
+    if (integer != null) {
+      return integer;
+    }
+    pos = start;
     if (peek() == '-') {
       pos++;
     }
@@ -235,6 +257,36 @@ final class Json {
       }
     }
     return Double.parseDouble(text.substring(start, pos));
+  }
+
+  /**
+   * Plain integers of up to 15 digits, which every reference is, read without {@code
+   * Double.parseDouble}; {@code null} when the token is anything else.
+   */
+  private Double integer() {
+    boolean negative = peek() == '-';
+    int at = negative ? pos + 1 : pos;
+    int digitsStart = at;
+    long value = 0;
+    while (at < text.length() && isDigit(text.charAt(at)) && at - digitsStart < 16) {
+      value = value * 10 + (text.charAt(at) - '0');
+      at++;
+    }
+    int digits = at - digitsStart;
+    if (digits == 0 || digits > 15 || (digits > 1 && text.charAt(digitsStart) == '0')) {
+      return null;
+    }
+    if (at < text.length()) {
+      char next = text.charAt(at);
+      if (next == '.' || next == 'e' || next == 'E' || isDigit(next)) {
+        return null;
+      }
+    }
+    pos = at;
+    if (negative) {
+      return value == 0 ? -0.0 : (double) -value;
+    }
+    return value < SMALL_INTEGERS.length ? SMALL_INTEGERS[(int) value] : (double) value;
   }
 
   private RuntimeException noDigits() {

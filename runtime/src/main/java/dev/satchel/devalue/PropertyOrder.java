@@ -10,30 +10,26 @@ final class PropertyOrder {
 
   private PropertyOrder() {}
 
-  /** {@code keys} in JavaScript order; the same list when it is already in that order. */
-  static List<String> of(List<String> keys) {
+  /** The entries of {@code object} in JavaScript order, without copying when already in it. */
+  static <V> Iterable<Map.Entry<String, V>> entries(Map<String, V> object) {
     boolean anyIndex = false;
-    for (String key : keys) {
+    for (String key : object.keySet()) {
       if (arrayIndex(key) >= 0) {
         anyIndex = true;
         break;
       }
     }
     if (!anyIndex) {
-      return keys;
+      return object.entrySet();
     }
-    List<String> indexes = new ArrayList<>();
-    List<String> others = new ArrayList<>();
-    for (String key : keys) {
-      (arrayIndex(key) >= 0 ? indexes : others).add(key);
+    List<Map.Entry<String, V>> indexes = new ArrayList<>();
+    List<Map.Entry<String, V>> others = new ArrayList<>();
+    for (Map.Entry<String, V> entry : object.entrySet()) {
+      (arrayIndex(entry.getKey()) >= 0 ? indexes : others).add(entry);
     }
-    indexes.sort((a, b) -> Long.compare(arrayIndex(a), arrayIndex(b)));
+    indexes.sort((a, b) -> Long.compare(arrayIndex(a.getKey()), arrayIndex(b.getKey())));
     indexes.addAll(others);
     return indexes;
-  }
-
-  static List<String> keysOf(Map<String, ?> object) {
-    return of(new ArrayList<>(object.keySet()));
   }
 
   /** The array index a key names ({@code "0"} … {@code "4294967294"}, no leading zeros), or -1. */

@@ -1,0 +1,41 @@
+package dev.satchel.readme;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.satchel.codec.CodecContext;
+import dev.satchel.codec.ValueCodec;
+import dev.satchel.codec.ValueCodecs;
+import dev.satchel.devalue.Devalue;
+import dev.satchel.devalue.PlainObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The README's snippets, run as written, with the outputs it shows. */
+final class ReadmeExamplesTest {
+
+  @Test
+  void devalueSnippet() {
+    PlainObject user = new PlainObject();
+    user.put("name", "Houston");
+    user.put("tags", List.of("vip", "vip"));
+
+    String text = Devalue.standard().stringify(user);
+    assertEquals("[{\"name\":1,\"tags\":2},\"Houston\",[3,3],\"vip\"]", text);
+
+    Object back = Devalue.standard().parse(text);
+    assertEquals(user, back);
+  }
+
+  @Test
+  void typedValuesSnippet() {
+    ValueCodec<Map<String, List<Integer>>> codec =
+        ValueCodecs.map(ValueCodecs.string(), ValueCodecs.list(ValueCodecs.integers()));
+
+    String text =
+        Devalue.standard().stringify(codec.encode(Map.of("x", List.of(1)), CodecContext.create()));
+    Map<String, List<Integer>> back =
+        codec.decode(Devalue.standard().parse(text), CodecContext.create());
+    assertEquals(Map.of("x", List.of(1)), back);
+  }
+}
