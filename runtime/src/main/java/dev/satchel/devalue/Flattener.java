@@ -35,8 +35,8 @@ final class Flattener {
   private final List<Map.Entry<String, Function<Object, Object>>> reducers;
   private final int maxDepth;
 
-  private final IdentityHashMap<Object, Integer> objects = new IdentityHashMap<>();
-  private final HashMap<Object, Integer> primitives = new HashMap<>();
+  private final IdentityHashMap<Object, Integer> objects = new IdentityHashMap<>(64);
+  private final HashMap<Object, Integer> primitives = new HashMap<>(128);
   // An entry is formatted text, or a string value still to be quoted (kept raw so that quoting
   // writes straight into the output, with no intermediate copy).
   private CharSequence[] entries = new CharSequence[16];
@@ -311,7 +311,7 @@ final class Flattener {
     if (object.containsKey("__proto__")) {
       throw error("Cannot stringify objects with __proto__ keys");
     }
-    StringBuilder out = new StringBuilder().append('{');
+    StringBuilder out = new StringBuilder(object.size() * 12 + 2).append('{');
     boolean first = true;
     for (Map.Entry<String, Object> property : PropertyOrder.entries(object)) {
       if (!first) {
@@ -364,7 +364,7 @@ final class Flattener {
       }
       return out.append(']');
     }
-    StringBuilder out = new StringBuilder(length * 3 + 2).append('[');
+    StringBuilder out = new StringBuilder(length * 4 + 2).append('[');
     for (int i = 0; i < length; i++) {
       if (i > 0) {
         out.append(',');
@@ -411,7 +411,7 @@ final class Flattener {
   }
 
   private CharSequence set(Set<?> set) {
-    StringBuilder out = new StringBuilder("[\"Set\"");
+    StringBuilder out = new StringBuilder(set.size() * 4 + 8).append("[\"Set\"");
     push(NONE, null);
     for (Object member : set) {
       out.append(',').append(flatten(member));
@@ -421,7 +421,7 @@ final class Flattener {
   }
 
   private CharSequence map(Map<?, ?> map) {
-    StringBuilder out = new StringBuilder("[\"Map\"");
+    StringBuilder out = new StringBuilder(map.size() * 8 + 8).append("[\"Map\"");
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       push(MAP_KEY, entry.getKey());
       out.append(',').append(flatten(entry.getKey()));

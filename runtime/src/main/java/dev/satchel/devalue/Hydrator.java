@@ -17,21 +17,24 @@ import java.util.function.Function;
  * bound on nesting depth.
  */
 final class Hydrator {
-  private static final Object PENDING = new Object();
+  // Cached entries are never null in the cache: a hydrated null is stored as this marker, so an
+  // untouched slot (null) means "not hydrated yet" and the cache needs no filling up front.
+  private static final Object NULL = new Object();
 
   private final Map<String, Function<Object, Object>> revivers;
   private final int maxDepth;
-  private final List<Object> values;
+  private Object[] values;
+  private int size;
   private Object[] hydrated;
   private Set<Integer> hydrating;
   private int depth;
 
   Hydrator(Object[] values, Map<String, Function<Object, Object>> revivers, int maxDepth) {
-    this.values = new ArrayList<>(Arrays.asList(values));
+    this.values = values;
+    this.size = values.length;
     this.revivers = revivers;
     this.maxDepth = maxDepth;
     this.hydrated = new Object[values.length];
-    Arrays.fill(hydrated, PENDING);
   }
 
   static Object unflatten(
@@ -78,7 +81,7 @@ final class Hydrator {
     if (sentinel != null) {
       return sentinel;
     }
-    if (ref >= values.size()) {
+    if (ref >= size) {
       throw invalid(from);
     }
     int index = (int) ref;
@@ -86,8 +89,9 @@ final class Hydrator {
       // JavaScript reads values[-8] or values[0.5] as undefined rather than failing.
       return Undefined.INSTANCE;
     }
-    if (index < hydrated.length && hydrated[index] != PENDING) {
-      return hydrated[index];
+    if (index < hydrated.length && hydrated[index] != null) {
+      Object cached = hydrated[index];
+      return cached == NULL ? null : cached;
     }
     if (++depth > maxDepth) {
       throw DevalueException.reading(
@@ -100,8 +104,12 @@ final class Hydrator {
     }
   }
 
+  private Object valueAt(int index) {
+    return values[index];
+  }
+
   private Object build(int index) {
-    Object value = values.get(index);
+    Object value = valueAt(index);
     if (value instanceof Object[]) {
       Object[] array = (Object[]) value;
       if (array.length > 0 && array[0] instanceof String) {
@@ -119,15 +127,17 @@ final class Hydrator {
       return list;
     }
     if (value instanceof Json.JsonObject) {
-      Map<String, Object> members = ((Json.JsonObject) value).members;
+      Json.JsonObject json = (Json.JsonObject) value;
       PlainObject object = new PlainObject();
       cache(index, object);
-      for (Map.Entry<String, Object> member : PropertyOrder.entries(members)) {
-        if (member.getKey().equals("__proto__")) {
+      int[] order = PropertyOrder.order(json.keys, json.size);
+      for (int j = 0; j < json.size; j++) {
+        int i = order == null ? j : order[j];
+        if (json.keys[i].equals("__proto__")) {
           throw DevalueException.reading(
               "Cannot parse an object with a `__proto__` property", "at entry " + index);
         }
-        object.put(member.getKey(), hydrate(member.getValue(), index));
+        object.put(json.keys[i], hydrate(json.values[i], index));
       }
       return object;
     }
@@ -136,7 +146,7 @@ final class Hydrator {
 
   private Object cache(int index, Object value) {
     if (index < hydrated.length) {
-      hydrated[index] = value;
+      hydrated[index] = value == null ? NULL : value;
     }
     return value;
   }
@@ -209,14 +219,17 @@ final class Hydrator {
       target = ref >= 0 && ref == (int) ref ? (int) ref : -1;
     } else {
       // An inline payload (a built-in's form handed to a reviver) becomes an entry of its own.
-      values.add(payload == Undefined.INSTANCE ? null : payload);
-      target = values.size() - 1;
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size + 8);
+      }
+      values[size++] = payload == Undefined.INSTANCE ? null : payload;
+      target = size - 1;
       payload = (double) target;
     }
     if (hydrating == null) {
       hydrating = new HashSet<>();
     }
-    boolean cached = target >= 0 && target < hydrated.length && hydrated[target] != PENDING;
+    boolean cached = target >= 0 && target < hydrated.length && hydrated[target] != null;
     if (target >= 0 && hydrating.contains(target) && !cached) {
       throw DevalueException.reading("Invalid circular reference", "at entry " + index);
     }
@@ -293,8 +306,8 @@ final class Hydrator {
       if (sentinel instanceof Double) {
         return new Boxed(sentinel);
       }
-      if (ref >= 0 && ref < values.size() && ref == (int) ref && ref != index) {
-        Object raw = values.get((int) ref);
+      if (ref >= 0 && ref < size && ref == (int) ref && ref != index) {
+        Object raw = valueAt((int) ref);
         boolean primitive =
             raw instanceof String || raw instanceof Double || raw instanceof Boolean;
         boolean bigInt =
@@ -381,10 +394,14 @@ final class Hydrator {
     Object href = payload;
     if (payload instanceof Double) {
       double ref = (Double) payload;
-      href = ref >= 0 && ref < values.size() && ref == (int) ref ? values.get((int) ref) : null;
+      href = ref >= 0 && ref < size && ref == (int) ref ? valueAt((int) ref) : null;
     }
-    if (href instanceof String && Urls.looksAbsolute((String) href)) {
-      return new JsUrl((String) href);
+    if (href instanceof String) {
+      try {
+        return new JsUrl((String) href);
+      } catch (IllegalArgumentException e) {
+        // Reported below, in devalue's words.
+      }
     }
     throw DevalueException.reading("Invalid URL", "at entry " + index);
   }
@@ -395,10 +412,10 @@ final class Hydrator {
       throw invalid(index);
     }
     double ref = (Double) payload;
-    if (ref < 0 || ref >= values.size() || ref != (int) ref || ref == index) {
+    if (ref < 0 || ref >= size || ref != (int) ref || ref == index) {
       throw invalid(index);
     }
-    Object raw = values.get((int) ref);
+    Object raw = valueAt((int) ref);
     if (!(raw instanceof Object[])
         || ((Object[]) raw).length == 0
         || !"ArrayBuffer".equals(((Object[]) raw)[0])) {

@@ -51,6 +51,54 @@ final class JsDates {
     return out.append('Z').toString();
   }
 
+  /**
+   * The form {@code toISOString} writes for years 0 to 9999 ({@code 2026-11-26T12:34:56.789Z}),
+   * read without a regular expression; {@code Long.MIN_VALUE} for any other text.
+   */
+  private static long parseCanonical(String text) {
+    if (text.length() != 24
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || text.charAt(10) != 'T'
+        || text.charAt(13) != ':'
+        || text.charAt(16) != ':'
+        || text.charAt(19) != '.'
+        || text.charAt(23) != 'Z') {
+      return Long.MIN_VALUE;
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 2);
+    int day = digits(text, 8, 2);
+    int hour = digits(text, 11, 2);
+    int minute = digits(text, 14, 2);
+    int second = digits(text, 17, 2);
+    int millis = digits(text, 20, 3);
+    if ((year | month | day | hour | minute | second | millis) < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > java.time.YearMonth.of(year, month).lengthOfMonth()
+        || hour > 23
+        || minute > 59
+        || second > 59) {
+      return Long.MIN_VALUE;
+    }
+    long days = LocalDate.of(year, month, day).toEpochDay();
+    return days * 86_400_000L + hour * 3_600_000L + minute * 60_000L + second * 1000L + millis;
+  }
+
+  private static int digits(String text, int start, int count) {
+    int value = 0;
+    for (int i = start; i < start + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
   private static void pad(StringBuilder out, int value, int width) {
     String digits = Integer.toString(value);
     for (int i = digits.length(); i < width; i++) {
@@ -65,6 +113,10 @@ final class JsDates {
    * also accept other, engine-specific formats; those read as invalid here.
    */
   static Long parse(String text) {
+    long canonical = parseCanonical(text);
+    if (canonical != Long.MIN_VALUE) {
+      return canonical;
+    }
     Matcher m = ISO.matcher(text);
     if (!m.matches()) {
       return null;

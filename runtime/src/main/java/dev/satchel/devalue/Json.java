@@ -1,7 +1,5 @@
 package dev.satchel.devalue;
 
-import java.util.LinkedHashMap;
-
 /**
  * A strict JSON reader (RFC 8259, as JavaScript's {@code JSON.parse} accepts it) producing {@link
  * String}, {@link Double}, {@link Boolean}, {@code null}, {@code Object[]} and {@link JsonObject}.
@@ -10,12 +8,30 @@ import java.util.LinkedHashMap;
 final class Json {
   /** A JSON object; duplicate keys keep their first position and their last value. */
   static final class JsonObject {
-    final LinkedHashMap<String, Object> members = new LinkedHashMap<>();
+    String[] keys = new String[4];
+    Object[] values = new Object[4];
+    int size;
+
+    void put(String key, Object value) {
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          values[i] = value;
+          return;
+        }
+      }
+      if (size == keys.length) {
+        keys = java.util.Arrays.copyOf(keys, size * 2);
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      keys[size] = key;
+      values[size++] = value;
+    }
   }
 
   private static final Object[] EMPTY = new Object[0];
 
   private final String text;
+  private final char[] chars;
   private final int maxDepth;
   private int pos;
   private Object[] stack = new Object[64];
@@ -23,6 +39,7 @@ final class Json {
 
   private Json(String text, int maxDepth) {
     this.text = text;
+    this.chars = text.toCharArray();
     this.maxDepth = maxDepth;
   }
 
@@ -38,10 +55,10 @@ final class Json {
   }
 
   private Object value(int depth) {
-    if (pos >= text.length()) {
+    if (pos >= chars.length) {
       throw endOfInput();
     }
-    char c = text.charAt(pos);
+    char c = chars[pos];
     switch (c) {
       case '[':
         return array(depth + 1);
@@ -84,7 +101,6 @@ final class Json {
       char c = next();
       if (c == ']') {
         Object[] items = java.util.Arrays.copyOfRange(stack, base, stackSize);
-        java.util.Arrays.fill(stack, base, stackSize, null);
         stackSize = base;
         return items;
       }
@@ -116,7 +132,7 @@ final class Json {
         throw unexpected();
       }
       skipWhitespace();
-      object.members.put(key, value(depth));
+      object.put(key, value(depth));
       skipWhitespace();
       char c = next();
       if (c == '}') {
@@ -132,22 +148,22 @@ final class Json {
   private String string() {
     int start = ++pos;
     // Fast path: no escapes.
-    while (pos < text.length()) {
-      char c = text.charAt(pos);
+    while (pos < chars.length) {
+      char c = chars[pos];
       if (c == '"') {
-        return text.substring(start, pos++);
+        return new String(chars, start, pos++ - start);
       }
       if (c == '\\' || c < 0x20) {
         break;
       }
       pos++;
     }
-    StringBuilder out = new StringBuilder().append(text, start, pos);
+    StringBuilder out = new StringBuilder().append(chars, start, pos - start);
     while (true) {
-      if (pos >= text.length()) {
+      if (pos >= chars.length) {
         throw error("Unterminated string in JSON at position " + pos);
       }
-      char c = text.charAt(pos++);
+      char c = chars[pos++];
       if (c == '"') {
         return out.toString();
       }
@@ -158,10 +174,10 @@ final class Json {
         out.append(c);
         continue;
       }
-      if (pos >= text.length()) {
+      if (pos >= chars.length) {
         throw error("Unterminated string in JSON at position " + pos);
       }
-      char escape = text.charAt(pos++);
+      char escape = chars[pos++];
       switch (escape) {
         case '"':
         case '\\':
@@ -193,12 +209,12 @@ final class Json {
   }
 
   private char unicodeEscape() {
-    if (pos + 4 > text.length()) {
+    if (pos + 4 > chars.length) {
       throw error("Bad Unicode escape in JSON at position " + (pos - 2));
     }
     int code = 0;
     for (int i = 0; i < 4; i++) {
-      int digit = Character.digit(text.charAt(pos + i), 16);
+      int digit = Character.digit(chars[pos + i], 16);
       if (digit < 0) {
         throw error("Bad Unicode escape in JSON at position " + (pos - 2));
       }
@@ -256,7 +272,7 @@ final class Json {
         pos++;
       }
     }
-    return Double.parseDouble(text.substring(start, pos));
+    return Double.parseDouble(new String(chars, start, pos - start));
   }
 
   /**
@@ -268,16 +284,16 @@ final class Json {
     int at = negative ? pos + 1 : pos;
     int digitsStart = at;
     long value = 0;
-    while (at < text.length() && isDigit(text.charAt(at)) && at - digitsStart < 16) {
-      value = value * 10 + (text.charAt(at) - '0');
+    while (at < chars.length && isDigit(chars[at]) && at - digitsStart < 16) {
+      value = value * 10 + (chars[at] - '0');
       at++;
     }
     int digits = at - digitsStart;
-    if (digits == 0 || digits > 15 || (digits > 1 && text.charAt(digitsStart) == '0')) {
+    if (digits == 0 || digits > 15 || (digits > 1 && chars[digitsStart] == '0')) {
       return null;
     }
-    if (at < text.length()) {
-      char next = text.charAt(at);
+    if (at < chars.length) {
+      char next = chars[at];
       if (next == '.' || next == 'e' || next == 'E' || isDigit(next)) {
         return null;
       }
@@ -290,7 +306,7 @@ final class Json {
   }
 
   private RuntimeException noDigits() {
-    if (pos >= text.length()) {
+    if (pos >= chars.length) {
       return endOfInput();
     }
     return error("No number after minus sign or in exponent in JSON at position " + pos);
@@ -298,10 +314,10 @@ final class Json {
 
   private Object literal(String word, Object value) {
     for (int i = 0; i < word.length(); i++) {
-      if (pos >= text.length()) {
+      if (pos >= chars.length) {
         throw endOfInput();
       }
-      if (text.charAt(pos) != word.charAt(i)) {
+      if (chars[pos] != word.charAt(i)) {
         throw unexpected();
       }
       pos++;
@@ -320,19 +336,19 @@ final class Json {
   }
 
   private char peek() {
-    return pos < text.length() ? text.charAt(pos) : '\0';
+    return pos < chars.length ? chars[pos] : '\0';
   }
 
   private char next() {
-    if (pos >= text.length()) {
+    if (pos >= chars.length) {
       throw endOfInput();
     }
-    return text.charAt(pos++);
+    return chars[pos++];
   }
 
   private void skipWhitespace() {
-    while (pos < text.length()) {
-      char c = text.charAt(pos);
+    while (pos < chars.length) {
+      char c = chars[pos];
       if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
         return;
       }
@@ -345,13 +361,13 @@ final class Json {
   }
 
   private RuntimeException unexpected() {
-    if (pos >= text.length()) {
+    if (pos >= chars.length) {
       return endOfInput();
     }
-    String snippet = text.length() <= 30 ? text : text.substring(0, 30) + "...";
+    String snippet = chars.length <= 30 ? text : text.substring(0, 30) + "...";
     return error(
         "Unexpected token '"
-            + text.charAt(pos)
+            + chars[pos]
             + "', \""
             + snippet
             + "\" is not valid JSON (at position "

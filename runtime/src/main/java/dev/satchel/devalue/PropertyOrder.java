@@ -32,6 +32,43 @@ final class PropertyOrder {
     return indexes;
   }
 
+  /**
+   * The positions of {@code keys[0..size)} in JavaScript order, or {@code null} when they are in it
+   * already.
+   */
+  static int[] order(String[] keys, int size) {
+    boolean anyIndex = false;
+    for (int i = 0; i < size; i++) {
+      if (arrayIndex(keys[i]) >= 0) {
+        anyIndex = true;
+        break;
+      }
+    }
+    if (!anyIndex) {
+      return null;
+    }
+    Integer[] positions = new Integer[size];
+    for (int i = 0; i < size; i++) {
+      positions[i] = i;
+    }
+    // A stable sort: index keys by value first, the rest keep their order.
+    java.util.Arrays.sort(
+        positions,
+        (a, b) -> {
+          long x = arrayIndex(keys[a]);
+          long y = arrayIndex(keys[b]);
+          if (x >= 0 && y >= 0) {
+            return Long.compare(x, y);
+          }
+          return x >= 0 ? -1 : y >= 0 ? 1 : 0;
+        });
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = positions[i];
+    }
+    return order;
+  }
+
   /** The array index a key names ({@code "0"} … {@code "4294967294"}, no leading zeros), or -1. */
   static long arrayIndex(String key) {
     int length = key.length();

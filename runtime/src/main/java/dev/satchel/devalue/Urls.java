@@ -24,29 +24,38 @@ final class Urls {
         return false;
       }
     }
-    for (int i = 0; i < href.length(); i++) {
+    for (int i = colon + 1; i < href.length(); i++) {
       char c = href.charAt(i);
       if (c <= ' ' || c == 0x7f) {
         return false;
       }
     }
-    String scheme = href.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+    if (!isSpecial(href, colon)) {
+      return true;
+    }
+    // A special scheme needs a host: skip the slashes, then the userinfo, up to the path.
+    int start = colon + 1;
+    while (start < href.length() && (href.charAt(start) == '/' || href.charAt(start) == '\\')) {
+      start++;
+    }
+    int end = start;
+    int hostStart = start;
+    while (end < href.length() && "/\\?#".indexOf(href.charAt(end)) < 0) {
+      if (href.charAt(end) == '@') {
+        hostStart = end + 1;
+      }
+      end++;
+    }
+    return hostStart < end && href.charAt(hostStart) != ':';
+  }
+
+  private static boolean isSpecial(String href, int colon) {
     for (String special : SPECIAL_SCHEMES) {
-      if (special.equals(scheme)) {
-        String rest = href.substring(colon + 1).replace('\\', '/');
-        while (rest.startsWith("/")) {
-          rest = rest.substring(1);
-        }
-        int end = 0;
-        while (end < rest.length() && "/?#".indexOf(rest.charAt(end)) < 0) {
-          end++;
-        }
-        String authority = rest.substring(0, end);
-        String host = authority.substring(authority.lastIndexOf('@') + 1);
-        return !host.isEmpty() && !host.startsWith(":");
+      if (special.length() == colon && href.regionMatches(true, 0, special, 0, colon)) {
+        return true;
       }
     }
-    return true;
+    return false;
   }
 
   private static boolean isAsciiLetter(char c) {
