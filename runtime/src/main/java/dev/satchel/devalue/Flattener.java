@@ -7,8 +7,6 @@ import java.net.URL;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +33,8 @@ final class Flattener {
   private final List<Map.Entry<String, Function<Object, Object>>> reducers;
   private final int maxDepth;
 
-  private final IdentityHashMap<Object, Integer> objects = new IdentityHashMap<>(64);
-  private final HashMap<Object, Integer> primitives = new HashMap<>(128);
+  private final RefTable objects = new RefTable(true);
+  private final RefTable primitives = new RefTable(false);
   // An entry is formatted text, or a string value still to be quoted (kept raw so that quoting
   // writes straight into the output, with no intermediate copy).
   private CharSequence[] entries = new CharSequence[16];
@@ -122,8 +120,8 @@ final class Flattener {
     } else {
       key = null;
     }
-    Integer existing = key == null ? objects.get(thing) : primitives.get(key);
-    if (existing != null) {
+    int existing = key == null ? objects.get(thing) : primitives.get(key);
+    if (existing >= 0) {
       return existing;
     }
     int index = reserve();

@@ -10,16 +10,37 @@ final class JsStrings {
     return out.toString();
   }
 
+  private static final boolean[] ASCII_ESCAPED = new boolean[128];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ASCII_ESCAPED[c] = true;
+    }
+    ASCII_ESCAPED['"'] = true;
+    ASCII_ESCAPED['\\'] = true;
+    ASCII_ESCAPED['<'] = true;
+  }
+
+  private static boolean needsEscape(char c) {
+    return c < 128 ? ASCII_ESCAPED[c] : c == 0x2028 || c == 0x2029 || Character.isSurrogate(c);
+  }
+
   static void quote(String text, StringBuilder out) {
     out.append('"');
     int length = text.length();
+    int i = 0;
+    while (i < length && !needsEscape(text.charAt(i))) {
+      i++;
+    }
+    if (i == length) {
+      // Appending a whole String copies its bytes in bulk; a range is copied char by char.
+      out.append(text).append('"');
+      return;
+    }
     int start = 0;
-    for (int i = 0; i < length; i++) {
+    for (; i < length; i++) {
       char c = text.charAt(i);
-      if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c < 0x2028) {
-        continue;
-      }
-      if (c >= 0x2028 && c != 0x2028 && c != 0x2029 && !Character.isSurrogate(c)) {
+      if (!needsEscape(c)) {
         continue;
       }
       if (Character.isHighSurrogate(c)
