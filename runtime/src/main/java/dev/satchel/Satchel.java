@@ -1,0 +1,379 @@
+package dev.satchel;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.satchel.spi.DriverContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * An application's sessions: the configuration and the started driver. Create one at start-up,
+ * {@link #open open} a {@link Session} per request, and {@link #close()} it at shutdown.
+ *
+ * <pre>{@code
+ * Satchel satchel = Satchel.builder().driver("memory").build();
+ * Session session = satchel.open(cookieValue, cookie -> response.addHeader("Set-Cookie", cookie.toHeaderValue()));
+ * }</pre>
+ *
+ * <p>Configuration can also come from {@code satchel.properties} on the class path and {@code
+ * SATCHEL_*} environment variables ({@link #fromEnvironment()}), read when the application starts.
+ */
+public final class Satchel implements AutoCloseable {
+  /** The cookie name used when none is configured. */
+  public static final String DEFAULT_COOKIE_NAME = "satchel-session";
+
+  /** The driver used when none is configured: files under {@code .satchel/sessions}. */
+  public static final String DEFAULT_DRIVER = "fs";
+
+  private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
+  private final SessionSettings settings;
+
+  private Satchel(SessionSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Starts a configuration with the defaults: the {@code fs} driver, no TTL, no idle timeout. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Configures from {@code satchel.properties} on the class path (if present), overridden by {@code
+   * SATCHEL_*} environment variables, and starts the driver.
+   *
+   * @throws IllegalArgumentException if a setting is invalid
+   * @throws SessionStorageException if the driver cannot be found or started
+   */
+  public static Satchel fromEnvironment() {
+    Builder builder = builder();
+    try (InputStream in =
+        Thread.currentThread().getContextClassLoader() == null
+            ? null
+            : Thread.currentThread()
+                .getContextClassLoader()
+                .getResourceAsStream("satchel.properties")) {
+      if (in != null) {
+        Properties properties = new Properties();
+        properties.load(in);
+        builder.properties(properties);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("satchel.properties could not be read", e);
+    }
+    return builder.environment(System.getenv()).build();
+  }
+
+  /**
+   * Opens a request's session. Nothing is read or written until the session is used.
+   *
+   * @param cookieValue the value of the request's session cookie ({@link #cookieName()}), or {@code
+   *     null}; a value that is not a session ID is ignored
+   * @param cookies receives the cookie whenever the session changes it
+   */
+  public Session open(String cookieValue, CookieSink cookies) {
+    return new RequestSession(settings, cookieValue, requireNonNull(cookies, "cookies"));
+  }
+
+  /** The name of the session cookie. */
+  public String cookieName() {
+    return settings.cookieName();
+  }
+
+  /** The name of the driver in use. */
+  public String driverName() {
+    return settings.driver().name();
+  }
+
+  /** Stops the driver. */
+  @Override
+  public void close() {
+    settings.driver().close();
+  }
+
+  /** Satchel's configuration; every setting has a default. */
+  public static final class Builder {
+    private String driver = DEFAULT_DRIVER;
+    private final Map<String, String> driverOptions = new LinkedHashMap<>();
+    private String cookieName = DEFAULT_COOKIE_NAME;
+    private String cookiePath = "/";
+    private String cookieDomain;
+    private Duration cookieMaxAge;
+    private boolean secure = true;
+    private SameSite sameSite = SameSite.LAX;
+    private Duration defaultTtl;
+    private Duration idleTimeout;
+    private CorruptDataPolicy corruptData = CorruptDataPolicy.RESET;
+    private UndecodableValuePolicy undecodableValues = UndecodableValuePolicy.ABSENT;
+    private int maxCommitAttempts = 5;
+    private Clock clock = Clock.systemUTC();
+    private ClassLoader classLoader;
+
+    private Builder() {}
+
+    /**
+     * The driver, by the name its provider registers ({@code memory}, {@code fs}, {@code redis}).
+     */
+    public Builder driver(String name) {
+      this.driver = requireNonNull(name, "name");
+      return this;
+    }
+
+    /** One of the driver's options ({@code base} for {@code fs}, {@code url} for {@code redis}). */
+    public Builder driverOption(String name, String value) {
+      driverOptions.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The cookie name: letters, digits, {@code _} and {@code -}. */
+    public Builder cookieName(String name) {
+      requireNonNull(name, "name");
+      if (!COOKIE_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "Invalid cookie name \""
+                + name
+                + "\". Cookie names can only contain letters, numbers, underscores and dashes.");
+      }
+      this.cookieName = name;
+      return this;
+    }
+
+    /** The cookie's {@code Path}; {@code /} by default. */
+    public Builder cookiePath(String path) {
+      this.cookiePath = checkAttribute("path", path);
+      return this;
+    }
+
+    /** The cookie's {@code Domain}; none by default. */
+    public Builder cookieDomain(String domain) {
+      this.cookieDomain = checkAttribute("domain", domain);
+      return this;
+    }
+
+    /** The cookie's {@code Max-Age}; none by default, so the cookie lasts the browser session. */
+    public Builder cookieMaxAge(Duration maxAge) {
+      this.cookieMaxAge = checkPositive("cookie max age", maxAge);
+      return this;
+    }
+
+    /**
+     * Whether the cookie is {@code Secure}; {@code true} by default (browsers accept it on
+     * http://localhost).
+     */
+    public Builder secure(boolean secure) {
+      this.secure = secure;
+      return this;
+    }
+
+    /** The cookie's {@code SameSite}; {@code Lax} by default. */
+    public Builder sameSite(SameSite sameSite) {
+      this.sameSite = requireNonNull(sameSite, "sameSite");
+      return this;
+    }
+
+    /** How long a value lives when {@code set} is given no TTL; forever by default. */
+    public Builder defaultTtl(Duration ttl) {
+      this.defaultTtl = ttl;
+      return this;
+    }
+
+    /** Expire a stored session after this long without a request; off by default. */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = checkPositive("idle timeout", idleTimeout);
+      return this;
+    }
+
+    /**
+     * What to do with stored data that cannot be read; {@link CorruptDataPolicy#RESET} by default.
+     */
+    public Builder corruptData(CorruptDataPolicy policy) {
+      this.corruptData = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * What a typed read does with a value that no longer fits; {@link
+     * UndecodableValuePolicy#ABSENT} by default.
+     */
+    public Builder undecodableValues(UndecodableValuePolicy policy) {
+      this.undecodableValues = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** How often a commit that keeps meeting concurrent changes is redone; 5 by default. */
+    public Builder maxCommitAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("max commit attempts must be at least 1");
+      }
+      this.maxCommitAttempts = attempts;
+      return this;
+    }
+
+    /** The clock for TTLs and expiry; the system clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where to look for driver providers; the thread's context class loader by default. */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = classLoader;
+      return this;
+    }
+
+    /**
+     * Applies settings by name: {@code driver}, {@code driver.<option>}, {@code cookie.name},
+     * {@code cookie.path}, {@code cookie.domain}, {@code cookie.max-age}, {@code cookie.secure},
+     * {@code cookie.same-site}, {@code ttl}, {@code idle-timeout}, {@code corrupt-data}, {@code
+     * undecodable-values}, {@code max-commit-attempts}. Durations are seconds or ISO-8601.
+     *
+     * @throws IllegalArgumentException naming the setting when a name or value is invalid
+     */
+    public Builder properties(Properties properties) {
+      for (String name : properties.stringPropertyNames()) {
+        apply(name, properties.getProperty(name), name);
+      }
+      return this;
+    }
+
+    /**
+     * Applies {@code SATCHEL_*} variables: {@code SATCHEL_DRIVER}, {@code SATCHEL_DRIVER_URL}
+     * (option {@code url}), {@code SATCHEL_COOKIE_NAME}, {@code SATCHEL_IDLE_TIMEOUT} and so on,
+     * the property name upper-cased with dots and dashes as underscores.
+     */
+    public Builder environment(Map<String, String> environment) {
+      for (Map.Entry<String, String> variable : new java.util.TreeMap<>(environment).entrySet()) {
+        String name = variable.getKey();
+        if (!name.startsWith("SATCHEL_")) {
+          continue;
+        }
+        String key = name.substring("SATCHEL_".length()).toLowerCase(Locale.ROOT);
+        String property;
+        if (key.startsWith("driver_")) {
+          property = "driver." + key.substring("driver_".length()).replace('_', '-');
+        } else if (key.startsWith("cookie_")) {
+          property = "cookie." + key.substring("cookie_".length()).replace('_', '-');
+        } else {
+          property = key.replace('_', '-');
+        }
+        apply(property, variable.getValue(), name);
+      }
+      return this;
+    }
+
+    private void apply(String property, String value, String source) {
+      String v = value.trim();
+      switch (property) {
+        case "driver" -> driver(v);
+        case "cookie.name" -> cookieName(v);
+        case "cookie.path" -> cookiePath(v);
+        case "cookie.domain" -> cookieDomain(v);
+        case "cookie.max-age" -> cookieMaxAge(DriverContext.parseDuration(source, v));
+        case "cookie.secure" -> secure(parseBoolean(source, v));
+        case "cookie.same-site" -> sameSite(parseEnum(SameSite.class, source, v));
+        case "ttl" -> defaultTtl(DriverContext.parseDuration(source, v));
+        case "idle-timeout" -> idleTimeout(DriverContext.parseDuration(source, v));
+        case "corrupt-data" -> corruptData(parseEnum(CorruptDataPolicy.class, source, v));
+        case "undecodable-values" ->
+            undecodableValues(parseEnum(UndecodableValuePolicy.class, source, v));
+        case "max-commit-attempts" -> {
+          try {
+            maxCommitAttempts(Integer.parseInt(v));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                source + " must be a whole number, got \"" + value + "\"");
+          }
+        }
+        default -> {
+          if (property.startsWith("driver.") && property.length() > "driver.".length()) {
+            driverOption(property.substring("driver.".length()), v);
+          } else {
+            throw new IllegalArgumentException("Unknown Satchel setting " + source);
+          }
+        }
+      }
+    }
+
+    private static boolean parseBoolean(String source, String value) {
+      String v = value.toLowerCase(Locale.ROOT);
+      if (!v.equals("true") && !v.equals("false")) {
+        throw new IllegalArgumentException(
+            source + " must be true or false, got \"" + value + "\"");
+      }
+      return v.equals("true");
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String source, String value) {
+      try {
+        return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            source
+                + " must be one of "
+                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
+                + ", got \""
+                + value
+                + "\"");
+      }
+    }
+
+    private static String checkAttribute(String what, String value) {
+      if (value != null
+          && (value.isBlank() || value.chars().anyMatch(c -> c == ';' || c < 0x21 || c > 0x7e))) {
+        throw new IllegalArgumentException("Invalid cookie " + what + " \"" + value + "\"");
+      }
+      return value;
+    }
+
+    private static Duration checkPositive(String what, Duration duration) {
+      if (duration != null && (duration.isNegative() || duration.isZero())) {
+        throw new IllegalArgumentException(what + " must be positive, got " + duration);
+      }
+      return duration;
+    }
+
+    /**
+     * Starts the driver and returns the configured instance.
+     *
+     * @throws SessionStorageException if the driver cannot be found or started; the message names
+     *     the drivers found
+     */
+    public Satchel build() {
+      if (sameSite == SameSite.NONE && !secure) {
+        throw new IllegalArgumentException(
+            "SameSite=None needs a Secure cookie; browsers refuse it otherwise");
+      }
+      ClassLoader loader =
+          classLoader != null
+              ? classLoader
+              : Thread.currentThread().getContextClassLoader() != null
+                  ? Thread.currentThread().getContextClassLoader()
+                  : Satchel.class.getClassLoader();
+      GuardedDriver started =
+          DriverRegistry.start(driver, new DriverContext(driver, driverOptions, clock), loader);
+      return new Satchel(
+          new SessionSettings(
+              started,
+              cookieName,
+              cookiePath,
+              cookieDomain,
+              cookieMaxAge,
+              secure,
+              sameSite,
+              defaultTtl,
+              idleTimeout,
+              corruptData,
+              undecodableValues,
+              maxCommitAttempts,
+              clock));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.satchel;
+
+import dev.satchel.codec.ValueCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One request's view of a server-side session, with Astro's semantics. Nothing happens until it is
+ * used: an untouched session reads nothing, writes nothing and sends no cookie. Writes take a
+ * snapshot of the value and are stored by {@link #commit()}, which the adapter calls before the
+ * response is committed.
+ *
+ * <p>Typed methods take a {@link ValueCodec}; the others use the values {@link
+ * dev.satchel.devalue.Devalue} reads and writes. A session belongs to one request but may be used
+ * from several of its threads.
+ */
+public interface Session {
+
+  /** The session ID, once the session has one (after a write, or a read that found data). */
+  Optional<String> id();
+
+  /**
+   * Reads a key as its declared type. A stored value that no longer fits the type reads as absent
+   * and is logged (or throws, under {@link UndecodableValuePolicy#FAIL}).
+   *
+   * @return the value, or empty when the key is absent, expired, {@code null} or {@code undefined}
+   * @throws SessionStorageException if the store cannot be read
+   */
+  <T> Optional<T> get(String key, ValueCodec<T> codec);
+
+  /**
+   * Reads a key as devalue's natural Java value ({@code String}, {@code Double}, {@code
+   * PlainObject} …); the value is a copy.
+   */
+  Optional<Object> get(String key);
+
+  /** Whether the key is present, even with an {@code undefined} value. */
+  boolean has(String key);
+
+  /**
+   * Sets a key, with the default TTL if one is configured.
+   *
+   * @throws SessionValueException if the value has no stored form; the message names the path
+   */
+  <T> void set(String key, T value, ValueCodec<T> codec);
+
+  /**
+   * Sets a key that expires after {@code ttl}, whatever the default.
+   *
+   * @throws SessionValueException if the value has no stored form; the message names the path
+   */
+  <T> void set(String key, T value, ValueCodec<T> codec, Duration ttl);
+
+  /** Sets a key to a value of devalue's Java types, with the default TTL if one is configured. */
+  void set(String key, Object value);
+
+  /** Sets a key to a value of devalue's Java types that expires after {@code ttl}. */
+  void set(String key, Object value, Duration ttl);
+
+  /** Removes a key. Nothing is read from the store to do it. */
+  void delete(String key);
+
+  /** The keys present, in stored order with new keys last. */
+  Set<String> keys();
+
+  /** The values of {@link #keys()}, as devalue's natural Java values. */
+  List<Object> values();
+
+  /** The keys and their values, as devalue's natural Java values. */
+  Map<String, Object> entries();
+
+  /**
+   * Gives the session a new ID and keeps its data, as after a log-in. The old stored session is
+   * removed only once the data is stored under the new ID.
+   */
+  void regenerate();
+
+  /** Ends the session, as at log-out: its data is removed at commit and the cookie is cleared. */
+  void destroy();
+
+  /**
+   * Replaces this request's session with the stored session {@code id}, as a "share my cart" link
+   * does. This request's unsaved changes are dropped.
+   *
+   * @return {@code false}, changing nothing, if {@code id} is not a session ID or nothing is stored
+   *     under it: an unknown ID is never adopted
+   */
+  boolean load(String id);
+
+  /**
+   * Stores this request's changes: merged key by key onto the freshest stored data, so that
+   * concurrent requests changing different keys all survive, and written with compare-and-set. Does
+   * nothing when nothing changed.
+   *
+   * @throws SessionStorageException if the store fails or keeps changing under the write
+   */
+  void commit();
+}

@@ -1,0 +1,259 @@
+package dev.satchel.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.spi.SessionDriver;
+import dev.satchel.spi.SessionIds;
+import dev.satchel.spi.StoredBlob;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link SessionDriver} must do. A driver's test extends this and creates the driver on
+ * the given clock; the suite moves the clock to test expiry.
+ */
+public abstract class SessionDriverContract {
+  protected final MutableClock clock = new MutableClock();
+  protected SessionDriver driver;
+
+  /** Creates the driver under test, measuring expiry with {@code clock}. */
+  protected abstract SessionDriver createDriver(MutableClock clock) throws Exception;
+
+  @BeforeEach
+  void startDriver() throws Exception {
+    driver = createDriver(clock);
+  }
+
+  @AfterEach
+  void stopDriver() {
+    driver.close();
+  }
+
+  private static String id() {
+    return SessionIds.generate();
+  }
+
+  // ---------------------------------------------------------------------------- reads and writes
+
+  @Test
+  void read_absentSession_isNull() {
+    assertNull(driver.read(id(), null));
+  }
+
+  @Test
+  void write_expectingAbsent_storesTheBlob() {
+    String id = id();
+    assertTrue(driver.write(id, "[\"blob\"]", null, null));
+    StoredBlob stored = driver.read(id, null);
+    assertNotNull(stored);
+    assertEquals("[\"blob\"]", stored.blob());
+  }
+
+  @Test
+  void write_expectingAbsent_whenPresent_isRefused() {
+    String id = id();
+    assertTrue(driver.write(id, "first", null, null));
+    assertFalse(driver.write(id, "second", null, null));
+    assertEquals("first", driver.read(id, null).blob());
+  }
+
+  @Test
+  void write_withCurrentVersion_replaces() {
+    String id = id();
+    driver.write(id, "first", null, null);
+    StoredBlob first = driver.read(id, null);
+    assertTrue(driver.write(id, "second", first.version(), null));
+    assertEquals("second", driver.read(id, null).blob());
+  }
+
+  @Test
+  void write_withStaleVersion_isRefusedAndKeepsTheNewerBlob() {
+    String id = id();
+    driver.write(id, "first", null, null);
+    StoredBlob first = driver.read(id, null);
+    assertTrue(driver.write(id, "second", first.version(), null));
+    assertFalse(driver.write(id, "third", first.version(), null));
+    assertEquals("second", driver.read(id, null).blob());
+  }
+
+  @Test
+  void write_expectingAVersion_whenAbsent_isRefused() {
+    String id = id();
+    driver.write(id, "first", null, null);
+    StoredBlob first = driver.read(id, null);
+    driver.delete(id);
+    assertFalse(driver.write(id, "second", first.version(), null));
+    assertNull(driver.read(id, null));
+  }
+
+  @Test
+  void versions_differForDifferentBlobs() {
+    String id = id();
+    driver.write(id, "first", null, null);
+    String v1 = driver.read(id, null).version();
+    driver.write(id, "second", v1, null);
+    assertFalse(v1.equals(driver.read(id, null).version()));
+  }
+
+  @Test
+  void unicodeBlob_readsBackExactly() {
+    String id = id();
+    String blob = "[\"héllo 世界 😀 \\u2028 \\ud800\"]";
+    driver.write(id, blob, null, null);
+    assertEquals(blob, driver.read(id, null).blob());
+  }
+
+  // ---------------------------------------------------------------------------- delete
+
+  @Test
+  void delete_removesTheSession() {
+    String id = id();
+    driver.write(id, "blob", null, null);
+    driver.delete(id);
+    assertNull(driver.read(id, null));
+    assertTrue(driver.write(id, "again", null, null));
+  }
+
+  @Test
+  void delete_absentSession_isNotAnError() {
+    driver.delete(id());
+  }
+
+  // ---------------------------------------------------------------------------- expiry
+
+  @Test
+  void expiry_inTheFuture_keepsTheSessionUntilThen() {
+    String id = id();
+    driver.write(id, "blob", null, clock.instant().plus(Duration.ofMinutes(10)));
+    clock.advance(Duration.ofMinutes(9));
+    assertNotNull(driver.read(id, null));
+    clock.advance(Duration.ofMinutes(2));
+    assertNull(driver.read(id, null));
+  }
+
+  @Test
+  void expiry_passed_makesTheSessionAbsentForWritesToo() {
+    String id = id();
+    driver.write(id, "blob", null, clock.instant().plus(Duration.ofSeconds(5)));
+    clock.advance(Duration.ofSeconds(6));
+    assertTrue(driver.write(id, "fresh", null, null));
+    assertEquals("fresh", driver.read(id, null).blob());
+  }
+
+  @Test
+  void noExpiry_keepsTheSessionForever() {
+    String id = id();
+    driver.write(id, "blob", null, null);
+    clock.advance(Duration.ofDays(3650));
+    assertNotNull(driver.read(id, null));
+  }
+
+  @Test
+  void idleTimeout_readRefreshesTheExpiry() {
+    String id = id();
+    Duration idle = Duration.ofMinutes(30);
+    driver.write(id, "blob", null, clock.instant().plus(idle));
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofMinutes(20));
+      assertNotNull(driver.read(id, idle), "read " + i);
+    }
+    clock.advance(Duration.ofMinutes(31));
+    assertNull(driver.read(id, idle));
+  }
+
+  @Test
+  void idleTimeout_refreshKeepsTheBlobAndItsVersion() {
+    String id = id();
+    driver.write(id, "blob", null, clock.instant().plus(Duration.ofMinutes(1)));
+    StoredBlob before = driver.read(id, null);
+    StoredBlob refreshed = driver.read(id, Duration.ofMinutes(1));
+    assertEquals("blob", refreshed.blob());
+    assertTrue(driver.write(id, "next", before.version(), null));
+  }
+
+  // ---------------------------------------------------------------------------- size
+
+  @Test
+  void largeBlob_roundTrips() {
+    String id = id();
+    StringBuilder blob = new StringBuilder("[\"");
+    while (blob.length() < 1_000_000) {
+      blob.append("0123456789abcdef");
+    }
+    blob.append("\"]");
+    driver.write(id, blob.toString(), null, null);
+    assertEquals(blob.toString(), driver.read(id, null).blob());
+  }
+
+  @Test
+  void manySessions_areKeptApart() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      String id = id();
+      ids.add(id);
+      assertTrue(driver.write(id, "blob-" + i, null, null));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      assertEquals("blob-" + i, driver.read(ids.get(i), null).blob());
+    }
+  }
+
+  // ---------------------------------------------------------------------------- concurrency
+
+  @Test
+  void concurrentCompareAndSet_everyThreadsKeySurvives() throws Exception {
+    String id = id();
+    int threads = 8;
+    int keysPerThread = 10;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      done.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int k = 0; k < keysPerThread; k++) {
+                  String key = "t" + thread + "k" + k;
+                  while (true) {
+                    StoredBlob current = driver.read(id, null);
+                    String blob = current == null ? key : current.blob() + "," + key;
+                    if (driver.write(id, blob, current == null ? null : current.version(), null)) {
+                      break;
+                    }
+                  }
+                }
+                return null;
+              }));
+    }
+    start.countDown();
+    for (Future<?> future : done) {
+      future.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    Set<String> keys = new TreeSet<>(List.of(driver.read(id, null).blob().split(",")));
+    assertEquals(threads * keysPerThread, keys.size());
+  }
+
+  /** A time well after the test's start, for drivers that need an absolute expiry. */
+  protected Instant later() {
+    return clock.instant().plus(Duration.ofDays(1));
+  }
+}
