@@ -333,6 +333,10 @@ final class RequestSession implements Session {
       } else {
         id = SessionIds.generate();
         idUnconfirmed = false;
+        if (stored == null) {
+          // A brand-new ID has nothing stored under it: no need to ever read it.
+          stored = Snapshot.empty();
+        }
       }
     }
     if (!cookieSent) {

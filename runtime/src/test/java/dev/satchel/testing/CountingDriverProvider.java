@@ -1,0 +1,133 @@
+package dev.satchel.testing;
+
+import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.SessionDriver;
+import dev.satchel.spi.SessionDriverProvider;
+import dev.satchel.spi.StoredBlob;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A driver written outside the runtime, the way a user adds their own store: registered in this
+ * module's test {@code META-INF/services} as {@code counting}. It keeps sessions in a map, counts
+ * every call, and can be told to fail, so tests can see exactly what the core asks of a driver.
+ * Option {@code store} names the instance, so a test can find it with {@link #store(String)}.
+ */
+public final class CountingDriverProvider implements SessionDriverProvider {
+  private static final Map<String, CountingDriver> STORES = new ConcurrentHashMap<>();
+
+  /** Creates the provider; ServiceLoader calls this. */
+  public CountingDriverProvider() {}
+
+  @Override
+  public String name() {
+    return "counting";
+  }
+
+  @Override
+  public SessionDriver create(DriverContext context) {
+    CountingDriver driver = new CountingDriver(context.clock());
+    STORES.put(context.requiredOption("store"), driver);
+    return driver;
+  }
+
+  /** The driver created with option {@code store=name}. */
+  public static CountingDriver store(String name) {
+    return STORES.get(name);
+  }
+
+  /** A map-backed driver that counts and records what it is asked. */
+  public static final class CountingDriver implements SessionDriver {
+    private record Stored(String blob, Instant expiresAt) {}
+
+    private final Map<String, Stored> sessions = new ConcurrentHashMap<>();
+    private final Clock clock;
+    public final AtomicInteger reads = new AtomicInteger();
+    public final AtomicInteger writes = new AtomicInteger();
+    public final AtomicInteger deletes = new AtomicInteger();
+    public final List<String> touchedIds = Collections.synchronizedList(new ArrayList<>());
+    public final List<Instant> writeExpiries = Collections.synchronizedList(new ArrayList<>());
+    private volatile String failWritesWith;
+
+    CountingDriver(Clock clock) {
+      this.clock = clock;
+    }
+
+    /** Makes every later write fail with this message, as a full or unreachable store would. */
+    public void failWrites(String message) {
+      this.failWritesWith = message;
+    }
+
+    /** Puts a blob in place directly, as another application would have. */
+    public void put(String id, String blob) {
+      sessions.put(id, new Stored(blob, null));
+    }
+
+    /** The stored blob, bypassing the counters; {@code null} if none. */
+    public String blob(String id) {
+      Stored stored = sessions.get(id);
+      return stored == null ? null : stored.blob();
+    }
+
+    /** How many sessions are stored. */
+    public int size() {
+      return sessions.size();
+    }
+
+    public int calls() {
+      return reads.get() + writes.get() + deletes.get();
+    }
+
+    @Override
+    public StoredBlob read(String id, Duration idleTimeout) {
+      reads.incrementAndGet();
+      touchedIds.add(id);
+      Stored stored = sessions.get(id);
+      if (stored == null
+          || (stored.expiresAt() != null && stored.expiresAt().isBefore(clock.instant()))) {
+        return null;
+      }
+      if (idleTimeout != null) {
+        sessions.put(id, new Stored(stored.blob(), clock.instant().plus(idleTimeout)));
+      }
+      return StoredBlob.ofContent(stored.blob());
+    }
+
+    @Override
+    public synchronized boolean write(
+        String id, String blob, String expectedVersion, Instant expiresAt) {
+      writes.incrementAndGet();
+      touchedIds.add(id);
+      writeExpiries.add(expiresAt);
+      if (failWritesWith != null) {
+        throw new IllegalStateException(failWritesWith);
+      }
+      Stored current = sessions.get(id);
+      if (current != null
+          && current.expiresAt() != null
+          && current.expiresAt().isBefore(clock.instant())) {
+        current = null;
+      }
+      boolean matches =
+          current == null ? expectedVersion == null : current.blob().equals(expectedVersion);
+      if (matches) {
+        sessions.put(id, new Stored(blob, expiresAt));
+      }
+      return matches;
+    }
+
+    @Override
+    public void delete(String id) {
+      deletes.incrementAndGet();
+      touchedIds.add(id);
+      sessions.remove(id);
+    }
+  }
+}
