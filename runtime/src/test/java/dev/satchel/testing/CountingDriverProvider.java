@@ -55,6 +55,8 @@ public final class CountingDriverProvider implements SessionDriverProvider {
     public final List<String> touchedIds = Collections.synchronizedList(new ArrayList<>());
     public final List<Instant> writeExpiries = Collections.synchronizedList(new ArrayList<>());
     private volatile String failWritesWith;
+    private volatile Runnable interference;
+    private final ThreadLocal<Boolean> interfering = ThreadLocal.withInitial(() -> false);
 
     CountingDriver(Clock clock) {
       this.clock = clock;
@@ -63,6 +65,15 @@ public final class CountingDriverProvider implements SessionDriverProvider {
     /** Makes every later write fail with this message, as a full or unreachable store would. */
     public void failWrites(String message) {
       this.failWritesWith = message;
+    }
+
+    /**
+     * Runs {@code racingWriter} before every write until closed, as another request that always
+     * gets in first would.
+     */
+    public AutoCloseable interfere(Runnable racingWriter) {
+      this.interference = racingWriter;
+      return () -> this.interference = null;
     }
 
     /** Puts a blob in place directly, as another application would have. */
@@ -103,6 +114,15 @@ public final class CountingDriverProvider implements SessionDriverProvider {
     @Override
     public synchronized boolean write(
         String id, String blob, String expectedVersion, Instant expiresAt) {
+      Runnable racing = interference;
+      if (racing != null && !interfering.get()) {
+        interfering.set(true);
+        try {
+          racing.run();
+        } finally {
+          interfering.set(false);
+        }
+      }
       writes.incrementAndGet();
       touchedIds.add(id);
       writeExpiries.add(expiresAt);
