@@ -458,6 +458,7 @@ final class RequestSession implements Session {
         return;
       }
       stored = null;
+      backOff(attempt);
     }
     throw SessionStorageException.saving(
         driver,
@@ -465,6 +466,21 @@ final class RequestSession implements Session {
             + settings.maxCommitAttempts()
             + " attempts to save it; the changes were not saved.",
         null);
+  }
+
+  /**
+   * Waits a random moment, longer after each lost race, so that requests racing for one session
+   * stop colliding in lockstep.
+   */
+  private void backOff(int attempt) {
+    long bound = Math.min(64, 1L << Math.min(attempt, 6));
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SessionStorageException.saving(
+          settings.driver().name(), "Interrupted while saving the session.", e);
+    }
   }
 
   private Snapshot readBase() {

@@ -113,7 +113,7 @@ public final class Satchel implements AutoCloseable {
     private Duration idleTimeout;
     private CorruptDataPolicy corruptData = CorruptDataPolicy.RESET;
     private UndecodableValuePolicy undecodableValues = UndecodableValuePolicy.ABSENT;
-    private int maxCommitAttempts = 5;
+    private int maxCommitAttempts = 10;
     private Clock clock = Clock.systemUTC();
     private ClassLoader classLoader;
 
@@ -208,7 +208,10 @@ public final class Satchel implements AutoCloseable {
       return this;
     }
 
-    /** How often a commit that keeps meeting concurrent changes is redone; 5 by default. */
+    /**
+     * How many times a commit that keeps meeting concurrent changes is tried, with a short random
+     * pause between tries; 10 by default.
+     */
     public Builder maxCommitAttempts(int attempts) {
       if (attempts < 1) {
         throw new IllegalArgumentException("max commit attempts must be at least 1");
