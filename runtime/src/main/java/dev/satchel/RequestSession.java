@@ -78,7 +78,7 @@ final class RequestSession implements Session {
   public <T> Optional<T> get(String key, ValueCodec<T> codec) {
     Entry entry;
     synchronized (this) {
-      entry = view().get(key);
+      entry = lookup(key);
     }
     if (entry == null) {
       return Optional.empty();
@@ -118,7 +118,7 @@ final class RequestSession implements Session {
   public Optional<Object> get(String key) {
     Entry entry;
     synchronized (this) {
-      entry = view().get(key);
+      entry = lookup(key);
     }
     if (entry == null || ValueCodecs.isAbsent(entry.data())) {
       return Optional.empty();
@@ -128,7 +128,21 @@ final class RequestSession implements Session {
 
   @Override
   public synchronized boolean has(String key) {
-    return view().containsKey(key);
+    return lookup(key) != null;
+  }
+
+  /** One key of {@link #view()}, without building the rest. */
+  private Entry lookup(String key) {
+    Entry changed = changes.get(key);
+    if (changed != null) {
+      return changed;
+    }
+    ensureLoaded();
+    if (deletions.contains(key)) {
+      return null;
+    }
+    Entry entry = stored.entries().get(key);
+    return entry == null || entry.isExpired(settings.clock().millis()) ? null : entry;
   }
 
   @Override

@@ -28,6 +28,33 @@ final class ReadmeExamplesTest {
   }
 
   @Test
+  void sessionsSnippet() {
+    List<String> setCookieHeaders = new java.util.ArrayList<>();
+    String cookieValue = null;
+    dev.satchel.devalue.PlainObject user = new dev.satchel.devalue.PlainObject(Map.of("id", "u-1"));
+    ValueCodec<Object> userCodec = ValueCodecs.untyped();
+
+    try (dev.satchel.Satchel satchel = dev.satchel.Satchel.builder().driver("memory").build()) {
+      dev.satchel.Session session =
+          satchel.open(cookieValue, cookie -> setCookieHeaders.add(cookie.toHeaderValue()));
+
+      List<String> cart =
+          session.get("cart", ValueCodecs.list(ValueCodecs.string())).orElse(List.of());
+      session.set("cart", List.of("sku-0001"), ValueCodecs.list(ValueCodecs.string()));
+      session.set("user", user, userCodec, java.time.Duration.ofHours(1));
+      session.regenerate();
+      assertEquals(List.of(), cart);
+      assertEquals(
+          java.util.Optional.of(List.of("sku-0001")),
+          session.get("cart", ValueCodecs.list(ValueCodecs.string())));
+      session.destroy();
+      session.commit();
+      assertEquals(3, setCookieHeaders.size());
+      assertEquals(true, setCookieHeaders.get(2).startsWith("satchel-session=deleted; Path=/;"));
+    }
+  }
+
+  @Test
   void typedValuesSnippet() {
     ValueCodec<Map<String, List<Integer>>> codec =
         ValueCodecs.map(ValueCodecs.string(), ValueCodecs.list(ValueCodecs.integers()));
