@@ -277,6 +277,31 @@ public final class ValueCodecs {
     return enums(type.getSimpleName(), type.getEnumConstants());
   }
 
+  /**
+   * A codec resolved on first use, for types that refer to themselves ({@code record
+   * Node(List<Node> children)}): the generated codec for {@code Node} is still being built when its
+   * own component codecs are.
+   */
+  public static <T> ValueCodec<T> lazy(java.util.function.Supplier<ValueCodec<T>> codec) {
+    requireNonNull(codec, "codec");
+    return new ValueCodec<>() {
+      @Override
+      public Object encode(T value, CodecContext context) {
+        return codec.get().encode(value, context);
+      }
+
+      @Override
+      public T decode(Object value, CodecContext context) {
+        return codec.get().decode(value, context);
+      }
+
+      @Override
+      public String describe() {
+        return codec.get().describe();
+      }
+    };
+  }
+
   /** {@code List<T>} ↔ array. Decoding gives a mutable {@code ArrayList}. */
   public static <T> ValueCodec<List<T>> list(ValueCodec<T> element) {
     requireNonNull(element, "element");
