@@ -273,8 +273,10 @@ final class SessionDataValidator {
           throw new Undefined(((TypeShapes.Undefined) shape).name());
         }
         if (shape instanceof TypeShapes.Unsupported) {
+          // javac keeps no source position for a record component or its implicit accessor, so
+          // the error goes on the record's declaration, the nearest element that has one.
           diagnostics.error(
-              component,
+              record,
               Message.UNSUPPORTED_COMPONENT,
               record.getSimpleName()
                   + "."

@@ -91,7 +91,7 @@ final class TypeShapes {
       case DECLARED:
         return declared((DeclaredType) type);
       default:
-        return new Unsupported(type.toString());
+        return new Unsupported(describe(type));
     }
   }
 
@@ -100,12 +100,12 @@ final class TypeShapes {
     if (component.getKind().isPrimitive()) {
       String codec = PRIMITIVE_ARRAYS.get(component.toString());
       return codec == null
-          ? new Unsupported(type.toString())
+          ? new Unsupported(describe(type))
           : new Shape(new CodecShape(Kind.SCALAR, TypeName.get(type), codec, List.of()));
     }
     if (component.getKind() == TypeKind.DECLARED
         && !((DeclaredType) component).getTypeArguments().isEmpty()) {
-      return new Unsupported(type.toString() + " (an array of a generic type)");
+      return new Unsupported(describe(type) + " (an array of a generic type)");
     }
     Result element = shape(component);
     if (!(element instanceof Shape)) {
@@ -144,7 +144,7 @@ final class TypeShapes {
     }
     if (element.getKind().name().equals("RECORD")) {
       if (!element.getTypeParameters().isEmpty()) {
-        return new Unsupported(type.toString() + " (a generic record)");
+        return new Unsupported(describe(type) + " (a generic record)");
       }
       return new Shape(
           new CodecShape(
@@ -162,7 +162,7 @@ final class TypeShapes {
     List<CodecShape> shapes = new java.util.ArrayList<>();
     for (TypeMirror argument : arguments) {
       if (argument.getKind() == TypeKind.WILDCARD || argument.getKind() == TypeKind.TYPEVAR) {
-        return new Unsupported(argument.toString());
+        return new Unsupported(describe(argument));
       }
       Result result = shape(argument);
       if (!(result instanceof Shape)) {

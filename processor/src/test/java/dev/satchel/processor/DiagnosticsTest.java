@@ -1,0 +1,387 @@
+package dev.satchel.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.util.EnumSet;
+import java.util.Set;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per diagnostic: the message (by its stable ID and text), the file and the line. The last
+ * check makes sure no message goes untested.
+ */
+final class DiagnosticsTest {
+  private static final Set<Message> EXERCISED = EnumSet.noneOf(Message.class);
+
+  private static JavaFileObject source(String name, String... lines) {
+    return JavaFileObjects.forSourceLines(name, lines);
+  }
+
+  /**
+   * Compiles and checks one error: its text starts with the message's ID and holds {@code text}.
+   */
+  private static void assertError(
+      Message message,
+      String text,
+      JavaFileObject file,
+      String lineContaining,
+      JavaFileObject... sources) {
+    Compilation compilation = javac().withProcessors(new SessionDataProcessor()).compile(sources);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining("[" + message.id() + "] " + text)
+        .inFile(file)
+        .onLineContaining(lineContaining);
+    EXERCISED.add(message);
+  }
+
+  @Test
+  void notAnInterface() {
+    JavaFileObject file =
+        source(
+            "test.Cart", "package test;", "@dev.satchel.SessionData", "public class Cart {", "}");
+    assertError(
+        Message.NOT_AN_INTERFACE,
+        "@SessionData must be on an interface, not on a class Cart",
+        file,
+        "class Cart",
+        file);
+    JavaFileObject enumFile =
+        source(
+            "test.Color", "package test;", "@dev.satchel.SessionData", "public enum Color { RED }");
+    assertError(
+        Message.NOT_AN_INTERFACE,
+        "@SessionData must be on an interface, not on an enum Color",
+        enumFile,
+        "enum Color",
+        enumFile);
+  }
+
+  @Test
+  void genericInterface() {
+    JavaFileObject file =
+        source(
+            "test.Box",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Box<T> {",
+            "  T item();",
+            "}");
+    assertError(
+        Message.GENERIC_INTERFACE,
+        "@SessionData interface Box must not have type parameters",
+        file,
+        "interface Box<T>",
+        file);
+  }
+
+  @Test
+  void privateInterface() {
+    JavaFileObject file =
+        source(
+            "test.Outer",
+            "package test;",
+            "public class Outer {",
+            "  @dev.satchel.SessionData",
+            "  private interface Hidden {",
+            "    String name();",
+            "  }",
+            "}");
+    assertError(
+        Message.PRIVATE_INTERFACE,
+        "@SessionData interface Hidden must not be private",
+        file,
+        "private interface Hidden",
+        file);
+  }
+
+  @Test
+  void methodWithParameters() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  String name();",
+            "  String item(int index);",
+            "}");
+    assertError(
+        Message.METHOD_WITH_PARAMETERS,
+        "session key method Shop.item() must not take parameters",
+        file,
+        "item(int index)",
+        file);
+  }
+
+  @Test
+  void voidMethod() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  void reset();",
+            "}");
+    assertError(
+        Message.VOID_METHOD,
+        "session key method Shop.reset() must return the key's type, not void",
+        file,
+        "void reset()",
+        file);
+  }
+
+  @Test
+  void unsupportedType_namesThePath() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "import java.util.List;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  List<Thread> cart();",
+            "}");
+    assertError(
+        Message.UNSUPPORTED_TYPE,
+        "cart → List<Thread>: Thread is not a supported session value; use String",
+        file,
+        "List<Thread> cart()",
+        file);
+  }
+
+  @Test
+  void unsupportedType_wildcardsAndRawTypes() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "import java.util.List;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  List<? extends Number> numbers();",
+            "}");
+    assertError(
+        Message.UNSUPPORTED_TYPE,
+        "numbers → List<? extends Number>: ? extends Number is not a supported session value",
+        file,
+        "numbers()",
+        file);
+    JavaFileObject raw =
+        source(
+            "test.Raw",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Raw {",
+            "  java.util.List items();",
+            "}");
+    assertError(
+        Message.UNSUPPORTED_TYPE,
+        "items → List: raw List (give its type arguments)",
+        raw,
+        "items()",
+        raw);
+  }
+
+  @Test
+  void unsupportedRecordComponent_isPinnedToTheComponent() {
+    JavaFileObject item =
+        source(
+            "test.Item", "package test;", "public record Item(String sku,", "    Thread owner) {}");
+    JavaFileObject shop =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  Item item();",
+            "}");
+    assertError(
+        Message.UNSUPPORTED_COMPONENT,
+        "record component Item.owner → Thread: Thread is not a supported session value",
+        item,
+        "record Item(",
+        shop,
+        item);
+  }
+
+  @Test
+  void duplicateKey() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  String cart();",
+            "  @dev.satchel.SessionKey(\"cart\") String basket();",
+            "}");
+    assertError(
+        Message.DUPLICATE_KEY,
+        "session key \"cart\" is declared by both Shop.cart() and Shop.basket()",
+        file,
+        "String basket()",
+        file);
+  }
+
+  @Test
+  void duplicateAccessor() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  @dev.satchel.SessionKey(\"a\") String cart();",
+            "  @dev.satchel.SessionKey(\"b\") String getCart();",
+            "}");
+    assertError(
+        Message.DUPLICATE_ACCESSOR,
+        "session key methods Shop.cart() and Shop.getCart() would both generate setCart()",
+        file,
+        "String getCart()",
+        file);
+  }
+
+  @Test
+  void invalidKey_isPinnedToTheAnnotation() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  @dev.satchel.SessionKey(\"  \")",
+            "  String cart();",
+            "}");
+    assertError(
+        Message.INVALID_KEY,
+        "session key \"  \" is invalid: it is blank",
+        file,
+        "SessionKey(\"  \")",
+        file);
+  }
+
+  @Test
+  void invalidTtl_isPinnedToTheAnnotation() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  @dev.satchel.SessionTtl(\"one hour\")",
+            "  String user();",
+            "}");
+    assertError(
+        Message.INVALID_TTL,
+        "@SessionTtl(\"one hour\") on Shop.user() is not a positive ISO-8601 duration",
+        file,
+        "SessionTtl(\"one hour\")",
+        file);
+  }
+
+  @Test
+  void reservedName() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  String id();",
+            "}");
+    assertError(
+        Message.RESERVED_NAME,
+        "session key method Shop.id() clashes with the generated id(); rename the method and keep the key name with @SessionKey(\"id\")",
+        file,
+        "String id()",
+        file);
+  }
+
+  @Test
+  void inheritedProblem_isReportedOnTheInterfaceNamingTheMethod() {
+    JavaFileObject base =
+        source("test.Base", "package test;", "public interface Base {", "  Thread worker();", "}");
+    JavaFileObject shop =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop extends Base {",
+            "}");
+    assertError(
+        Message.UNSUPPORTED_TYPE,
+        "worker → Thread: Thread is not a supported session value",
+        shop,
+        "interface Shop",
+        shop,
+        base);
+  }
+
+  @Test
+  void undefinedType_isReportedWhenItNeverAppears() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  Missing thing();",
+            "}");
+    Compilation compilation = javac().withProcessors(new SessionDataProcessor()).compile(file);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining(
+            "["
+                + Message.UNDEFINED_TYPE.id()
+                + "] @SessionData interface test.Shop references Missing")
+        .inFile(file)
+        .onLineContaining("interface Shop");
+    EXERCISED.add(Message.UNDEFINED_TYPE);
+  }
+
+  @Test
+  void internalError_isReportedOnTheType() {
+    // Two interfaces whose generated classes share a name: the second cannot be written.
+    JavaFileObject flat =
+        source(
+            "test.Outer_Inner",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Outer_Inner {",
+            "  String a();",
+            "}");
+    JavaFileObject nested =
+        source(
+            "test.Outer",
+            "package test;",
+            "public interface Outer {",
+            "  @dev.satchel.SessionData",
+            "  interface Inner {",
+            "    String b();",
+            "  }",
+            "}");
+    Compilation compilation =
+        javac().withProcessors(new SessionDataProcessor()).compile(flat, nested);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining(
+            "["
+                + Message.INTERNAL_ERROR.id()
+                + "] internal error while generating the session class for test.Outer.Inner");
+    EXERCISED.add(Message.INTERNAL_ERROR);
+  }
+
+  @AfterAll
+  static void everyMessage_isExercised() {
+    assertEquals(EnumSet.allOf(Message.class), EXERCISED);
+  }
+}
