@@ -46,6 +46,21 @@ final class GuardedDriver implements SessionDriver {
   }
 
   @Override
+  public boolean writeReplacing(
+      String id,
+      String blob,
+      String expectedVersion,
+      Instant expiresAt,
+      java.util.Collection<String> obsoleteIds) {
+    try {
+      return driver.writeReplacing(id, blob, expectedVersion, expiresAt, obsoleteIds);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Writing a session to the " + name + " driver failed", e);
+      throw SessionStorageException.saving(name, describe(e), e);
+    }
+  }
+
+  @Override
   public void delete(String id) {
     try {
       driver.delete(id);

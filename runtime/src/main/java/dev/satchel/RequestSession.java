@@ -464,7 +464,18 @@ final class RequestSession implements Session {
       idUnconfirmed = false;
       LinkedHashMap<String, Entry> merged = merge(base.entries());
       String blob = SessionBlob.serialize(merged);
-      if (settings.driver().write(id, blob, base.version(), expiry(merged))) {
+      // Sessions this one replaces (after a regenerate) go in the same call: one round trip on
+      // stores that can, and never before the new data is safely written.
+      List<String> obsolete = new ArrayList<>(removals);
+      obsolete.remove(id);
+      boolean written =
+          obsolete.isEmpty()
+              ? settings.driver().write(id, blob, base.version(), expiry(merged))
+              : settings
+                  .driver()
+                  .writeReplacing(id, blob, base.version(), expiry(merged), obsolete);
+      if (written) {
+        removals.removeAll(obsolete);
         changes.clear();
         deletions.clear();
         // The written blob's version is the driver's business: the next commit reads it again.

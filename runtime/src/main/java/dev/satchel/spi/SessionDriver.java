@@ -36,6 +36,29 @@ public interface SessionDriver extends AutoCloseable {
   boolean write(String id, String blob, String expectedVersion, Instant expiresAt);
 
   /**
+   * Writes as {@link #write} does and, if the write held, removes sessions that it replaces (the
+   * old ID after a regenerate). Stores that can do both in one round trip should override this; the
+   * default calls {@link #write}, then {@link #delete} for each.
+   *
+   * @param obsoleteIds sessions to remove once the write has held
+   * @return whether the write held; nothing is removed when it did not
+   */
+  default boolean writeReplacing(
+      String id,
+      String blob,
+      String expectedVersion,
+      Instant expiresAt,
+      java.util.Collection<String> obsoleteIds) {
+    if (!write(id, blob, expectedVersion, expiresAt)) {
+      return false;
+    }
+    for (String obsolete : obsoleteIds) {
+      delete(obsolete);
+    }
+    return true;
+  }
+
+  /**
    * Removes a session; removing one that does not exist is not an error.
    *
    * @param id the session ID

@@ -16,9 +16,12 @@ public final class MutableClock extends Clock {
     this.millis = new AtomicLong(start.toEpochMilli());
   }
 
-  /** A clock at 2026-01-01T00:00:00Z. */
+  /**
+   * A clock at the current time, so that expiries it computes are also in the future for stores
+   * that keep their own time.
+   */
   public MutableClock() {
-    this(Instant.parse("2026-01-01T00:00:00Z"));
+    this(Instant.ofEpochMilli(System.currentTimeMillis()));
   }
 
   /** Moves the clock forward. */

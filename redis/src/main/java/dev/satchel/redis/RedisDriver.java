@@ -1,0 +1,177 @@
+package dev.satchel.redis;
+
+import dev.satchel.spi.SessionDriver;
+import dev.satchel.spi.StoredBlob;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.GetExArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Sessions in Redis over one shared Lettuce connection, which reconnects by itself. A read is one
+ * {@code GET} (or {@code GETEX} refreshing the idle timeout); a write is one compare-and-set
+ * script. The version of a blob is its SHA-1, which the script compares on the server, so a write
+ * sends the blob once.
+ *
+ * <p>While the server is unreachable, commands fail at once instead of queueing, and every command
+ * has a timeout: a request never hangs on a dead store.
+ */
+final class RedisDriver implements SessionDriver {
+  /**
+   * KEYS: the session, then sessions to remove once written. ARGV: expected SHA-1 ("" = must be
+   * absent), the blob, the expiry in epoch ms ("" = none, "0" = already expired).
+   */
+  static final String COMPARE_AND_SET =
+      "local current = redis.call('GET', KEYS[1])\n"
+          + "if ARGV[1] == '' then\n"
+          + "  if current then return 0 end\n"
+          + "elseif (not current) or redis.sha1hex(current) ~= ARGV[1] then\n"
+          + "  return 0\n"
+          + "end\n"
+          + "if ARGV[3] == '' then\n"
+          + "  redis.call('SET', KEYS[1], ARGV[2])\n"
+          + "elseif ARGV[3] == '0' then\n"
+          + "  redis.call('DEL', KEYS[1])\n"
+          + "else\n"
+          + "  redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])\n"
+          + "end\n"
+          + "for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end\n"
+          + "return 1\n";
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisCommands<String, String> redis;
+  private final String prefix;
+  private final Clock clock;
+  private final String scriptSha;
+
+  private RedisDriver(
+      RedisClient client,
+      StatefulRedisConnection<String, String> connection,
+      String prefix,
+      Clock clock) {
+    this.client = client;
+    this.connection = connection;
+    this.redis = connection.sync();
+    this.prefix = prefix;
+    this.clock = clock;
+    this.scriptSha = redis.scriptLoad(COMPARE_AND_SET);
+  }
+
+  static RedisDriver connect(
+      String url, String prefix, Duration timeout, Duration connectTimeout, Clock clock) {
+    RedisURI uri;
+    try {
+      uri = RedisURI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the redis option `url` is not a Redis URI: " + e.getMessage(), e);
+    }
+    uri.setTimeout(timeout);
+    RedisClient client = RedisClient.create(uri);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
+            .build());
+    try {
+      return new RedisDriver(client, client.connect(), prefix, clock);
+    } catch (RuntimeException e) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+      throw new IllegalStateException(
+          "cannot reach Redis at " + uri.getHost() + ":" + uri.getPort() + ": " + rootMessage(e),
+          e);
+    }
+  }
+
+  @Override
+  public StoredBlob read(String id, Duration idleTimeout) {
+    String blob =
+        idleTimeout == null
+            ? redis.get(prefix + id)
+            : redis.getex(prefix + id, GetExArgs.Builder.px(idleTimeout.toMillis()));
+    return blob == null ? null : new StoredBlob(blob, sha1(blob));
+  }
+
+  @Override
+  public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
+    return writeReplacing(id, blob, expectedVersion, expiresAt, List.of());
+  }
+
+  @Override
+  public boolean writeReplacing(
+      String id,
+      String blob,
+      String expectedVersion,
+      Instant expiresAt,
+      Collection<String> obsoleteIds) {
+    List<String> keys = new ArrayList<>(1 + obsoleteIds.size());
+    keys.add(prefix + id);
+    obsoleteIds.forEach(obsolete -> keys.add(prefix + obsolete));
+    String expiry;
+    if (expiresAt == null) {
+      expiry = "";
+    } else if (!expiresAt.isAfter(clock.instant())) {
+      expiry = "0";
+    } else {
+      expiry = Long.toString(expiresAt.toEpochMilli());
+    }
+    String[] keyArray = keys.toArray(new String[0]);
+    String expected = expectedVersion == null ? "" : expectedVersion;
+    Long result;
+    try {
+      result = redis.evalsha(scriptSha, ScriptOutputType.INTEGER, keyArray, expected, blob, expiry);
+    } catch (RedisNoScriptException e) {
+      // The server lost its script cache (a restart, SCRIPT FLUSH): send the script itself.
+      result =
+          redis.eval(COMPARE_AND_SET, ScriptOutputType.INTEGER, keyArray, expected, blob, expiry);
+    }
+    return result != null && result == 1L;
+  }
+
+  @Override
+  public void delete(String id) {
+    redis.del(prefix + id);
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  static String sha1(String blob) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-1");
+      return HexFormat.of().formatHex(digest.digest(blob.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

@@ -1,0 +1,298 @@
+package dev.satchel.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.Satchel;
+import dev.satchel.Session;
+import dev.satchel.SessionCookie;
+import dev.satchel.codec.ValueCodecs;
+import dev.satchel.devalue.Devalue;
+import dev.satchel.devalue.PlainObject;
+import dev.satchel.spi.SessionIds;
+import dev.satchel.testing.ReferenceSession;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Sessions over a real Redis: round trips counted by the server, concurrency, interop. */
+final class RedisSessionTest {
+  private static RedisServerProcess server;
+  private static RedisClient rawClient;
+  private static StatefulRedisConnection<String, String> rawConnection;
+  private static RedisCommands<String, String> raw;
+
+  @BeforeAll
+  static void start() {
+    server = RedisServerProcess.start(false);
+    rawClient = RedisClient.create(server.url());
+    rawConnection = rawClient.connect();
+    raw = rawConnection.sync();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    rawConnection.close();
+    rawClient.shutdown();
+    server.close();
+  }
+
+  private static Satchel satchel(Consumer<Satchel.Builder> configure) {
+    Satchel.Builder builder = Satchel.builder().driver("redis").driverOption("url", server.url());
+    configure.accept(builder);
+    return builder.build();
+  }
+
+  /** Runs one request and returns the cookie the browser keeps. */
+  private static String run(Satchel satchel, String cookie, Consumer<Session> handler) {
+    List<SessionCookie> cookies = new ArrayList<>();
+    Session session = satchel.open(cookie, cookies::add);
+    handler.accept(session);
+    session.commit();
+    if (cookies.isEmpty()) {
+      return cookie;
+    }
+    SessionCookie last = cookies.get(cookies.size() - 1);
+    return last.isDeletion() ? null : last.value();
+  }
+
+  /**
+   * The commands the server ran while {@code action} did, by name. Redis counts the commands a
+   * script runs too: each compare-and-set EVALSHA also shows as one GET and one SET (plus one DEL
+   * per session it replaces), which the expectations below spell out.
+   */
+  private static Map<String, Integer> commandsDuring(Runnable action) {
+    raw.configResetstat();
+    action.run();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String line : raw.info("commandstats").split("\r?\n")) {
+      if (!line.startsWith("cmdstat_")) {
+        continue;
+      }
+      String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+      int calls = Integer.parseInt(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+      if (calls > 0 && !name.equals("info") && !name.startsWith("config")) {
+        counts.put(name, calls);
+      }
+    }
+    return counts;
+  }
+
+  // --------------------------------------------------------------------------- round trips
+
+  @Test
+  void commandCounts_perKindOfRequest() {
+    try (Satchel satchel = satchel(b -> {})) {
+      String cookie = run(satchel, null, s -> s.set("cart", List.of("a")));
+
+      assertEquals(Map.of(), commandsDuring(() -> run(satchel, cookie, s -> {})), "untouched");
+      assertEquals(
+          Map.of(),
+          commandsDuring(() -> run(satchel, null, s -> s.get("cart"))),
+          "read without a cookie");
+      assertEquals(
+          Map.of("get", 1),
+          commandsDuring(() -> run(satchel, cookie, s -> s.get("cart"))),
+          "read-only");
+      // Round trips: GET, EVALSHA. Inside the script: GET, SET.
+      assertEquals(
+          Map.of("get", 1 + 1, "evalsha", 1, "set", 1),
+          commandsDuring(() -> run(satchel, cookie, s -> s.set("other", 1))),
+          "write-only on an existing session");
+      assertEquals(
+          Map.of("get", 1 + 1, "evalsha", 1, "set", 1),
+          commandsDuring(
+              () ->
+                  run(
+                      satchel,
+                      cookie,
+                      s -> {
+                        s.get("cart");
+                        s.set("cart", List.of("a", "b"));
+                      })),
+          "read then write");
+      // Round trip: EVALSHA. Inside: GET, SET.
+      assertEquals(
+          Map.of("evalsha", 1, "get", 1, "set", 1),
+          commandsDuring(() -> run(satchel, null, s -> s.set("k", "v"))),
+          "brand-new session");
+      String[] regenerated = new String[1];
+      // Round trips: GET, EVALSHA. Inside: GET, SET of the new ID, DEL of the old one.
+      assertEquals(
+          Map.of("get", 1 + 1, "evalsha", 1, "set", 1, "del", 1),
+          commandsDuring(() -> regenerated[0] = run(satchel, cookie, Session::regenerate)),
+          "regenerate");
+      assertEquals(
+          Map.of("del", 1),
+          commandsDuring(() -> run(satchel, regenerated[0], Session::destroy)),
+          "destroy");
+    }
+  }
+
+  @Test
+  void idleTimeout_readIsOneGetex() {
+    try (Satchel satchel = satchel(b -> b.idleTimeout(Duration.ofMinutes(30)))) {
+      String cookie = run(satchel, null, s -> s.set("k", "v"));
+      assertTrue(raw.pttl(cookie) > Duration.ofMinutes(29).toMillis());
+      assertEquals(Map.of("getex", 1), commandsDuring(() -> run(satchel, cookie, s -> s.get("k"))));
+    }
+  }
+
+  @Test
+  void sessionsWhoseEveryKeyExpires_expireInRedisToo() {
+    try (Satchel satchel = satchel(b -> {})) {
+      String cookie = run(satchel, null, s -> s.set("k", "v", Duration.ofMinutes(5)));
+      long ttl = raw.pttl(cookie);
+      assertTrue(ttl > 0 && ttl <= Duration.ofMinutes(5).toMillis(), "PTTL " + ttl);
+      run(satchel, cookie, s -> s.set("forever", "v"));
+      assertEquals(-1L, raw.pttl(cookie));
+    }
+  }
+
+  // --------------------------------------------------------------------------- concurrency
+
+  @Test
+  void thirtyTwoThreads_eachSettingItsOwnKey_allSurvive() throws Exception {
+    try (Satchel satchel = satchel(b -> {})) {
+      String cookie = run(satchel, null, s -> s.set("start", true));
+      assertEquals(33, concurrentKeys(List.of(satchel), cookie, 32));
+    }
+  }
+
+  @Test
+  void fourApplicationInstances_sharingTheServer_loseNothing() throws Exception {
+    List<Satchel> instances = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      instances.add(satchel(b -> {}));
+    }
+    try {
+      String cookie = run(instances.get(0), null, s -> s.set("start", true));
+      assertEquals(33, concurrentKeys(instances, cookie, 32));
+    } finally {
+      instances.forEach(Satchel::close);
+    }
+  }
+
+  private static int concurrentKeys(List<Satchel> instances, String cookie, int threads)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      int n = i;
+      done.add(
+          pool.submit(
+              () -> {
+                go.await();
+                run(
+                    instances.get(n % instances.size()),
+                    cookie,
+                    s -> {
+                      s.get("start");
+                      s.set("key" + n, n);
+                    });
+                return null;
+              }));
+    }
+    go.countDown();
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    int[] keys = new int[1];
+    run(instances.get(0), cookie, s -> keys[0] = s.keys().size());
+    return keys[0];
+  }
+
+  // --------------------------------------------------------------------------- interop
+
+  @Test
+  void blobWrittenBySatchel_isTheExactDevalueTextForAnyRedisClient() {
+    long now = System.currentTimeMillis();
+    java.time.Clock fixed =
+        java.time.Clock.fixed(java.time.Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC);
+    try (Satchel satchel = satchel(b -> b.clock(fixed))) {
+      long ttl = ReferenceSession.USER_EXPIRES - now;
+      String cookie =
+          run(
+              satchel,
+              null,
+              s ->
+                  ReferenceSession.values()
+                      .forEach(
+                          (key, value) -> {
+                            if (key.equals("user")) {
+                              s.set(key, value, Duration.ofMillis(ttl));
+                            } else {
+                              s.set(key, value);
+                            }
+                          }));
+      assertEquals(ReferenceSession.astroBlob(), raw.get(cookie));
+    }
+  }
+
+  @Test
+  void blobInAstrosExactForm_readsThroughTheDriver() {
+    String id = SessionIds.generate();
+    raw.set("astro:" + id, ReferenceSession.astroBlob());
+    try (Satchel satchel = satchel(b -> b.driverOption("prefix", "astro:"))) {
+      run(
+          satchel,
+          id,
+          s -> {
+            assertEquals(
+                20, s.get("cart", ValueCodecs.list(ValueCodecs.string())).orElseThrow().size());
+            assertEquals("Houston", ((PlainObject) s.get("user").orElseThrow()).get("name"));
+            assertEquals(
+                Optional.of(java.net.URI.create("https://example.com/shop?ref=satchel")),
+                s.get("homepage", ValueCodecs.uris()));
+          });
+    }
+    assertTrue(Devalue.astro().parse(raw.get("astro:" + id)) instanceof Map);
+  }
+
+  @Test
+  void unknownCookie_isNeverAdopted() {
+    try (Satchel satchel = satchel(b -> {})) {
+      String planted = SessionIds.generate();
+      String issued = run(satchel, planted, s -> s.set("k", "v"));
+      assertNotEquals(planted, issued);
+      assertEquals(0L, raw.exists(planted));
+    }
+  }
+
+  @Test
+  void unreachableServer_failsAtStartWithTheReason() {
+    Exception e =
+        assertThrows(
+            dev.satchel.SessionStorageException.class,
+            () ->
+                Satchel.builder()
+                    .driver("redis")
+                    .driverOption("url", "redis://127.0.0.1:1")
+                    .driverOption("connect-timeout", "PT1S")
+                    .build());
+    assertTrue(
+        e.getMessage().startsWith("Error when initializing session storage with driver `redis`."),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("null"), e.getMessage());
+  }
+}
