@@ -1,0 +1,102 @@
+package dev.satchel.benchmarks;
+
+import dev.satchel.Satchel;
+import dev.satchel.Session;
+import dev.satchel.codec.ValueCodec;
+import dev.satchel.codec.ValueCodecs;
+import dev.satchel.redis.RedisServerProcess;
+import dev.satchel.testing.ReferenceSession;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A request's session lifecycle on the redis driver (read the cart, write it back, commit: one GET
+ * and one compare-and-set script) next to the floor, a bare Lettuce GET and SET of the same blob
+ * over one shared connection. A local redis-server is started for the run. Each thread works on its
+ * own session.
+ *
+ * <p>Run at 1, 8 and 64 threads: {@code mvn -q -pl benchmarks -am package -DskipTests && for t in 1
+ * 8 64; do java -jar benchmarks/target/benchmarks.jar RedisBenchmark -t $t; done}
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RedisBenchmark {
+  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
+
+  /** The server, the application's Satchel, and a bare client. */
+  @State(Scope.Benchmark)
+  public static class Shared {
+    RedisServerProcess server;
+    Satchel satchel;
+    RedisClient client;
+    StatefulRedisConnection<String, String> connection;
+    RedisCommands<String, String> bare;
+
+    @Setup(Level.Trial)
+    public void start() {
+      server = RedisServerProcess.start(false);
+      satchel = Satchel.builder().driver("redis").driverOption("url", server.url()).build();
+      client = RedisClient.create(server.url());
+      connection = client.connect();
+      bare = connection.sync();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws Exception {
+      connection.close();
+      client.shutdown();
+      satchel.close();
+      server.close();
+    }
+  }
+
+  /** One session per thread, holding the reference value. */
+  @State(Scope.Thread)
+  public static class PerThread {
+    String id;
+    String bareKey;
+
+    @Setup(Level.Trial)
+    public void create(Shared shared) {
+      Session session = shared.satchel.open(null, cookie -> {});
+      ReferenceSession.values().forEach(session::set);
+      session.commit();
+      id = session.id().orElseThrow();
+      bareKey = "bare:" + id;
+      shared.bare.set(bareKey, ReferenceSession.astroBlob());
+    }
+  }
+
+  @Benchmark
+  public Session lifecycle(Shared shared, PerThread thread) {
+    Session session = shared.satchel.open(thread.id, cookie -> {});
+    List<String> cart = session.get("cart", CART).orElseThrow();
+    session.set("cart", cart, CART);
+    session.commit();
+    return session;
+  }
+
+  @Benchmark
+  public String bareGetSet(Shared shared, PerThread thread) {
+    String blob = shared.bare.get(thread.bareKey);
+    return shared.bare.set(thread.bareKey, blob);
+  }
+}
