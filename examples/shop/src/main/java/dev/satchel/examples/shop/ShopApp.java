@@ -49,6 +49,8 @@ public final class ShopApp {
   /**
    * Starts the shop on {@code port} (0 for any free one) with sessions from {@code satchel}.
    *
+   * @param satchel the sessions, or {@code null} to run without any (the page shows an empty cart,
+   *     the API stores nothing): the baseline the benchmarks compare against
    * @param clock the time the middleware records as the last visit
    */
   public static Server start(Satchel satchel, int port, Clock clock) throws Exception {
@@ -60,8 +62,10 @@ public final class ShopApp {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
-    context.addFilter(new FilterHolder(new SatchelFilter(satchel)), "/*", requests);
-    context.addFilter(new FilterHolder(lastVisit(clock)), "/*", requests);
+    if (satchel != null) {
+      context.addFilter(new FilterHolder(new SatchelFilter(satchel)), "/*", requests);
+      context.addFilter(new FilterHolder(lastVisit(clock)), "/*", requests);
+    }
     context.addServlet(new ServletHolder(new PageServlet()), "");
     context.addServlet(new ServletHolder(new AddToCartApi()), "/api/addToCart");
     context.addServlet(new ServletHolder(new AddToCartAction()), "/cart/add");
@@ -75,6 +79,15 @@ public final class ShopApp {
 
   private static ShopDataSession session(HttpServletRequest request) {
     return ShopDataSession.of(SatchelFilter.session(request));
+  }
+
+  /** The session, or {@code null} when the shop runs without sessions. */
+  private static ShopDataSession sessionIfAny(HttpServletRequest request) {
+    try {
+      return session(request);
+    } catch (IllegalStateException noFilter) {
+      return null;
+    }
   }
 
   private static final String PREVIOUS_VISIT = "shop.previousVisit";
@@ -105,8 +118,8 @@ public final class ShopApp {
         response.sendError(404);
         return;
       }
-      ShopDataSession shop = session(request);
-      List<String> cart = shop.cart().orElse(List.of());
+      ShopDataSession shop = sessionIfAny(request);
+      List<String> cart = shop == null ? List.of() : shop.cart().orElse(List.of());
       StringBuilder html = new StringBuilder();
       html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
           .append("<title>Satchel shop</title></head><body>\n<header>\n")
@@ -114,7 +127,7 @@ public final class ShopApp {
           .append(cart.size())
           .append(cart.size() == 1 ? " item" : " items")
           .append("</a>\n");
-      shop.user()
+      (shop == null ? java.util.Optional.<ShopData.User>empty() : shop.user())
           .ifPresentOrElse(
               user ->
                   html.append("<p id=\"user\">Signed in as ")
@@ -150,7 +163,7 @@ public final class ShopApp {
         }
         html.append("</ul>\n");
       }
-      shop.id()
+      (shop == null ? java.util.Optional.<String>empty() : shop.id())
           .ifPresent(
               id ->
                   html.append("<p><a id=\"share\" href=\"/share?id=")
@@ -182,7 +195,8 @@ public final class ShopApp {
         response.getWriter().write("Item is required");
         return;
       }
-      List<String> cart = addToCart(session(request), item);
+      ShopDataSession shop = sessionIfAny(request);
+      List<String> cart = shop == null ? List.of(item) : addToCart(shop, item);
       response.setContentType("application/json");
       response
           .getOutputStream()
