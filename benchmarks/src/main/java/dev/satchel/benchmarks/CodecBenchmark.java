@@ -44,44 +44,15 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CodecBenchmark {
 
   /** The reference value as a typed Java object. */
-  public record User(String id, String name, String email) {}
-
-  /** The reference value as a typed Java object. */
   public record Reference(
       List<String> cart,
-      User user,
+      BenchShop.User user,
       Instant lastVisit,
       Map<String, Object> prefs,
       Set<String> tags,
       URI homepage) {}
 
-  private static final ValueCodec<User> USER =
-      new ValueCodec<>() {
-        @Override
-        public Object encode(User value, CodecContext context) {
-          PlainObject object = new PlainObject();
-          ValueCodecs.putComponent(object, "id", ValueCodecs.string(), value.id(), context);
-          ValueCodecs.putComponent(object, "name", ValueCodecs.string(), value.name(), context);
-          ValueCodecs.putComponent(object, "email", ValueCodecs.string(), value.email(), context);
-          return object;
-        }
-
-        @Override
-        public User decode(Object value, CodecContext context) {
-          PlainObject object = ValueCodecs.expectObject(value, "User");
-          return new User(
-              ValueCodecs.component(object, "id", ValueCodecs.string(), context),
-              ValueCodecs.component(object, "name", ValueCodecs.string(), context),
-              ValueCodecs.component(object, "email", ValueCodecs.string(), context));
-        }
-
-        @Override
-        public String describe() {
-          return "User";
-        }
-      };
-
-  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
+  private static final ValueCodec<List<String>> CART = HandWrittenCodecs.CART;
   private static final ValueCodec<Map<String, Object>> PREFS =
       ValueCodecs.map(ValueCodecs.string(), ValueCodecs.untyped());
   private static final ValueCodec<Set<String>> TAGS = ValueCodecs.set(ValueCodecs.string());
@@ -161,7 +132,7 @@ public class CodecBenchmark {
     CodecContext context = CodecContext.create();
     return new Reference(
         CART.decode(data(stored, "cart"), context),
-        USER.decode(data(stored, "user"), context),
+        HandWrittenCodecs.USER.decode(data(stored, "user"), context),
         ValueCodecs.instants().decode(data(stored, "lastVisit"), context),
         PREFS.decode(data(stored, "prefs"), context),
         TAGS.decode(data(stored, "tags"), context),

@@ -2,10 +2,7 @@ package dev.satchel.benchmarks;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
-import dev.satchel.codec.CodecContext;
 import dev.satchel.codec.ValueCodec;
-import dev.satchel.codec.ValueCodecs;
-import dev.satchel.devalue.PlainObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,33 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class GeneratedAccessBenchmark {
-  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
-
-  private static final ValueCodec<BenchShop.User> USER =
-      new ValueCodec<>() {
-        @Override
-        public Object encode(BenchShop.User value, CodecContext context) {
-          PlainObject object = new PlainObject();
-          ValueCodecs.putComponent(object, "id", ValueCodecs.string(), value.id(), context);
-          ValueCodecs.putComponent(object, "name", ValueCodecs.string(), value.name(), context);
-          ValueCodecs.putComponent(object, "email", ValueCodecs.string(), value.email(), context);
-          return object;
-        }
-
-        @Override
-        public BenchShop.User decode(Object value, CodecContext context) {
-          PlainObject object = ValueCodecs.expectObject(value, "User");
-          return new BenchShop.User(
-              ValueCodecs.component(object, "id", ValueCodecs.string(), context),
-              ValueCodecs.component(object, "name", ValueCodecs.string(), context),
-              ValueCodecs.component(object, "email", ValueCodecs.string(), context));
-        }
-
-        @Override
-        public String describe() {
-          return "User";
-        }
-      };
+  private static final ValueCodec<List<String>> CART = HandWrittenCodecs.CART;
+  private static final ValueCodec<BenchShop.User> USER = HandWrittenCodecs.USER;
 
   private Satchel satchel;
   private Session session;

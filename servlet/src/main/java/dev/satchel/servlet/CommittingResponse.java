@@ -82,33 +82,35 @@ final class CommittingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void flushBuffer() throws IOException {
-    beforeOutput();
-    if (!failed) {
-      super.flushBuffer();
-    }
+    output(super::flushBuffer);
   }
 
   @Override
   public void sendRedirect(String location) throws IOException {
-    beforeOutput();
-    if (!failed) {
-      super.sendRedirect(location);
-    }
+    output(() -> super.sendRedirect(location));
   }
 
   @Override
   public void sendError(int sc, String msg) throws IOException {
-    beforeOutput();
-    if (!failed) {
-      super.sendError(sc, msg);
-    }
+    output(() -> super.sendError(sc, msg));
   }
 
   @Override
   public void sendError(int sc) throws IOException {
+    output(() -> super.sendError(sc));
+  }
+
+  private interface Output {
+    void run() throws IOException;
+  }
+
+  /**
+   * Every way output can leave goes through here: store the session first, drop it after a failure.
+   */
+  private void output(Output action) throws IOException {
     beforeOutput();
     if (!failed) {
-      super.sendError(sc);
+      action.run();
     }
   }
 
@@ -120,34 +122,22 @@ final class CommittingResponse extends HttpServletResponseWrapper {
           new ServletOutputStream() {
             @Override
             public void write(int b) throws IOException {
-              beforeOutput();
-              if (!failed) {
-                wrapped.write(b);
-              }
+              output(() -> wrapped.write(b));
             }
 
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
-              beforeOutput();
-              if (!failed) {
-                wrapped.write(bytes, offset, length);
-              }
+              output(() -> wrapped.write(bytes, offset, length));
             }
 
             @Override
             public void flush() throws IOException {
-              beforeOutput();
-              if (!failed) {
-                wrapped.flush();
-              }
+              output(wrapped::flush);
             }
 
             @Override
             public void close() throws IOException {
-              beforeOutput();
-              if (!failed) {
-                wrapped.close();
-              }
+              output(wrapped::close);
             }
 
             @Override
@@ -173,26 +163,17 @@ final class CommittingResponse extends HttpServletResponseWrapper {
               new Writer() {
                 @Override
                 public void write(char[] chars, int offset, int length) throws IOException {
-                  beforeOutput();
-                  if (!failed) {
-                    wrapped.write(chars, offset, length);
-                  }
+                  output(() -> wrapped.write(chars, offset, length));
                 }
 
                 @Override
                 public void flush() throws IOException {
-                  beforeOutput();
-                  if (!failed) {
-                    wrapped.flush();
-                  }
+                  output(wrapped::flush);
                 }
 
                 @Override
                 public void close() throws IOException {
-                  beforeOutput();
-                  if (!failed) {
-                    wrapped.close();
-                  }
+                  output(wrapped::close);
                 }
               });
     }
