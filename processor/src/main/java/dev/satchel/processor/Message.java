@@ -27,6 +27,10 @@ enum Message {
   UNSUPPORTED_COMPONENT(
       "SessionUnsupportedComponent",
       "record component %s: %s is not a supported session value; use " + TypeShapes.SUPPORTED),
+  INACCESSIBLE_TYPE(
+      "SessionInaccessibleType",
+      "%s: %s cannot be used by the generated %s; make it public, or package-private in package"
+          + " %s"),
   DUPLICATE_KEY(
       "SessionDuplicateKey",
       "session key \"%s\" is declared by both %s and %s; rename one of the methods or give it"

@@ -65,6 +65,8 @@ final class SessionDataValidator {
 
   private final Elements elements;
   private final Diagnostics diagnostics;
+  private String generated;
+  private String generatedPackage;
 
   SessionDataValidator(Elements elements, Diagnostics diagnostics) {
     this.elements = elements;
@@ -86,7 +88,10 @@ final class SessionDataValidator {
       diagnostics.error(type, Message.GENERIC_INTERFACE, type.getSimpleName());
     }
     Records records = new Records();
-    TypeShapes shapes = new TypeShapes(records);
+    String packageName = elements.getPackageOf(type).getQualifiedName().toString();
+    TypeShapes shapes = new TypeShapes(records, packageName);
+    this.generated = generatedName;
+    this.generatedPackage = packageName;
     List<Key> keys = new ArrayList<>();
     Map<String, ExecutableElement> byKey = new LinkedHashMap<>();
     Map<String, ExecutableElement> byProperty = new LinkedHashMap<>();
@@ -168,6 +173,16 @@ final class SessionDataValidator {
     TypeShapes.Result shape = shapes.shape(returnType);
     if (shape instanceof TypeShapes.Undefined) {
       throw new Undefined(((TypeShapes.Undefined) shape).name());
+    }
+    if (shape instanceof TypeShapes.Inaccessible) {
+      diagnostics.error(
+          at,
+          Message.INACCESSIBLE_TYPE,
+          key + " → " + TypeShapes.describe(returnType),
+          ((TypeShapes.Inaccessible) shape).name(),
+          generated,
+          generatedPackage);
+      return null;
     }
     if (shape instanceof TypeShapes.Unsupported) {
       diagnostics.error(
@@ -271,6 +286,17 @@ final class SessionDataValidator {
         TypeShapes.Result shape = shapes.shape(type);
         if (shape instanceof TypeShapes.Undefined) {
           throw new Undefined(((TypeShapes.Undefined) shape).name());
+        }
+        if (shape instanceof TypeShapes.Inaccessible) {
+          diagnostics.error(
+              record,
+              Message.INACCESSIBLE_TYPE,
+              "record component " + record.getSimpleName() + "." + component.getSimpleName(),
+              ((TypeShapes.Inaccessible) shape).name(),
+              generated,
+              generatedPackage);
+          valid = false;
+          continue;
         }
         if (shape instanceof TypeShapes.Unsupported) {
           // javac keeps no source position for a record component or its implicit accessor, so

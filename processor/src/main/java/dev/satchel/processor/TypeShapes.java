@@ -49,13 +49,16 @@ final class TypeShapes {
           "boolean", "booleanArrays");
 
   /** The outcome of mapping one type. */
-  sealed interface Result permits Shape, Unsupported, Undefined {}
+  sealed interface Result permits Shape, Unsupported, Undefined, Inaccessible {}
 
   /** The type maps to this codec. */
   record Shape(CodecShape shape) implements Result {}
 
   /** The type, or the part named, cannot be stored. */
   record Unsupported(String offending) implements Result {}
+
+  /** The type exists but the generated class, in another package or outside it, cannot use it. */
+  record Inaccessible(String name) implements Result {}
 
   /** The type is not defined (yet): another processor may still generate it. */
   record Undefined(String name) implements Result {}
@@ -67,9 +70,36 @@ final class TypeShapes {
   }
 
   private final RecordSink records;
+  private final String generatedPackage;
 
-  TypeShapes(RecordSink records) {
+  TypeShapes(RecordSink records, String generatedPackage) {
     this.records = records;
+    this.generatedPackage = generatedPackage;
+  }
+
+  /** Whether code in the generated class's package can name {@code type}. */
+  private boolean accessible(TypeElement type) {
+    for (javax.lang.model.element.Element e = type;
+        e instanceof TypeElement;
+        e = e.getEnclosingElement()) {
+      java.util.Set<javax.lang.model.element.Modifier> modifiers = e.getModifiers();
+      if (modifiers.contains(javax.lang.model.element.Modifier.PRIVATE)) {
+        return false;
+      }
+      if (!modifiers.contains(javax.lang.model.element.Modifier.PUBLIC)
+          && !packageOf(type).equals(generatedPackage)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String packageOf(TypeElement type) {
+    javax.lang.model.element.Element e = type;
+    while (!(e instanceof javax.lang.model.element.PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    return ((javax.lang.model.element.PackageElement) e).getQualifiedName().toString();
   }
 
   Result shape(TypeMirror type) {
@@ -138,6 +168,10 @@ final class TypeShapes {
         return container(Kind.OPTIONAL, type, arguments, 1);
       default:
         break;
+    }
+    if ((element.getKind() == ElementKind.ENUM || element.getKind().name().equals("RECORD"))
+        && !accessible(element)) {
+      return new Inaccessible(element.getSimpleName().toString());
     }
     if (element.getKind() == ElementKind.ENUM) {
       return new Shape(new CodecShape(Kind.ENUM, ClassName.get(element), null, List.of()));

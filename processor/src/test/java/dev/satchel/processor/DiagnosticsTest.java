@@ -213,6 +213,27 @@ final class DiagnosticsTest {
   }
 
   @Test
+  void inaccessibleType() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "public class Shop {",
+            "  private record Secret(String value) {}",
+            "  @dev.satchel.SessionData",
+            "  public interface Data {",
+            "    Secret secret();",
+            "  }",
+            "}");
+    assertError(
+        Message.INACCESSIBLE_TYPE,
+        "secret → Shop.Secret: Secret cannot be used by the generated Shop_DataSession",
+        file,
+        "Secret secret()",
+        file);
+  }
+
+  @Test
   void duplicateKey() {
     JavaFileObject file =
         source(
