@@ -6,8 +6,9 @@ package dev.satchel.devalue;
  */
 final class RefTable {
   private final boolean byIdentity;
-  private Object[] keys = new Object[64];
-  private int[] refs = new int[64];
+  private Object[] keys = new Object[128];
+  private int[] refs = new int[128];
+  private int shift = 32 - 7;
   private int size;
 
   RefTable(boolean byIdentity) {
@@ -17,7 +18,7 @@ final class RefTable {
   /** The entry index recorded for {@code key}, or -1. */
   int get(Object key) {
     int mask = keys.length - 1;
-    for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+    for (int i = slot(key); ; i = (i + 1) & mask) {
       Object k = keys[i];
       if (k == null) {
         return -1;
@@ -39,7 +40,7 @@ final class RefTable {
 
   private void insert(Object key, int ref) {
     int mask = keys.length - 1;
-    int i = hash(key) & mask;
+    int i = slot(key);
     while (keys[i] != null) {
       i = (i + 1) & mask;
     }
@@ -52,6 +53,7 @@ final class RefTable {
     int[] oldRefs = refs;
     keys = new Object[oldKeys.length * 2];
     refs = new int[oldKeys.length * 2];
+    shift--;
     for (int i = 0; i < oldKeys.length; i++) {
       if (oldKeys[i] != null) {
         insert(oldKeys[i], oldRefs[i]);
@@ -59,8 +61,13 @@ final class RefTable {
     }
   }
 
-  private int hash(Object key) {
+  /**
+   * Fibonacci hashing: the top bits of the hash times the golden ratio. Strings that differ only in
+   * their last characters ({@code sku-0001}, {@code sku-0002}) have neighbouring hash codes, which
+   * would otherwise fill neighbouring slots and make long probe runs.
+   */
+  private int slot(Object key) {
     int h = byIdentity ? System.identityHashCode(key) : key.hashCode();
-    return h ^ (h >>> 16);
+    return (h * 0x9E3779B9) >>> shift;
   }
 }
