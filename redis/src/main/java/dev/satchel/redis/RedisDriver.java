@@ -12,15 +12,11 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -34,14 +30,14 @@ import java.util.List;
  */
 final class RedisDriver implements SessionDriver {
   /**
-   * KEYS: the session, then sessions to remove once written. ARGV: expected SHA-1 ("" = must be
-   * absent), the blob, the expiry in epoch ms ("" = none, "0" = already expired).
+   * KEYS: the session, then sessions to remove once written. ARGV: the expected blob ("" = must be
+   * absent), the new blob, the expiry in epoch ms ("" = none, "0" = already expired).
    */
   static final String COMPARE_AND_SET =
       "local current = redis.call('GET', KEYS[1])\n"
           + "if ARGV[1] == '' then\n"
           + "  if current then return 0 end\n"
-          + "elseif (not current) or redis.sha1hex(current) ~= ARGV[1] then\n"
+          + "elseif current ~= ARGV[1] then\n"
           + "  return 0\n"
           + "end\n"
           + "if ARGV[3] == '' then\n"
@@ -108,7 +104,7 @@ final class RedisDriver implements SessionDriver {
         idleTimeout == null
             ? redis.get(prefix + id)
             : redis.getex(prefix + id, GetExArgs.Builder.px(idleTimeout.toMillis()));
-    return blob == null ? null : new StoredBlob(blob, sha1(blob));
+    return blob == null ? null : StoredBlob.ofContent(blob);
   }
 
   @Override
@@ -156,15 +152,6 @@ final class RedisDriver implements SessionDriver {
   public void close() {
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-  }
-
-  static String sha1(String blob) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-1");
-      return HexFormat.of().formatHex(digest.digest(blob.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
-    }
   }
 
   private static String rootMessage(Throwable e) {
