@@ -22,8 +22,9 @@ import java.util.List;
 /**
  * Sessions in Redis over one shared Lettuce connection, which reconnects by itself. A read is one
  * {@code GET} (or {@code GETEX} refreshing the idle timeout); a write is one compare-and-set
- * script. The version of a blob is its SHA-1, which the script compares on the server, so a write
- * sends the blob once.
+ * script. The version of a blob is the blob itself, compared on the server: cheaper than hashing it
+ * on both sides, and a blob that comes back unchanged (an A-B-A write) is harmless, since the merge
+ * it guards would produce the same result.
  *
  * <p>While the server is unreachable, commands fail at once instead of queueing, and every command
  * has a timeout: a request never hangs on a dead store.
