@@ -55,16 +55,26 @@ function randomValue(depth, pool) {
     case 4: v = pick([true, false, null, undefined]); break;
     case 5: v = BigInt(int(1e9)) * BigInt(pick([1, -1, 10 ** 12])); break;
     case 6: v = new Date(pick([0, 8.64e15, -8.64e15, NaN, Math.round((random() - 0.5) * 1e14), -62198755200000])); break;
-    case 7: v = new RegExp(pick(['abc', 'a\\/b', '[<>]', '', '\\d+']), pick(['', 'g', 'gi', 'ymsu'])); break;
-    case 8: v = new URL(pick(['https://example.com/', 'https://astro.build/shop?ref=satchel', 'http://a.test/b%20c#f'])); break;
-    case 9: v = Object(pick([1, 'boxed', false, NaN, 7n])); break;
-    case 10: { const b = new Uint8Array(int(9)).map(() => int(256)); v = pick([b, b.buffer, new Uint16Array(b.buffer, 0, b.length >> 2)]); break; }
-    case 11: v = new URLSearchParams(pick(['a=1&b=2', 'q=%3C+%3E', ''])); break;
+    case 7: v = new RegExp(pick(['abc', 'a\\/b', '[<>]', '', '\\d+', '\u2028', '/', '[/]']), pick(['', 'g', 'gi', 'ymsu', 'dgimsuy'])); break;
+    case 8: v = new URL(pick(['https://example.com/', 'https://astro.build/shop?ref=satchel', 'http://a.test/b%20c#f', 'https://bücher.example/ä?x=ö', 'mailto:a@b.c', 'file:///tmp/x', 'https://u:p@h.test:8080/p?q#f'])); break;
+    case 9: v = Object(pick([1, 'boxed', false, NaN, 7n, -0, '', Infinity])); break;
+    case 10: {
+      const b = new Uint8Array(8 * int(4)).map(() => int(256));
+      v = pick([
+        b, b.buffer, new Uint16Array(b.buffer, 0, b.length >> 2), new DataView(b.buffer),
+        new DataView(b.buffer, b.length >> 1), new Float64Array(b.buffer), new BigInt64Array(b.buffer),
+        new Int32Array(b.buffer, b.length >> 1), new Float32Array([NaN, -0, 1.5, Infinity]),
+        new Uint8ClampedArray([0, 255]), Buffer.from([1, 2, 3]),
+      ]);
+      break;
+    }
+    case 11: v = new URLSearchParams(pick(['a=1&b=2', 'q=%3C+%3E', '', '?x=%20y', 'é=ü&k', 'a+b=c%2Bd'])); break;
     case 12: case 13: {
       const a = [];
       const n = int(6);
       for (let i = 0; i < n; i++) if (random() > 0.15) a[i] = randomValue(depth - 1, pool); else a.length = i + 1;
       if (random() < 0.1) a[int(200)] = randomValue(depth - 1, pool);
+      if (random() < 0.03) a[int(4294967294)] = randomValue(depth - 1, pool);
       v = a;
       break;
     }
@@ -76,7 +86,7 @@ function randomValue(depth, pool) {
     }
     case 16: {
       const m = new Map();
-      for (let i = int(4); i > 0; i--) m.set(random() < 0.7 ? pick(keys) : randomValue(depth - 1, pool), randomValue(depth - 1, pool));
+      for (let i = int(4); i > 0; i--) m.set(random() < 0.6 ? pick(keys) : random() < 0.5 ? pick([NaN, -0, undefined, null, 0, 1n, true]) : randomValue(depth - 1, pool), randomValue(depth - 1, pool));
       v = m;
       break;
     }
@@ -99,7 +109,7 @@ function randomValue(depth, pool) {
 }
 
 const values = [];
-for (let i = 0; i < 600; i++) {
+for (let i = 0; i < 1500; i++) {
   values.push(stringify(randomValue(4, [])));
 }
 const numbers = [];

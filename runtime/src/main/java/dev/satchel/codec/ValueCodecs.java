@@ -655,7 +655,7 @@ public final class ValueCodecs {
     if (value instanceof Instant) {
       return ((Instant) value).toEpochMilli();
     }
-    if (value == InvalidDate.INSTANCE) {
+    if (value instanceof InvalidDate) {
       throw new ValueCodecException("the stored Date is invalid");
     }
     throw mismatch("a Date", value);

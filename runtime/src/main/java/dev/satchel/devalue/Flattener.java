@@ -114,7 +114,7 @@ final class Flattener {
     } else if (thing instanceof Character) {
       thing = thing.toString();
       key = thing;
-    } else if (thing instanceof Enum && !(thing instanceof InvalidDate)) {
+    } else if (thing instanceof Enum) {
       thing = ((Enum<?>) thing).name();
       key = thing;
     } else {
@@ -220,7 +220,7 @@ final class Flattener {
     if (thing instanceof Date) {
       return date(((Date) thing).getTime());
     }
-    if (thing == InvalidDate.INSTANCE) {
+    if (thing instanceof InvalidDate) {
       return "[\"Date\",\"\"]";
     }
     if (thing instanceof JsRegExp) {

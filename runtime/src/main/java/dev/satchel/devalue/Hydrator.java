@@ -267,7 +267,7 @@ final class Hydrator {
     }
     // java.util.Date, not Instant: Instant.ofEpochMilli(0) is a shared constant, and two
     // distinct JavaScript dates must stay two objects.
-    return millis == null ? InvalidDate.INSTANCE : new Date(millis);
+    return millis == null ? new InvalidDate() : new Date(millis);
   }
 
   private JsRegExp regExp(int index, Object[] entry) {

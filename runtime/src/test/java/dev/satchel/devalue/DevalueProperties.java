@@ -167,7 +167,7 @@ class DevalueProperties {
         Arbitraries.of(
                 new JsUrl("https://example.com/a?b=1"),
                 new JsRegExp("a\\/b", "gi"),
-                InvalidDate.INSTANCE)
+                new InvalidDate())
             .map(v -> (Object) v));
   }
 

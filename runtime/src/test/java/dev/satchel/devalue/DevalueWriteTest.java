@@ -85,7 +85,11 @@ final class DevalueWriteTest {
         Instant.ofEpochMilli(8_640_000_000_000_000L));
     assertWrites(
         "[[\"Date\",\"-000001-06-15T12:00:00.000Z\"]]", Instant.parse("-0001-06-15T12:00:00Z"));
-    assertWrites("[[\"Date\",\"\"]]", InvalidDate.INSTANCE);
+    assertWrites("[[\"Date\",\"\"]]", new InvalidDate());
+    InvalidDate invalid = new InvalidDate();
+    assertWrites(
+        "[[1,1,2],[\"Date\",\"\"],[\"Date\",\"\"]]",
+        java.util.Arrays.asList(invalid, invalid, new InvalidDate()));
     assertThrows(DevalueException.class, () -> DEVALUE.stringify(Instant.MAX));
   }
 
