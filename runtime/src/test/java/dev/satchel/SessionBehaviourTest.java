@@ -291,6 +291,7 @@ final class SessionBehaviourTest {
 
   @Test
   void manyRequestsOnOneSession_eachChangingItsOwnKey_allSurvive() throws Exception {
+    Requests app = new Requests(b -> b.maxCommitAttempts(100));
     String cookie = app.run(null, s -> s.set("start", true));
     int requests = 16;
     ExecutorService pool = Executors.newFixedThreadPool(8);

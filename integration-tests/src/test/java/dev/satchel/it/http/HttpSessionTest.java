@@ -228,7 +228,7 @@ final class HttpSessionTest {
   @ParameterizedTest
   @ValueSource(strings = {"memory", "fs", "redis"})
   void parallelRequestsFromOneClient_loseNoKey(String driver) throws Exception {
-    try (Satchel satchel = plain(driver);
+    try (Satchel satchel = satchel(driver, b -> b.secure(false).maxCommitAttempts(100));
         TestApp app = new TestApp(satchel)) {
       String cookie = issued(send(RAW, "POST", app.uri("/set?key=start&value=0"), null));
       List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
