@@ -193,6 +193,9 @@ class DevalueProperties {
     if (value instanceof Date) {
       return "date:" + ((Date) value).getTime();
     }
+    if (value instanceof InvalidDate) {
+      return "date:invalid";
+    }
     if (value instanceof PlainObject) {
       java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
       ((PlainObject) value).forEach((k, v) -> sorted.put(k, canonical(v)));
