@@ -151,7 +151,7 @@ final class Json {
     while (pos < chars.length) {
       char c = chars[pos];
       if (c == '"') {
-        return text.substring(start, pos++);
+        return new String(chars, start, pos++ - start);
       }
       if (c == '\\' || c < 0x20) {
         break;
