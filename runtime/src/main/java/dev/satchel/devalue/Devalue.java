@@ -79,7 +79,7 @@ public final class Devalue {
    */
   public String stringify(Object value) {
     try {
-      return new Flattener(reducers, maxDepth).stringify(value);
+      return Flattener.stringify(value, reducers, maxDepth);
     } catch (StackOverflowError e) {
       throw stackTooSmall();
     }

@@ -29,58 +29,171 @@ final class Flattener {
 
   private static final long MAX_SAFE_INTEGER = 9007199254740991L;
   private static final Object NULL_KEY = new Object();
+  private static final int PROTO_HASH = "__proto__".hashCode();
 
-  private final List<Map.Entry<String, Function<Object, Object>>> reducers;
-  private final int maxDepth;
+  private static final ThreadLocal<Flattener> POOL = new ThreadLocal<>();
+  // A pooled writer keeps its buffers between calls; one that grew past these is not kept.
+  private static final int POOLED_MAX_ENTRIES = 4096;
+  private static final int POOLED_MAX_CHARS = 64 * 1024;
+
+  private static final byte QUOTED = 0;
+  private static final byte TEXT = 1;
+  private static final byte RANGE = 2;
+
+  private List<Map.Entry<String, Function<Object, Object>>> reducers;
+  private int maxDepth;
+  private boolean busy;
 
   private final RefTable objects = new RefTable(true);
   private final RefTable primitives = new RefTable(false);
-  // An entry is formatted text, or a string value still to be quoted (kept raw so that quoting
-  // writes straight into the output, with no intermediate copy).
-  private CharSequence[] entries = new CharSequence[16];
-  private boolean[] quoted = new boolean[16];
+
+  // Entry i is a string still to be quoted (QUOTED), finished text (TEXT), or a range of the
+  // scratch buffer (RANGE). A container's text is written to scratch once its children have their
+  // numbers, which is after their own entries: scratch is in post-order, the output in pre-order.
+  private Object[] texts = new Object[128];
+  private byte[] kinds = new byte[128];
+  private int[] starts = new int[128];
+  private int[] ends = new int[128];
   private int count;
 
-  // The path to the value being written, kept as raw segments and formatted only for an error.
-  private Object[] pathKeys = new Object[16];
-  private byte[] pathKinds = new byte[16];
+  private char[] scratch = new char[1024];
+  private int scratchLength;
+  private char[] output = new char[2048];
+
+  // Children of the containers being written, shared by all of them as a stack.
+  private int[] childRefs = new int[64];
+  private Object[] childKeys = new Object[64];
+  private int children;
+
   private int depth;
 
-  private static final byte PROPERTY = 0;
-  private static final byte INDEX = 1;
-  private static final byte MAP_KEY = 2;
-  private static final byte NONE = 3;
+  private Flattener() {}
 
-  Flattener(List<Map.Entry<String, Function<Object, Object>>> reducers, int maxDepth) {
-    this.reducers = reducers;
-    this.maxDepth = maxDepth;
+  /** Writes {@code value}, reusing this thread's buffers unless a reducer re-enters. */
+  static String stringify(
+      Object value, List<Map.Entry<String, Function<Object, Object>>> reducers, int maxDepth) {
+    Flattener pooled = POOL.get();
+    Flattener flattener = pooled != null && !pooled.busy ? pooled : new Flattener();
+    flattener.reducers = reducers;
+    flattener.maxDepth = maxDepth;
+    flattener.busy = true;
+    try {
+      return flattener.stringify(value);
+    } catch (WriteError e) {
+      throw DevalueException.writing(e.getMessage(), e.path());
+    } finally {
+      boolean keep = flattener.release();
+      if (flattener == pooled && !keep) {
+        POOL.remove();
+      } else if (pooled == null && keep) {
+        POOL.set(flattener);
+      }
+    }
   }
 
-  String stringify(Object value) {
+  /** Forgets every value seen, so that nothing is retained; says whether to keep the buffers. */
+  private boolean release() {
+    objects.clear();
+    primitives.clear();
+    java.util.Arrays.fill(texts, 0, count, null);
+    java.util.Arrays.fill(childKeys, 0, children, null);
+    reducers = null;
+    busy = false;
+    boolean keep =
+        texts.length <= POOLED_MAX_ENTRIES
+            && scratch.length <= POOLED_MAX_CHARS
+            && output.length <= POOLED_MAX_CHARS;
+    count = 0;
+    children = 0;
+    depth = 0;
+    scratchLength = 0;
+    return keep;
+  }
+
+  private String stringify(Object value) {
     int root = flatten(value);
     if (root < 0) {
       return Integer.toString(root);
     }
-    int length = 2 + count - 1;
+    int length = 1 + count;
     for (int i = 0; i < count; i++) {
-      length += entries[i].length() + (quoted[i] ? 2 : 0);
+      switch (kinds[i]) {
+        case QUOTED:
+          length += ((String) texts[i]).length() + 2;
+          break;
+        case TEXT:
+          length += ((String) texts[i]).length();
+          break;
+        default:
+          length += ends[i] - starts[i];
+      }
     }
-    StringBuilder out = new StringBuilder(length + 16);
-    out.append('[');
+    if (output.length < length) {
+      output = new char[Math.max(length, output.length * 2)];
+    }
+    int at = 0;
+    output[at++] = '[';
     for (int i = 0; i < count; i++) {
       if (i > 0) {
-        out.append(',');
+        output[at++] = ',';
       }
-      if (quoted[i]) {
-        JsStrings.quote((String) entries[i], out);
-      } else {
-        out.append(entries[i]);
+      switch (kinds[i]) {
+        case QUOTED:
+          at = quote((String) texts[i], at);
+          break;
+        case TEXT:
+          String text = (String) texts[i];
+          text.getChars(0, text.length(), output, at);
+          at += text.length();
+          break;
+        default:
+          int size = ends[i] - starts[i];
+          System.arraycopy(scratch, starts[i], output, at, size);
+          at += size;
       }
     }
-    return out.append(']').toString();
+    output[at++] = ']';
+    return new String(output, 0, at);
+  }
+
+  /**
+   * Quotes {@code text} into the output at {@code at}: copied in bulk, then checked in place; the
+   * rare string needing escapes is rewritten from its first escaped character.
+   */
+  private int quote(String text, int at) {
+    int length = text.length();
+    output[at] = '"';
+    text.getChars(0, length, output, at + 1);
+    int end = at + 1 + length;
+    for (int i = at + 1; i < end; i++) {
+      if (JsStrings.needsEscape(output[i])) {
+        StringBuilder escaped = new StringBuilder(length + 16);
+        JsStrings.quote(text, escaped);
+        int size = escaped.length();
+        // The output was sized for the text unescaped; make room for what escaping adds.
+        output = java.util.Arrays.copyOf(output, output.length + size - length - 2);
+        escaped.getChars(0, size, output, at);
+        return at + size;
+      }
+    }
+    output[end] = '"';
+    return end + 1;
   }
 
   private int flatten(Object thing) {
+    if (thing instanceof String) {
+      // The commonest value first, with nothing to normalize.
+      int existing = primitives.putIfAbsent(thing, count);
+      if (existing >= 0) {
+        return existing;
+      }
+      int index = reserve();
+      if (reducers.isEmpty() || !reduce(thing, index)) {
+        texts[index] = thing;
+        kinds[index] = QUOTED;
+      }
+      return index;
+    }
     while (thing instanceof Optional) {
       thing = ((Optional<?>) thing).isPresent() ? ((Optional<?>) thing).get() : Undefined.INSTANCE;
     }
@@ -120,36 +233,46 @@ final class Flattener {
     } else {
       key = null;
     }
-    int existing = key == null ? objects.get(thing) : primitives.get(key);
+    int existing =
+        key == null ? objects.putIfAbsent(thing, count) : primitives.putIfAbsent(key, count);
     if (existing >= 0) {
       return existing;
     }
     int index = reserve();
-    if (key == null) {
-      objects.put(thing, index);
-    } else {
-      primitives.put(key, index);
-    }
     if (!reducers.isEmpty() && reduce(thing, index)) {
       return index;
     }
     if (thing instanceof String) {
-      entries[index] = (String) thing;
-      quoted[index] = true;
+      texts[index] = thing;
+      kinds[index] = QUOTED;
       return index;
     }
-    CharSequence entry = describe(thing);
-    entries[index] = entry;
+    describe(thing, index);
     return index;
   }
 
+  /** Records finished text as entry {@code index}. */
+  private void text(int index, String text) {
+    texts[index] = text;
+    kinds[index] = TEXT;
+  }
+
+  /** Records the scratch written since {@code start} as entry {@code index}. */
+  private void range(int index, int start) {
+    kinds[index] = RANGE;
+    starts[index] = start;
+    ends[index] = scratchLength;
+  }
+
   private boolean reduce(Object thing, int index) {
-    for (Map.Entry<String, Function<Object, Object>> reducer : reducers) {
+    for (int i = 0; i < reducers.size(); i++) {
+      Map.Entry<String, Function<Object, Object>> reducer = reducers.get(i);
       Object payload = reducer.getValue().apply(thing);
       if (isTruthy(payload)) {
-        // Built before the store: writing the payload may grow the entry table.
-        String entry = "[\"" + reducer.getKey() + "\"," + child(payload) + "]";
-        entries[index] = entry;
+        int ref = child(payload);
+        int start = scratchLength;
+        write("[\"").write(reducer.getKey()).write("\",").write(ref).write(']');
+        range(index, start);
         return true;
       }
     }
@@ -176,49 +299,48 @@ final class Flattener {
     return true;
   }
 
-  private CharSequence describe(Object thing) {
+  private void describe(Object thing, int index) {
     if (thing == null) {
-      return "null";
+      text(index, "null");
+    } else if (thing instanceof Double) {
+      number(index, (Double) thing);
+    } else if (thing instanceof Boolean) {
+      text(index, (Boolean) thing ? "true" : "false");
+    } else if (thing instanceof PlainObject) {
+      if (thing instanceof NullPrototypeObject) {
+        nullPrototypeObject(index, (NullPrototypeObject) thing);
+      } else {
+        plainObject(index, (PlainObject) thing);
+      }
+    } else if (thing instanceof List) {
+      array(index, ((List<?>) thing).toArray());
+    } else if (thing instanceof Object[]) {
+      array(index, (Object[]) thing);
+    } else if (thing.getClass().isArray()) {
+      Object[] elements = new Object[Array.getLength(thing)];
+      for (int i = 0; i < elements.length; i++) {
+        elements[i] = Array.get(thing, i);
+      }
+      array(index, elements);
+    } else if (thing instanceof Map) {
+      map(index, (Map<?, ?>) thing);
+    } else if (thing instanceof Set) {
+      set(index, (Set<?>) thing);
+    } else if (thing instanceof Instant) {
+      date(index, epochMillis((Instant) thing));
+    } else if (thing instanceof Date) {
+      date(index, ((Date) thing).getTime());
+    } else if (thing instanceof SparseArray) {
+      sparseArray(index, (SparseArray) thing);
+    } else {
+      text(index, describeOther(thing));
     }
-    if (thing instanceof Double) {
-      return JsNumbers.toString((Double) thing);
-    }
-    if (thing instanceof Boolean) {
-      return thing.toString();
-    }
+  }
+
+  /** The text of the rarer types, built as a string. */
+  private String describeOther(Object thing) {
     if (thing instanceof BigInteger) {
       return "[\"BigInt\",\"" + thing + "\"]";
-    }
-    if (thing instanceof PlainObject) {
-      return thing instanceof NullPrototypeObject
-          ? nullPrototypeObject((NullPrototypeObject) thing)
-          : plainObject((PlainObject) thing);
-    }
-    if (thing instanceof List) {
-      List<?> list = (List<?>) thing;
-      return array(list.size(), list::get);
-    }
-    if (thing instanceof Object[]) {
-      Object[] array = (Object[]) thing;
-      return array(array.length, i -> array[i]);
-    }
-    if (thing.getClass().isArray()) {
-      return array(Array.getLength(thing), i -> Array.get(thing, i));
-    }
-    if (thing instanceof SparseArray) {
-      return sparseArray((SparseArray) thing);
-    }
-    if (thing instanceof Set) {
-      return set((Set<?>) thing);
-    }
-    if (thing instanceof Map) {
-      return map((Map<?, ?>) thing);
-    }
-    if (thing instanceof Instant) {
-      return date(epochMillis((Instant) thing));
-    }
-    if (thing instanceof Date) {
-      return date(((Date) thing).getTime());
     }
     if (thing instanceof InvalidDate) {
       return "[\"Date\",\"\"]";
@@ -251,6 +373,16 @@ final class Flattener {
       return "[\"" + temporal.type() + "\"," + JsStrings.quote(temporal.text()) + "]";
     }
     throw error("Cannot stringify arbitrary non-POJOs");
+  }
+
+  private void number(int index, double value) {
+    if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE && value == (int) value) {
+      int start = scratchLength;
+      write((int) value);
+      range(index, start);
+    } else {
+      text(index, JsNumbers.toString(value));
+    }
   }
 
   private double toDouble(Number number) {
@@ -289,108 +421,149 @@ final class Flattener {
     return millis;
   }
 
-  private String date(long epochMillis) {
+  private void date(int index, long epochMillis) {
     if (!JsDates.inRange(epochMillis)) {
       throw error("Cannot stringify a date outside JavaScript's range (±8.64e15 ms)");
     }
-    return "[\"Date\",\"" + JsDates.toIsoString(epochMillis) + "\"]";
+    int start = scratchLength;
+    write("[\"Date\",\"").write(JsDates.toIsoString(epochMillis)).write("\"]");
+    range(index, start);
   }
 
-  private CharSequence regExp(JsRegExp regExp) {
+  private String regExp(JsRegExp regExp) {
     StringBuilder out = new StringBuilder("[\"RegExp\",");
     JsStrings.quote(regExp.source(), out);
     if (!regExp.flags().isEmpty()) {
       out.append(",\"").append(regExp.flags()).append('"');
     }
-    return out.append(']');
+    return out.append(']').toString();
   }
 
-  private CharSequence plainObject(PlainObject object) {
-    if (object.containsKey("__proto__")) {
-      throw error("Cannot stringify objects with __proto__ keys");
-    }
-    StringBuilder out = new StringBuilder(object.size() * 12 + 2).append('{');
-    boolean first = true;
-    for (Map.Entry<String, Object> property : PropertyOrder.entries(object)) {
-      if (!first) {
-        out.append(',');
+  private void plainObject(int index, PlainObject object) {
+    int base = properties(object);
+    int start = scratchLength;
+    write('{');
+    for (int i = base; i < children; i++) {
+      if (i > base) {
+        write(',');
       }
-      first = false;
-      JsStrings.quote(property.getKey(), out);
-      out.append(':');
-      push(PROPERTY, property.getKey());
-      out.append(flatten(property.getValue()));
-      pop();
+      writeQuoted((String) childKeys[i]).write(':').write(childRefs[i]);
     }
-    return out.append('}');
+    write('}');
+    range(index, start);
+    dropChildren(base);
   }
 
-  private CharSequence nullPrototypeObject(NullPrototypeObject object) {
-    if (object.containsKey("__proto__")) {
-      throw error("Cannot stringify objects with __proto__ keys");
+  private void nullPrototypeObject(int index, NullPrototypeObject object) {
+    int base = properties(object);
+    int start = scratchLength;
+    write("[\"null\"");
+    for (int i = base; i < children; i++) {
+      write(',').writeQuoted((String) childKeys[i]).write(',').write(childRefs[i]);
     }
-    StringBuilder out = new StringBuilder("[\"null\"");
+    write(']');
+    range(index, start);
+    dropChildren(base);
+  }
+
+  /** Writes the property values, leaving name and reference of each on the child stack. */
+  private int properties(PlainObject object) {
+    int base = children;
+    enter();
     for (Map.Entry<String, Object> property : PropertyOrder.entries(object)) {
-      out.append(',');
-      JsStrings.quote(property.getKey(), out);
-      out.append(',');
-      push(PROPERTY, property.getKey());
-      out.append(flatten(property.getValue()));
-      pop();
+      String name = property.getKey();
+      if (name.hashCode() == PROTO_HASH && name.equals("__proto__")) {
+        throw error("Cannot stringify objects with __proto__ keys");
+      }
+      int ref;
+      try {
+        ref = flatten(property.getValue());
+      } catch (WriteError e) {
+        throw e.under(isIdentifier(name) ? "." + name : "[" + JsStrings.quote(name) + "]");
+      }
+      addChild(name, ref);
     }
-    return out.append(']');
+    depth--;
+    return base;
   }
 
-  private interface Element {
-    Object at(int index);
-  }
-
-  private CharSequence array(int length, Element elements) {
-    int present = length;
+  /**
+   * An array, dense or in the sparse form: holes are found while writing the elements (a hole gets
+   * no entry, so the numbering is the same either way) and the form chosen afterwards.
+   */
+  private void array(int index, Object[] elements) {
+    int length = elements.length;
+    int base = children;
+    int holes = 0;
+    enter();
     for (int i = 0; i < length; i++) {
-      if (elements.at(i) == Hole.INSTANCE) {
-        present--;
+      Object element = elements[i];
+      if (element == Hole.INSTANCE) {
+        holes++;
+        addChild(null, HOLE);
+      } else {
+        addChild(null, element(i, element));
       }
     }
-    if (present < length && preferSparse(length, present)) {
-      StringBuilder out = new StringBuilder().append('[').append(SPARSE).append(',').append(length);
-      for (int i = 0; i < length; i++) {
-        Object element = elements.at(i);
-        if (element != Hole.INSTANCE) {
-          out.append(',').append(i).append(',').append(indexed(i, element));
+    depth--;
+    int start = scratchLength;
+    if (holes > 0 && preferSparse(length, length - holes)) {
+      write('[').write(SPARSE).write(',').write(length);
+      for (int i = base; i < children; i++) {
+        if (childRefs[i] != HOLE) {
+          write(',').write(i - base).write(',').write(childRefs[i]);
         }
       }
-      return out.append(']');
-    }
-    StringBuilder out = new StringBuilder(length * 4 + 2).append('[');
-    for (int i = 0; i < length; i++) {
-      if (i > 0) {
-        out.append(',');
+    } else {
+      write('[');
+      for (int i = base; i < children; i++) {
+        if (i > base) {
+          write(',');
+        }
+        write(childRefs[i]);
       }
-      Object element = elements.at(i);
-      out.append(element == Hole.INSTANCE ? HOLE : indexed(i, element));
     }
-    return out.append(']');
+    write(']');
+    range(index, start);
+    dropChildren(base);
   }
 
-  private CharSequence sparseArray(SparseArray array) {
+  private int element(long position, Object element) {
+    try {
+      return flatten(element);
+    } catch (WriteError e) {
+      throw e.under("[" + position + "]");
+    }
+  }
+
+  private void sparseArray(int index, SparseArray array) {
     long length = array.length();
     Map<Long, Object> elements = array.elements();
     int present = elements.size();
-    if (present == length) {
-      return array((int) length, i -> elements.get((long) i));
-    }
-    if (preferSparse(length, present)) {
-      StringBuilder out = new StringBuilder().append('[').append(SPARSE).append(',').append(length);
+    if (present < length && preferSparse(length, present)) {
+      int base = children;
+      enter();
       for (Map.Entry<Long, Object> element : elements.entrySet()) {
-        long index = element.getKey();
-        out.append(',').append(index).append(',').append(indexed(index, element.getValue()));
+        long at = element.getKey();
+        addChild(at, element(at, element.getValue()));
       }
-      return out.append(']');
+      depth--;
+      int start = scratchLength;
+      write('[').write(SPARSE).write(',').write(Long.toString(length));
+      for (int i = base; i < children; i++) {
+        write(',').write(childKeys[i].toString()).write(',').write(childRefs[i]);
+      }
+      write(']');
+      range(index, start);
+      dropChildren(base);
+      return;
     }
-    // Dense with holes is only chosen when holes are few, so the length is small here.
-    return array(
-        (int) length, i -> elements.containsKey((long) i) ? elements.get((long) i) : Hole.INSTANCE);
+    // Dense (with few holes, if any), so the length is small here.
+    Object[] dense = new Object[(int) length];
+    for (int i = 0; i < dense.length; i++) {
+      dense[i] = elements.containsKey((long) i) ? elements.get((long) i) : Hole.INSTANCE;
+    }
+    array(index, dense);
   }
 
   /** devalue's choice, made at the first hole: the sparse form when it is shorter. */
@@ -401,105 +574,190 @@ final class Flattener {
     return holeCost > sparseCost;
   }
 
-  private int indexed(long index, Object element) {
-    push(INDEX, index);
-    int ref = flatten(element);
-    pop();
-    return ref;
-  }
-
-  private CharSequence set(Set<?> set) {
-    StringBuilder out = new StringBuilder(set.size() * 4 + 8).append("[\"Set\"");
-    push(NONE, null);
+  private void set(int index, Set<?> set) {
+    int base = children;
+    enter();
     for (Object member : set) {
-      out.append(',').append(flatten(member));
+      addChild(null, flatten(member));
     }
-    pop();
-    return out.append(']');
+    depth--;
+    int start = scratchLength;
+    write("[\"Set\"");
+    for (int i = base; i < children; i++) {
+      write(',').write(childRefs[i]);
+    }
+    write(']');
+    range(index, start);
+    dropChildren(base);
   }
 
-  private CharSequence map(Map<?, ?> map) {
-    StringBuilder out = new StringBuilder(map.size() * 8 + 8).append("[\"Map\"");
+  private void map(int index, Map<?, ?> map) {
+    int base = children;
+    enter();
     for (Map.Entry<?, ?> entry : map.entrySet()) {
-      push(MAP_KEY, entry.getKey());
-      out.append(',').append(flatten(entry.getKey()));
-      out.append(',').append(flatten(entry.getValue()));
-      pop();
+      try {
+        addChild(null, flatten(entry.getKey()));
+        addChild(null, flatten(entry.getValue()));
+      } catch (WriteError e) {
+        throw e.under(".get(" + literal(entry.getKey()) + ")");
+      }
     }
-    return out.append(']');
+    depth--;
+    int start = scratchLength;
+    write("[\"Map\"");
+    for (int i = base; i < children; i++) {
+      write(',').write(childRefs[i]);
+    }
+    write(']');
+    range(index, start);
+    dropChildren(base);
   }
 
-  private CharSequence typedArray(TypedArray view) {
-    push(NONE, null);
-    int buffer = flatten(view.buffer());
-    pop();
+  private String typedArray(TypedArray view) {
+    int buffer = child(view.buffer());
     StringBuilder out = new StringBuilder("[\"").append(view.type()).append("\",").append(buffer);
     if (view.byteLength() != view.buffer().byteLength()) {
       out.append(',').append(view.byteOffset()).append(',').append(view.length());
     }
-    return out.append(']');
+    return out.append(']').toString();
   }
 
   private int child(Object payload) {
-    push(NONE, null);
+    enter();
     int ref = flatten(payload);
-    pop();
+    depth--;
     return ref;
   }
 
   private int reserve() {
-    if (count == entries.length) {
-      entries = java.util.Arrays.copyOf(entries, count * 2);
-      quoted = java.util.Arrays.copyOf(quoted, count * 2);
+    if (count == texts.length) {
+      texts = java.util.Arrays.copyOf(texts, count * 2);
+      kinds = java.util.Arrays.copyOf(kinds, count * 2);
+      starts = java.util.Arrays.copyOf(starts, count * 2);
+      ends = java.util.Arrays.copyOf(ends, count * 2);
     }
     return count++;
   }
 
-  private void push(byte kind, Object key) {
-    if (depth == maxDepth) {
-      throw error("Cannot stringify a value nested deeper than " + maxDepth + " levels");
+  private void addChild(Object key, int ref) {
+    if (children == childRefs.length) {
+      childRefs = java.util.Arrays.copyOf(childRefs, children * 2);
+      childKeys = java.util.Arrays.copyOf(childKeys, children * 2);
     }
-    if (depth == pathKeys.length) {
-      pathKeys = java.util.Arrays.copyOf(pathKeys, depth * 2);
-      pathKinds = java.util.Arrays.copyOf(pathKinds, depth * 2);
+    childKeys[children] = key;
+    childRefs[children++] = ref;
+  }
+
+  private void dropChildren(int base) {
+    java.util.Arrays.fill(childKeys, base, children, null);
+    children = base;
+  }
+
+  private void ensureScratch(int more) {
+    if (scratchLength + more > scratch.length) {
+      scratch =
+          java.util.Arrays.copyOf(scratch, Math.max(scratch.length * 2, scratchLength + more));
     }
-    pathKinds[depth] = kind;
-    pathKeys[depth] = key;
-    depth++;
   }
 
-  private void pop() {
-    depth--;
+  private Flattener write(char c) {
+    ensureScratch(1);
+    scratch[scratchLength++] = c;
+    return this;
   }
 
-  private DevalueException error(String reason) {
-    return DevalueException.writing(reason, path());
+  private Flattener write(String text) {
+    int length = text.length();
+    ensureScratch(length);
+    text.getChars(0, length, scratch, scratchLength);
+    scratchLength += length;
+    return this;
   }
 
-  private String path() {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < depth; i++) {
-      Object key = pathKeys[i];
-      switch (pathKinds[i]) {
-        case PROPERTY:
-          String name = (String) key;
-          if (isIdentifier(name)) {
-            out.append('.').append(name);
-          } else {
-            out.append('[').append(JsStrings.quote(name)).append(']');
-          }
-          break;
-        case INDEX:
-          out.append('[').append(key).append(']');
-          break;
-        case MAP_KEY:
-          out.append(".get(").append(literal(key)).append(')');
-          break;
-        default:
-          break;
+  private Flattener write(int value) {
+    ensureScratch(11);
+    if (value < 0) {
+      if (value == Integer.MIN_VALUE) {
+        return write(Integer.toString(value));
+      }
+      scratch[scratchLength++] = '-';
+      value = -value;
+    }
+    if (value < 10) {
+      scratch[scratchLength++] = (char) ('0' + value);
+      return this;
+    }
+    if (value < 100) {
+      scratch[scratchLength++] = (char) ('0' + value / 10);
+      scratch[scratchLength++] = (char) ('0' + value % 10);
+      return this;
+    }
+    int digits = value < 1000 ? 3 : stringSize(value);
+    int end = scratchLength + digits;
+    for (int at = end - 1; at >= scratchLength; at--) {
+      scratch[at] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+    scratchLength = end;
+    return this;
+  }
+
+  private static int stringSize(int value) {
+    int digits = 1;
+    for (long limit = 10; value >= limit; limit *= 10) {
+      digits++;
+    }
+    return digits;
+  }
+
+  private Flattener writeQuoted(String text) {
+    int length = text.length();
+    ensureScratch(length + 2);
+    int start = scratchLength;
+    scratch[start] = '"';
+    text.getChars(0, length, scratch, start + 1);
+    int end = start + 1 + length;
+    for (int i = start + 1; i < end; i++) {
+      if (JsStrings.needsEscape(scratch[i])) {
+        scratchLength = start;
+        return write(JsStrings.quote(text));
       }
     }
-    return out.toString();
+    scratch[end] = '"';
+    scratchLength = end + 1;
+    return this;
+  }
+
+  private void enter() {
+    if (++depth > maxDepth) {
+      throw error("Cannot stringify a value nested deeper than " + maxDepth + " levels");
+    }
+  }
+
+  private static WriteError error(String reason) {
+    return new WriteError(reason);
+  }
+
+  /**
+   * A write failure on its way out, collecting the path as it leaves each container: the path is
+   * only built when something fails, so writing keeps no record of where it is.
+   */
+  private static final class WriteError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final java.util.ArrayDeque<String> segments = new java.util.ArrayDeque<>();
+
+    WriteError(String reason) {
+      super(reason, null, false, false);
+    }
+
+    WriteError under(String segment) {
+      segments.addFirst(segment);
+      return this;
+    }
+
+    String path() {
+      return String.join("", segments);
+    }
   }
 
   private static String literal(Object key) {

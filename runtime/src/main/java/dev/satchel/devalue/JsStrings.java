@@ -21,7 +21,7 @@ final class JsStrings {
     ASCII_ESCAPED['<'] = true;
   }
 
-  private static boolean needsEscape(char c) {
+  static boolean needsEscape(char c) {
     return c < 128 ? ASCII_ESCAPED[c] : c == 0x2028 || c == 0x2029 || Character.isSurrogate(c);
   }
 

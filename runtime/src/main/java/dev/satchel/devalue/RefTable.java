@@ -8,6 +8,8 @@ final class RefTable {
   private final boolean byIdentity;
   private Object[] keys = new Object[128];
   private int[] refs = new int[128];
+  // The slots filled, in order, so that clearing costs the number of keys, not the capacity.
+  private int[] used = new int[64];
   private int shift = 32 - 7;
   private int size;
 
@@ -15,37 +17,51 @@ final class RefTable {
     this.byIdentity = byIdentity;
   }
 
-  /** The entry index recorded for {@code key}, or -1. */
-  int get(Object key) {
+  /**
+   * The entry index recorded for {@code key}; or, when there is none, records {@code ref} for it
+   * and returns -1. One probe sequence serves both the lookup and the insertion.
+   */
+  int putIfAbsent(Object key, int ref) {
+    if ((size + 1) * 2 > keys.length) {
+      grow();
+    }
+    Object[] keys = this.keys;
     int mask = keys.length - 1;
-    for (int i = slot(key); ; i = (i + 1) & mask) {
+    if (byIdentity) {
+      for (int i = (System.identityHashCode(key) * 0x9E3779B9) >>> shift; ; i = (i + 1) & mask) {
+        Object k = keys[i];
+        if (k == null) {
+          return insertAt(i, key, ref);
+        }
+        if (k == key) {
+          return refs[i];
+        }
+      }
+    }
+    for (int i = (key.hashCode() * 0x9E3779B9) >>> shift; ; i = (i + 1) & mask) {
       Object k = keys[i];
       if (k == null) {
-        return -1;
+        return insertAt(i, key, ref);
       }
-      if (k == key || (!byIdentity && k.equals(key))) {
+      if (k == key || k.equals(key)) {
         return refs[i];
       }
     }
   }
 
-  /** Records {@code key}, which must not be recorded yet. */
-  void put(Object key, int ref) {
-    if ((size + 1) * 2 > keys.length) {
-      grow();
-    }
-    insert(key, ref);
-    size++;
+  private int insertAt(int slot, Object key, int ref) {
+    keys[slot] = key;
+    refs[slot] = ref;
+    used[size++] = slot;
+    return -1;
   }
 
-  private void insert(Object key, int ref) {
-    int mask = keys.length - 1;
-    int i = slot(key);
-    while (keys[i] != null) {
-      i = (i + 1) & mask;
+  /** Forgets every key, touching only the slots in use. */
+  void clear() {
+    for (int i = 0; i < size; i++) {
+      keys[used[i]] = null;
     }
-    keys[i] = key;
-    refs[i] = ref;
+    size = 0;
   }
 
   private void grow() {
@@ -53,10 +69,20 @@ final class RefTable {
     int[] oldRefs = refs;
     keys = new Object[oldKeys.length * 2];
     refs = new int[oldKeys.length * 2];
+    used = new int[oldKeys.length];
     shift--;
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldKeys[i] != null) {
-        insert(oldKeys[i], oldRefs[i]);
+    int mask = keys.length - 1;
+    int count = 0;
+    for (int j = 0; j < oldKeys.length; j++) {
+      Object key = oldKeys[j];
+      if (key != null) {
+        int i = slot(key);
+        while (keys[i] != null) {
+          i = (i + 1) & mask;
+        }
+        keys[i] = key;
+        refs[i] = oldRefs[j];
+        used[count++] = i;
       }
     }
   }
