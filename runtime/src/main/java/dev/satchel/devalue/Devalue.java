@@ -98,7 +98,16 @@ public final class Devalue {
           "Input too long", text.length() + " characters; the limit is " + maxInputLength);
     }
     try {
-      return Hydrator.unflatten(Json.parse(text, maxDepth), revivers, maxDepth);
+      Entries entries = Entries.acquire();
+      try {
+        if (Json.readEntries(text, entries, maxDepth)) {
+          return Hydrator.unflatten(entries, revivers, maxDepth);
+        }
+        entries.clear();
+        return Hydrator.unflatten(Json.parse(text, maxDepth), entries, revivers, maxDepth);
+      } finally {
+        entries.release();
+      }
     } catch (StackOverflowError e) {
       throw stackTooSmall();
     }

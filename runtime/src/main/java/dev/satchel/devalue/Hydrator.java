@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,22 +21,32 @@ final class Hydrator {
 
   private final Map<String, Function<Object, Object>> revivers;
   private final int maxDepth;
-  private Object[] values;
-  private int size;
-  private Object[] hydrated;
-  private Set<Integer> hydrating;
+  private final Entries entries;
+  private final Object[] hydrated;
+  // The entries whose revivers are running, to refuse a reviver's payload that contains itself.
+  private int[] reviving = new int[4];
+  private int revivingCount;
   private int depth;
 
-  Hydrator(Object[] values, Map<String, Function<Object, Object>> revivers, int maxDepth) {
-    this.values = values;
-    this.size = values.length;
+  private Hydrator(Entries entries, Map<String, Function<Object, Object>> revivers, int maxDepth) {
+    this.entries = entries;
     this.revivers = revivers;
     this.maxDepth = maxDepth;
-    this.hydrated = new Object[values.length];
+    this.hydrated = new Object[entries.size];
   }
 
+  /** Rebuilds the value from entries the fast tokenizer filled (at least one). */
   static Object unflatten(
-      Object parsed, Map<String, Function<Object, Object>> revivers, int maxDepth) {
+      Entries entries, Map<String, Function<Object, Object>> revivers, int maxDepth) {
+    return new Hydrator(entries, revivers, maxDepth).hydrateRef(0, -1);
+  }
+
+  /** Rebuilds the value from the general JSON reader's result, using {@code entries} as tables. */
+  static Object unflatten(
+      Object parsed,
+      Entries entries,
+      Map<String, Function<Object, Object>> revivers,
+      int maxDepth) {
     if (parsed instanceof Double) {
       Object sentinel = sentinel((Double) parsed);
       if (sentinel == null) {
@@ -49,7 +57,8 @@ final class Hydrator {
     if (!(parsed instanceof Object[]) || ((Object[]) parsed).length == 0) {
       throw DevalueException.reading("Invalid input", "the root must be a non-empty array");
     }
-    return new Hydrator((Object[]) parsed, revivers, maxDepth).hydrate(0.0, -1);
+    entries.addAll((Object[]) parsed);
+    return unflatten(entries, revivers, maxDepth);
   }
 
   private static Object sentinel(double ref) {
@@ -81,7 +90,7 @@ final class Hydrator {
     if (sentinel != null) {
       return sentinel;
     }
-    if (ref >= size) {
+    if (ref >= entries.size) {
       throw invalid(from);
     }
     int index = (int) ref;
@@ -89,26 +98,58 @@ final class Hydrator {
       // JavaScript reads values[-8] or values[0.5] as undefined rather than failing.
       return Undefined.INSTANCE;
     }
-    if (index < hydrated.length && hydrated[index] != null) {
-      Object cached = hydrated[index];
+    return hydrateRef(index, from);
+  }
+
+  /** {@link #hydrate} for a reference the tokenizer read as an integer. */
+  private Object hydrateRef(int ref, int from) {
+    if (ref < 0) {
+      Object sentinel = sentinel(ref);
+      return sentinel != null ? sentinel : Undefined.INSTANCE;
+    }
+    if (ref >= entries.size) {
+      throw invalid(from);
+    }
+    if (ref < hydrated.length && hydrated[ref] != null) {
+      Object cached = hydrated[ref];
       return cached == NULL ? null : cached;
     }
     if (++depth > maxDepth) {
       throw DevalueException.reading(
-          "Invalid input", "nested deeper than " + maxDepth + " levels at entry " + index);
+          "Invalid input", "nested deeper than " + maxDepth + " levels at entry " + ref);
     }
     try {
-      return build(index);
+      return build(ref);
     } finally {
       depth--;
     }
   }
 
   private Object valueAt(int index) {
-    return values[index];
+    return entries.generic(index);
   }
 
   private Object build(int index) {
+    switch (entries.kinds[index]) {
+      case Entries.INT_ARRAY:
+        if (entries.counts[index] == 0 || entries.refs[entries.firsts[index]] != Flattener.SPARSE) {
+          return refArray(index);
+        }
+        break;
+      case Entries.INT_OBJECT:
+        return refObject(index);
+      case Entries.TAGGED:
+        String tag = (String) entries.values[index];
+        if (tag.equals("Map") && !revivers.containsKey(tag)) {
+          return refMap(index);
+        }
+        if (tag.equals("Set") && !revivers.containsKey(tag)) {
+          return refSet(index);
+        }
+        break;
+      default:
+        break;
+    }
     Object value = valueAt(index);
     if (value instanceof Object[]) {
       Object[] array = (Object[]) value;
@@ -130,7 +171,7 @@ final class Hydrator {
       Json.JsonObject json = (Json.JsonObject) value;
       PlainObject object = new PlainObject();
       cache(index, object);
-      int[] order = PropertyOrder.order(json.keys, json.size);
+      int[] order = PropertyOrder.order(json.keys, 0, json.size);
       for (int j = 0; j < json.size; j++) {
         int i = order == null ? j : order[j];
         if (json.keys[i].equals("__proto__")) {
@@ -142,6 +183,62 @@ final class Hydrator {
       return object;
     }
     return cache(index, value);
+  }
+
+  private List<Object> refArray(int index) {
+    int first = entries.firsts[index];
+    int count = entries.counts[index];
+    List<Object> list = new ArrayList<>(count);
+    cache(index, list);
+    for (int i = first; i < first + count; i++) {
+      int ref = entries.refs[i];
+      list.add(ref == Flattener.HOLE ? Hole.INSTANCE : hydrateRef(ref, index));
+    }
+    return list;
+  }
+
+  private PlainObject refObject(int index) {
+    int first = entries.firsts[index];
+    int count = entries.counts[index];
+    PlainObject object = PlainObject.withCapacity(count);
+    cache(index, object);
+    String[] names = entries.names;
+    int[] order = PropertyOrder.order(names, first, count);
+    for (int j = 0; j < count; j++) {
+      int i = first + (order == null ? j : order[j]);
+      if (names[i].equals("__proto__")) {
+        throw DevalueException.reading(
+            "Cannot parse an object with a `__proto__` property", "at entry " + index);
+      }
+      object.put(names[i], hydrateRef(entries.refs[i], index));
+    }
+    return object;
+  }
+
+  private JsMap refMap(int index) {
+    int first = entries.firsts[index];
+    int count = entries.counts[index];
+    JsMap map = new JsMap();
+    cache(index, map);
+    for (int i = first; i < first + count; i += 2) {
+      Object key = hydrateRef(entries.refs[i], index);
+      if (i + 1 == first + count) {
+        throw invalid(index);
+      }
+      map.put(key, hydrateRef(entries.refs[i + 1], index));
+    }
+    return map;
+  }
+
+  private JsSet refSet(int index) {
+    int first = entries.firsts[index];
+    int count = entries.counts[index];
+    JsSet set = new JsSet();
+    cache(index, set);
+    for (int i = first; i < first + count; i++) {
+      set.add(hydrateRef(entries.refs[i], index));
+    }
+    return set;
   }
 
   private Object cache(int index, Object value) {
@@ -219,21 +316,17 @@ final class Hydrator {
       target = ref >= 0 && ref == (int) ref ? (int) ref : -1;
     } else {
       // An inline payload (a built-in's form handed to a reviver) becomes an entry of its own.
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size + 8);
-      }
-      values[size++] = payload == Undefined.INSTANCE ? null : payload;
-      target = size - 1;
+      target = entries.add(Entries.GENERIC, payload == Undefined.INSTANCE ? null : payload, 0, 0);
       payload = (double) target;
     }
-    if (hydrating == null) {
-      hydrating = new HashSet<>();
-    }
     boolean cached = target >= 0 && target < hydrated.length && hydrated[target] != null;
-    if (target >= 0 && hydrating.contains(target) && !cached) {
+    if (target >= 0 && isReviving(target) && !cached) {
       throw DevalueException.reading("Invalid circular reference", "at entry " + index);
     }
-    hydrating.add(target);
+    if (revivingCount == reviving.length) {
+      reviving = Arrays.copyOf(reviving, revivingCount * 2);
+    }
+    reviving[revivingCount++] = target;
     Object argument = hydrate(payload, index);
     Object revived;
     try {
@@ -245,9 +338,18 @@ final class Hydrator {
       throw DevalueException.reading(
           "Reviver " + type + " failed: " + e.getMessage(), "at entry " + index, e);
     } finally {
-      hydrating.remove(target);
+      revivingCount--;
     }
     return cache(index, revived);
+  }
+
+  private boolean isReviving(int target) {
+    for (int i = 0; i < revivingCount; i++) {
+      if (reviving[i] == target) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Object date(Object payload) {
@@ -306,7 +408,7 @@ final class Hydrator {
       if (sentinel instanceof Double) {
         return new Boxed(sentinel);
       }
-      if (ref >= 0 && ref < size && ref == (int) ref && ref != index) {
+      if (ref >= 0 && ref < entries.size && ref == (int) ref && ref != index) {
         Object raw = valueAt((int) ref);
         boolean primitive =
             raw instanceof String || raw instanceof Double || raw instanceof Boolean;
@@ -394,7 +496,7 @@ final class Hydrator {
     Object href = payload;
     if (payload instanceof Double) {
       double ref = (Double) payload;
-      href = ref >= 0 && ref < size && ref == (int) ref ? valueAt((int) ref) : null;
+      href = ref >= 0 && ref < entries.size && ref == (int) ref ? valueAt((int) ref) : null;
     }
     if (href instanceof String) {
       try {
@@ -412,7 +514,7 @@ final class Hydrator {
       throw invalid(index);
     }
     double ref = (Double) payload;
-    if (ref < 0 || ref >= size || ref != (int) ref || ref == index) {
+    if (ref < 0 || ref >= entries.size || ref != (int) ref || ref == index) {
       throw invalid(index);
     }
     Object raw = valueAt((int) ref);

@@ -32,19 +32,21 @@ final class Json {
 
   private final String text;
   private final char[] chars;
+  private final int end;
   private final int maxDepth;
   private int pos;
   private Object[] stack = new Object[64];
   private int stackSize;
 
-  private Json(String text, int maxDepth) {
+  private Json(String text, char[] chars, int maxDepth) {
     this.text = text;
-    this.chars = text.toCharArray();
+    this.chars = chars;
+    this.end = text.length();
     this.maxDepth = maxDepth;
   }
 
   static Object parse(String text, int maxDepth) {
-    Json json = new Json(text, maxDepth);
+    Json json = new Json(text, text.toCharArray(), maxDepth);
     json.skipWhitespace();
     Object value = json.value(0);
     json.skipWhitespace();
@@ -54,8 +56,222 @@ final class Json {
     return value;
   }
 
+  /**
+   * Tokenizes devalue text into {@code entries} on the fast path: a top-level array with no
+   * whitespace between entries, as devalue writes it. Returns {@code false}, leaving {@code
+   * entries} to be cleared, for anything else, including any error: the general reader then reads
+   * the text again and reports the error in its own words.
+   */
+  static boolean readEntries(String text, Entries entries, int maxDepth) {
+    int length = text.length();
+    if (length < 3 || text.charAt(0) != '[' || text.charAt(length - 1) != ']') {
+      return false;
+    }
+    Json json = new Json(text, entries.load(text), maxDepth);
+    try {
+      return json.entries(entries);
+    } catch (DevalueException e) {
+      return false;
+    }
+  }
+
+  private boolean entries(Entries entries) {
+    pos = 1;
+    int last = end - 1;
+    while (true) {
+      if (!entry(entries)) {
+        return false;
+      }
+      if (pos == last) {
+        return true;
+      }
+      if (pos > last || chars[pos] != ',') {
+        return false;
+      }
+      pos++;
+    }
+  }
+
+  private boolean entry(Entries entries) {
+    int start = pos;
+    char c = chars[pos];
+    if (c == '[') {
+      int mark = entries.refCount;
+      if (!refArray(entries)) {
+        entries.dropRefs(mark);
+        pos = start;
+        entries.add(Entries.GENERIC, value(1), 0, 0);
+      }
+      return true;
+    }
+    if (c == '{') {
+      int mark = entries.refCount;
+      if (!refObject(entries)) {
+        entries.dropRefs(mark);
+        pos = start;
+        entries.add(Entries.GENERIC, value(1), 0, 0);
+      }
+      return true;
+    }
+    if (c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n') {
+      entries.add(Entries.GENERIC, value(1), 0, 0);
+      return true;
+    }
+    return false;
+  }
+
+  /** {@code [1,2,3]} or {@code ["Tag",1,2]}; false, with the position anywhere, for the rest. */
+  private boolean refArray(Entries entries) {
+    pos++;
+    int first = entries.refCount;
+    if (chars[pos] == ']') {
+      pos++;
+      entries.add(Entries.INT_ARRAY, null, first, 0);
+      return true;
+    }
+    String tag = null;
+    if (chars[pos] == '"') {
+      tag = string();
+      if (chars[pos] == ']') {
+        pos++;
+        entries.add(Entries.TAGGED, tag, first, 0);
+        return true;
+      }
+      if (chars[pos++] != ',') {
+        return false;
+      }
+    }
+    while (true) {
+      int ref = ref();
+      if (ref == NOT_A_REF) {
+        return false;
+      }
+      entries.addRef(null, ref);
+      char c = chars[pos++];
+      if (c == ']') {
+        int count = entries.refCount - first;
+        entries.add(tag == null ? Entries.INT_ARRAY : Entries.TAGGED, tag, first, count);
+        return true;
+      }
+      if (c != ',') {
+        return false;
+      }
+    }
+  }
+
+  private static final int MAX_REF_OBJECT = 16;
+
+  /** {@code {"a":1,"b":2}} with distinct names; false for the rest. */
+  private boolean refObject(Entries entries) {
+    pos++;
+    int first = entries.refCount;
+    if (chars[pos] == '}') {
+      pos++;
+      entries.add(Entries.INT_OBJECT, null, first, 0);
+      return true;
+    }
+    while (true) {
+      if (chars[pos] != '"') {
+        return false;
+      }
+      String name = name();
+      if (name == null || chars[pos++] != ':') {
+        return false;
+      }
+      int ref = ref();
+      if (ref == NOT_A_REF) {
+        return false;
+      }
+      int count = entries.refCount - first;
+      if (count == MAX_REF_OBJECT) {
+        return false;
+      }
+      // Repeated names keep their first position and their last value: the general way.
+      for (int i = first; i < first + count; i++) {
+        if (entries.names[i].equals(name)) {
+          return false;
+        }
+      }
+      entries.addRef(name, ref);
+      char c = chars[pos++];
+      if (c == '}') {
+        entries.add(Entries.INT_OBJECT, null, first, entries.refCount - first);
+        return true;
+      }
+      if (c != ',') {
+        return false;
+      }
+    }
+  }
+
+  private static final int NOT_A_REF = Integer.MIN_VALUE;
+
+  /** An integer of up to nine digits, as references are; {@link #NOT_A_REF} for anything else. */
+  private int ref() {
+    int at = pos;
+    boolean negative = chars[at] == '-';
+    if (negative) {
+      at++;
+    }
+    int digitsStart = at;
+    int value = 0;
+    char c;
+    while ((c = chars[at]) >= '0' && c <= '9') {
+      value = value * 10 + (c - '0');
+      at++;
+    }
+    int digits = at - digitsStart;
+    if (digits == 0 || digits > 9 || (digits > 1 && chars[digitsStart] == '0')) {
+      return NOT_A_REF;
+    }
+    if (c == '.' || c == 'e' || c == 'E' || (negative && value == 0)) {
+      return NOT_A_REF;
+    }
+    pos = at;
+    return negative ? -value : value;
+  }
+
+  // Property names repeat from blob to blob ("data", "expires"): short ones are shared.
+  private static final String[] NAMES = new String[512];
+
+  /** A property name without escapes, shared when short; {@code null} when it has escapes. */
+  private String name() {
+    int start = ++pos;
+    int last = end - 1;
+    int hash = 0;
+    char c;
+    while (pos < last && (c = chars[pos]) != '"') {
+      if (c == '\\' || c < 0x20) {
+        return null;
+      }
+      hash = 31 * hash + c;
+      pos++;
+    }
+    if (pos >= last) {
+      return null;
+    }
+    int length = pos++ - start;
+    if (length > 32) {
+      return new String(chars, start, length);
+    }
+    int slot = (hash ^ (hash >>> 16)) & (NAMES.length - 1);
+    String cached = NAMES[slot];
+    if (cached != null && cached.length() == length && cached.hashCode() == hash) {
+      boolean same = true;
+      for (int i = 0; i < length && same; i++) {
+        same = cached.charAt(i) == chars[start + i];
+      }
+      if (same) {
+        return cached;
+      }
+    }
+    String name = new String(chars, start, length);
+    NAMES[slot] = name;
+    return name;
+  }
+
   private Object value(int depth) {
-    if (pos >= chars.length) {
+    if (pos >= end) {
       throw endOfInput();
     }
     char c = chars[pos];
@@ -148,7 +364,7 @@ final class Json {
   private String string() {
     int start = ++pos;
     // Fast path: no escapes.
-    while (pos < chars.length) {
+    while (pos < end) {
       char c = chars[pos];
       if (c == '"') {
         return new String(chars, start, pos++ - start);
@@ -160,7 +376,7 @@ final class Json {
     }
     StringBuilder out = new StringBuilder().append(chars, start, pos - start);
     while (true) {
-      if (pos >= chars.length) {
+      if (pos >= end) {
         throw error("Unterminated string in JSON at position " + pos);
       }
       char c = chars[pos++];
@@ -174,7 +390,7 @@ final class Json {
         out.append(c);
         continue;
       }
-      if (pos >= chars.length) {
+      if (pos >= end) {
         throw error("Unterminated string in JSON at position " + pos);
       }
       char escape = chars[pos++];
@@ -209,7 +425,7 @@ final class Json {
   }
 
   private char unicodeEscape() {
-    if (pos + 4 > chars.length) {
+    if (pos + 4 > end) {
       throw error("Bad Unicode escape in JSON at position " + (pos - 2));
     }
     int code = 0;
@@ -284,7 +500,7 @@ final class Json {
     int at = negative ? pos + 1 : pos;
     int digitsStart = at;
     long value = 0;
-    while (at < chars.length && isDigit(chars[at]) && at - digitsStart < 16) {
+    while (at < end && isDigit(chars[at]) && at - digitsStart < 16) {
       value = value * 10 + (chars[at] - '0');
       at++;
     }
@@ -292,7 +508,7 @@ final class Json {
     if (digits == 0 || digits > 15 || (digits > 1 && chars[digitsStart] == '0')) {
       return null;
     }
-    if (at < chars.length) {
+    if (at < end) {
       char next = chars[at];
       if (next == '.' || next == 'e' || next == 'E' || isDigit(next)) {
         return null;
@@ -306,7 +522,7 @@ final class Json {
   }
 
   private RuntimeException noDigits() {
-    if (pos >= chars.length) {
+    if (pos >= end) {
       return endOfInput();
     }
     return error("No number after minus sign or in exponent in JSON at position " + pos);
@@ -314,7 +530,7 @@ final class Json {
 
   private Object literal(String word, Object value) {
     for (int i = 0; i < word.length(); i++) {
-      if (pos >= chars.length) {
+      if (pos >= end) {
         throw endOfInput();
       }
       if (chars[pos] != word.charAt(i)) {
@@ -336,18 +552,18 @@ final class Json {
   }
 
   private char peek() {
-    return pos < chars.length ? chars[pos] : '\0';
+    return pos < end ? chars[pos] : '\0';
   }
 
   private char next() {
-    if (pos >= chars.length) {
+    if (pos >= end) {
       throw endOfInput();
     }
     return chars[pos++];
   }
 
   private void skipWhitespace() {
-    while (pos < chars.length) {
+    while (pos < end) {
       char c = chars[pos];
       if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
         return;
@@ -361,10 +577,10 @@ final class Json {
   }
 
   private RuntimeException unexpected() {
-    if (pos >= chars.length) {
+    if (pos >= end) {
       return endOfInput();
     }
-    String snippet = chars.length <= 30 ? text : text.substring(0, 30) + "...";
+    String snippet = end <= 30 ? text : text.substring(0, 30) + "...";
     return error(
         "Unexpected token '"
             + chars[pos]

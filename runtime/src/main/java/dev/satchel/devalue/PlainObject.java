@@ -14,6 +14,15 @@ public class PlainObject extends LinkedHashMap<String, Object> {
   /** Creates an empty object. */
   public PlainObject() {}
 
+  private PlainObject(int initialCapacity) {
+    super(initialCapacity);
+  }
+
+  /** An empty object sized for {@code properties} properties. */
+  static PlainObject withCapacity(int properties) {
+    return new PlainObject(Math.max(2, (int) (properties / 0.75f) + 1));
+  }
+
   /** Creates an object holding a copy of {@code properties}. */
   public PlainObject(Map<String, ?> properties) {
     super(properties);

@@ -33,12 +33,12 @@ final class PropertyOrder {
   }
 
   /**
-   * The positions of {@code keys[0..size)} in JavaScript order, or {@code null} when they are in it
-   * already.
+   * The positions, relative to {@code from}, of {@code keys[from .. from + size)} in JavaScript
+   * order, or {@code null} when they are in it already.
    */
-  static int[] order(String[] keys, int size) {
+  static int[] order(String[] keys, int from, int size) {
     boolean anyIndex = false;
-    for (int i = 0; i < size; i++) {
+    for (int i = from; i < from + size; i++) {
       if (arrayIndex(keys[i]) >= 0) {
         anyIndex = true;
         break;
@@ -55,8 +55,8 @@ final class PropertyOrder {
     java.util.Arrays.sort(
         positions,
         (a, b) -> {
-          long x = arrayIndex(keys[a]);
-          long y = arrayIndex(keys[b]);
+          long x = arrayIndex(keys[from + a]);
+          long y = arrayIndex(keys[from + b]);
           if (x >= 0 && y >= 0) {
             return Long.compare(x, y);
           }
