@@ -3,7 +3,6 @@ package dev.satchel.devalue;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,7 +12,7 @@ import java.util.Set;
  * are two keys here, as they are in JavaScript.
  */
 public final class JsMap extends AbstractMap<Object, Object> {
-  private final LinkedHashMap<Object, SimpleEntry<Object, Object>> entries = new LinkedHashMap<>();
+  private final SameValueZeroTable table = new SameValueZeroTable();
 
   /** Creates an empty map. */
   public JsMap() {}
@@ -25,37 +24,39 @@ public final class JsMap extends AbstractMap<Object, Object> {
 
   @Override
   public Object put(Object key, Object value) {
-    Object normalized = SameValueZero.normalizeKey(key);
-    SimpleEntry<Object, Object> previous =
-        entries.putIfAbsent(SameValueZero.key(normalized), new SimpleEntry<>(normalized, value));
-    return previous == null ? null : previous.setValue(value);
+    return table.put(SameValueZeroTable.normalizeKey(key), value);
   }
 
   @Override
   public Object get(Object key) {
-    SimpleEntry<Object, Object> entry = entries.get(SameValueZero.key(key));
-    return entry == null ? null : entry.getValue();
+    int position = table.find(key);
+    return position < 0 ? null : table.valueAt(position);
   }
 
   @Override
   public boolean containsKey(Object key) {
-    return entries.containsKey(SameValueZero.key(key));
+    return table.find(key) >= 0;
   }
 
   @Override
   public Object remove(Object key) {
-    SimpleEntry<Object, Object> entry = entries.remove(SameValueZero.key(key));
-    return entry == null ? null : entry.getValue();
+    int position = table.find(key);
+    if (position < 0) {
+      return null;
+    }
+    Object previous = table.valueAt(position);
+    table.removeAt(position);
+    return previous;
   }
 
   @Override
   public int size() {
-    return entries.size();
+    return table.size();
   }
 
   @Override
   public void clear() {
-    entries.clear();
+    table.clear();
   }
 
   @Override
@@ -63,29 +64,46 @@ public final class JsMap extends AbstractMap<Object, Object> {
     return new AbstractSet<>() {
       @Override
       public Iterator<Entry<Object, Object>> iterator() {
-        Iterator<SimpleEntry<Object, Object>> delegate = entries.values().iterator();
+        SameValueZeroTable.Cursor cursor = table.cursor();
         return new Iterator<>() {
           @Override
           public boolean hasNext() {
-            return delegate.hasNext();
+            return cursor.hasNext();
           }
 
           @Override
           public Entry<Object, Object> next() {
-            return delegate.next();
+            return new TableEntry(cursor.next());
           }
 
           @Override
           public void remove() {
-            delegate.remove();
+            cursor.remove();
           }
         };
       }
 
       @Override
       public int size() {
-        return entries.size();
+        return table.size();
       }
     };
+  }
+
+  /** An entry that reads and writes through to the table, as a map's entries do. */
+  private final class TableEntry extends SimpleEntry<Object, Object> {
+    private static final long serialVersionUID = 1L;
+    private final int position;
+
+    TableEntry(int position) {
+      super(table.keyAt(position), table.valueAt(position));
+      this.position = position;
+    }
+
+    @Override
+    public Object setValue(Object value) {
+      table.setValueAt(position, value);
+      return super.setValue(value);
+    }
   }
 }

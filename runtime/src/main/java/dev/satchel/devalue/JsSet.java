@@ -3,14 +3,13 @@ package dev.satchel.devalue;
 import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 
 /**
  * A JavaScript {@code Set}: insertion-ordered, with members compared as JavaScript does (primitives
  * by value, objects by identity).
  */
 public final class JsSet extends AbstractSet<Object> {
-  private final LinkedHashMap<Object, Object> members = new LinkedHashMap<>();
+  private final SameValueZeroTable table = new SameValueZeroTable();
 
   /** Creates an empty set. */
   public JsSet() {}
@@ -22,48 +21,54 @@ public final class JsSet extends AbstractSet<Object> {
 
   @Override
   public boolean add(Object member) {
-    Object normalized = SameValueZero.normalizeKey(member);
-    return members.putIfAbsent(
-            SameValueZero.key(normalized), normalized == null ? NULL : normalized)
-        == null;
+    int before = table.size();
+    table.put(SameValueZeroTable.normalizeKey(member), null);
+    return table.size() != before;
   }
 
   @Override
   public boolean contains(Object member) {
-    return members.containsKey(SameValueZero.key(member));
+    return table.find(member) >= 0;
   }
 
   @Override
   public boolean remove(Object member) {
-    return members.remove(SameValueZero.key(member)) != null;
+    int position = table.find(member);
+    if (position < 0) {
+      return false;
+    }
+    table.removeAt(position);
+    return true;
+  }
+
+  @Override
+  public void clear() {
+    table.clear();
   }
 
   @Override
   public Iterator<Object> iterator() {
-    Iterator<Object> delegate = members.values().iterator();
+    SameValueZeroTable.Cursor cursor = table.cursor();
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        return delegate.hasNext();
+        return cursor.hasNext();
       }
 
       @Override
       public Object next() {
-        Object next = delegate.next();
-        return next == NULL ? null : next;
+        return table.keyAt(cursor.next());
       }
 
       @Override
       public void remove() {
-        delegate.remove();
+        cursor.remove();
       }
     };
   }
 
   @Override
   public int size() {
-    return members.size();
+    return table.size();
   }
-
-  private static final Object NULL = new Object();
 }
