@@ -218,7 +218,7 @@ final class Hydrator {
   private JsMap refMap(int index) {
     int first = entries.firsts[index];
     int count = entries.counts[index];
-    JsMap map = new JsMap();
+    JsMap map = new JsMap(count / 2);
     cache(index, map);
     for (int i = first; i < first + count; i += 2) {
       Object key = hydrateRef(entries.refs[i], index);
@@ -233,7 +233,7 @@ final class Hydrator {
   private JsSet refSet(int index) {
     int first = entries.firsts[index];
     int count = entries.counts[index];
-    JsSet set = new JsSet();
+    JsSet set = new JsSet(count);
     cache(index, set);
     for (int i = first; i < first + count; i++) {
       set.add(hydrateRef(entries.refs[i], index));

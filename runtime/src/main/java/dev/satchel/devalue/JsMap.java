@@ -12,13 +12,21 @@ import java.util.Set;
  * are two keys here, as they are in JavaScript.
  */
 public final class JsMap extends AbstractMap<Object, Object> {
-  private final SameValueZeroTable table = new SameValueZeroTable();
+  private final SameValueZeroTable table;
 
   /** Creates an empty map. */
-  public JsMap() {}
+  public JsMap() {
+    table = new SameValueZeroTable();
+  }
+
+  /** An empty map with room for {@code expected} members before it grows. */
+  JsMap(int expected) {
+    table = new SameValueZeroTable(expected);
+  }
 
   /** Creates a map holding the entries of {@code map}, in its iteration order. */
   public JsMap(Map<?, ?> map) {
+    this(map.size());
     map.forEach(this::put);
   }
 

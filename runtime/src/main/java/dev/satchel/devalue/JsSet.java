@@ -9,13 +9,21 @@ import java.util.Iterator;
  * by value, objects by identity).
  */
 public final class JsSet extends AbstractSet<Object> {
-  private final SameValueZeroTable table = new SameValueZeroTable();
+  private final SameValueZeroTable table;
 
   /** Creates an empty set. */
-  public JsSet() {}
+  public JsSet() {
+    table = new SameValueZeroTable();
+  }
+
+  /** An empty set with room for {@code expected} members before it grows. */
+  JsSet(int expected) {
+    table = new SameValueZeroTable(expected);
+  }
 
   /** Creates a set holding {@code members}, in their iteration order. */
   public JsSet(Collection<?> members) {
+    this(members.size());
     members.forEach(this::add);
   }
 

@@ -26,6 +26,15 @@ final class SameValueZeroTable {
   private int size;
   private int modifications;
 
+  SameValueZeroTable() {}
+
+  /** A table with room for {@code expected} keys before it grows. */
+  SameValueZeroTable(int expected) {
+    if (expected > 0) {
+      resize(Integer.highestOneBit(expected) * 2);
+    }
+  }
+
   int size() {
     return size;
   }
@@ -112,7 +121,10 @@ final class SameValueZeroTable {
   }
 
   private void grow() {
-    int capacity = Math.max(4, Integer.highestOneBit(Math.max(1, size)) * 4);
+    resize(Math.max(4, Integer.highestOneBit(Math.max(1, size)) * 4));
+  }
+
+  private void resize(int capacity) {
     Object[] oldKeys = keys;
     Object[] oldValues = values;
     int oldEnd = end;
