@@ -32,17 +32,25 @@ public final class Devalue {
   /** The nesting depth both directions accept by default. */
   public static final int DEFAULT_MAX_DEPTH = 500;
 
+  private static final Function<Object, Object> ASTRO_URL_REDUCER = Devalue::astroUrl;
   private static final Devalue STANDARD = builder().build();
   private static final Devalue ASTRO =
-      builder().reducer("URL", Devalue::astroUrl).reviver("URL", Devalue::reviveUrl).build();
+      builder().reducer("URL", ASTRO_URL_REDUCER).reviver("URL", Devalue::reviveUrl).build();
 
   private final List<Map.Entry<String, Function<Object, Object>>> reducers;
+  // Astro's URL reducer alone, written natively: same output, no reducer call on every value.
+  private final boolean urlsAsReferences;
   private final Map<String, Function<Object, Object>> revivers;
   private final int maxInputLength;
   private final int maxDepth;
 
   private Devalue(Builder builder) {
-    this.reducers = List.copyOf(builder.reducers.entrySet().stream().map(Devalue::entry).toList());
+    this.urlsAsReferences =
+        builder.reducers.size() == 1 && builder.reducers.get("URL") == ASTRO_URL_REDUCER;
+    this.reducers =
+        urlsAsReferences
+            ? List.of()
+            : List.copyOf(builder.reducers.entrySet().stream().map(Devalue::entry).toList());
     this.revivers = Map.copyOf(builder.revivers);
     this.maxInputLength = builder.maxInputLength;
     this.maxDepth = builder.maxDepth;
@@ -79,7 +87,7 @@ public final class Devalue {
    */
   public String stringify(Object value) {
     try {
-      return Flattener.stringify(value, reducers, maxDepth);
+      return Flattener.stringify(value, reducers, urlsAsReferences, maxDepth);
     } catch (StackOverflowError e) {
       throw stackTooSmall();
     }

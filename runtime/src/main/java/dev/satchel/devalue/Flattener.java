@@ -42,6 +42,7 @@ final class Flattener {
 
   private List<Map.Entry<String, Function<Object, Object>>> reducers;
   private int maxDepth;
+  private boolean urlsAsReferences;
   private boolean busy;
 
   private final RefTable objects = new RefTable(true);
@@ -71,10 +72,14 @@ final class Flattener {
 
   /** Writes {@code value}, reusing this thread's buffers unless a reducer re-enters. */
   static String stringify(
-      Object value, List<Map.Entry<String, Function<Object, Object>>> reducers, int maxDepth) {
+      Object value,
+      List<Map.Entry<String, Function<Object, Object>>> reducers,
+      boolean urlsAsReferences,
+      int maxDepth) {
     Flattener pooled = POOL.get();
     Flattener flattener = pooled != null && !pooled.busy ? pooled : new Flattener();
     flattener.reducers = reducers;
+    flattener.urlsAsReferences = urlsAsReferences;
     flattener.maxDepth = maxDepth;
     flattener.busy = true;
     try {
@@ -332,6 +337,12 @@ final class Flattener {
       date(index, ((Date) thing).getTime());
     } else if (thing instanceof SparseArray) {
       sparseArray(index, (SparseArray) thing);
+    } else if (urlsAsReferences && isUrl(thing) && !thing.toString().isEmpty()) {
+      // Astro's reducer: the href as an entry of its own.
+      int href = child(thing.toString());
+      int start = scratchLength;
+      write("[\"URL\",").write(href).write(']');
+      range(index, start);
     } else {
       text(index, describeOther(thing));
     }
@@ -351,7 +362,7 @@ final class Flattener {
     if (thing instanceof Pattern) {
       return regExp(RegExps.fromPattern((Pattern) thing));
     }
-    if (thing instanceof JsUrl || thing instanceof URI || thing instanceof URL) {
+    if (isUrl(thing)) {
       return "[\"URL\"," + JsStrings.quote(thing.toString()) + "]";
     }
     if (thing instanceof JsUrlSearchParams) {
@@ -373,6 +384,10 @@ final class Flattener {
       return "[\"" + temporal.type() + "\"," + JsStrings.quote(temporal.text()) + "]";
     }
     throw error("Cannot stringify arbitrary non-POJOs");
+  }
+
+  private static boolean isUrl(Object thing) {
+    return thing instanceof JsUrl || thing instanceof URI || thing instanceof URL;
   }
 
   private void number(int index, double value) {
