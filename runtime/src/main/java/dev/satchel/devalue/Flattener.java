@@ -36,10 +36,6 @@ final class Flattener {
   private static final int POOLED_MAX_ENTRIES = 4096;
   private static final int POOLED_MAX_CHARS = 64 * 1024;
 
-  private static final byte QUOTED = 0;
-  private static final byte TEXT = 1;
-  private static final byte RANGE = 2;
-
   private List<Map.Entry<String, Function<Object, Object>>> reducers;
   private int maxDepth;
   private boolean urlsAsReferences;
@@ -48,11 +44,9 @@ final class Flattener {
   private final RefTable objects = new RefTable(true);
   private final RefTable primitives = new RefTable(false);
 
-  // Entry i is a string still to be quoted (QUOTED), finished text (TEXT), or a range of the
-  // scratch buffer (RANGE). A container's text is written to scratch once its children have their
-  // numbers, which is after their own entries: scratch is in post-order, the output in pre-order.
-  private Object[] texts = new Object[128];
-  private byte[] kinds = new byte[128];
+  // Entry i is the range starts[i] .. ends[i] of the scratch buffer. A string's entry is written
+  // when the string is first seen; a container's once its children have their numbers, which is
+  // after their own entries: scratch is in post-order, the output in pre-order.
   private int[] starts = new int[128];
   private int[] ends = new int[128];
   private int count;
@@ -100,12 +94,11 @@ final class Flattener {
   private boolean release() {
     objects.clear();
     primitives.clear();
-    java.util.Arrays.fill(texts, 0, count, null);
     java.util.Arrays.fill(childKeys, 0, children, null);
     reducers = null;
     busy = false;
     boolean keep =
-        texts.length <= POOLED_MAX_ENTRIES
+        starts.length <= POOLED_MAX_ENTRIES
             && scratch.length <= POOLED_MAX_CHARS
             && output.length <= POOLED_MAX_CHARS;
     count = 0;
@@ -120,69 +113,23 @@ final class Flattener {
     if (root < 0) {
       return Integer.toString(root);
     }
-    int length = 1 + count;
-    for (int i = 0; i < count; i++) {
-      switch (kinds[i]) {
-        case QUOTED:
-          length += ((String) texts[i]).length() + 2;
-          break;
-        case TEXT:
-          length += ((String) texts[i]).length();
-          break;
-        default:
-          length += ends[i] - starts[i];
-      }
-    }
+    int length = scratchLength + count + 1;
     if (output.length < length) {
       output = new char[Math.max(length, output.length * 2)];
     }
+    char[] output = this.output;
     int at = 0;
     output[at++] = '[';
     for (int i = 0; i < count; i++) {
       if (i > 0) {
         output[at++] = ',';
       }
-      switch (kinds[i]) {
-        case QUOTED:
-          at = quote((String) texts[i], at);
-          break;
-        case TEXT:
-          String text = (String) texts[i];
-          text.getChars(0, text.length(), output, at);
-          at += text.length();
-          break;
-        default:
-          int size = ends[i] - starts[i];
-          System.arraycopy(scratch, starts[i], output, at, size);
-          at += size;
-      }
+      int size = ends[i] - starts[i];
+      System.arraycopy(scratch, starts[i], output, at, size);
+      at += size;
     }
     output[at++] = ']';
     return new String(output, 0, at);
-  }
-
-  /**
-   * Quotes {@code text} into the output at {@code at}: copied in bulk, then checked in place; the
-   * rare string needing escapes is rewritten from its first escaped character.
-   */
-  private int quote(String text, int at) {
-    int length = text.length();
-    output[at] = '"';
-    text.getChars(0, length, output, at + 1);
-    int end = at + 1 + length;
-    for (int i = at + 1; i < end; i++) {
-      if (JsStrings.needsEscape(output[i])) {
-        StringBuilder escaped = new StringBuilder(length + 16);
-        JsStrings.quote(text, escaped);
-        int size = escaped.length();
-        // The output was sized for the text unescaped; make room for what escaping adds.
-        output = java.util.Arrays.copyOf(output, output.length + size - length - 2);
-        escaped.getChars(0, size, output, at);
-        return at + size;
-      }
-    }
-    output[end] = '"';
-    return end + 1;
   }
 
   private int flatten(Object thing) {
@@ -194,8 +141,9 @@ final class Flattener {
       }
       int index = reserve();
       if (reducers.isEmpty() || !reduce(thing, index)) {
-        texts[index] = thing;
-        kinds[index] = QUOTED;
+        int start = scratchLength;
+        writeQuoted((String) thing);
+        range(index, start);
       }
       return index;
     }
@@ -248,8 +196,9 @@ final class Flattener {
       return index;
     }
     if (thing instanceof String) {
-      texts[index] = thing;
-      kinds[index] = QUOTED;
+      int start = scratchLength;
+      writeQuoted((String) thing);
+      range(index, start);
       return index;
     }
     describe(thing, index);
@@ -258,13 +207,13 @@ final class Flattener {
 
   /** Records finished text as entry {@code index}. */
   private void text(int index, String text) {
-    texts[index] = text;
-    kinds[index] = TEXT;
+    int start = scratchLength;
+    write(text);
+    range(index, start);
   }
 
   /** Records the scratch written since {@code start} as entry {@code index}. */
   private void range(int index, int start) {
-    kinds[index] = RANGE;
     starts[index] = start;
     ends[index] = scratchLength;
   }
@@ -645,9 +594,7 @@ final class Flattener {
   }
 
   private int reserve() {
-    if (count == texts.length) {
-      texts = java.util.Arrays.copyOf(texts, count * 2);
-      kinds = java.util.Arrays.copyOf(kinds, count * 2);
+    if (count == starts.length) {
       starts = java.util.Arrays.copyOf(starts, count * 2);
       ends = java.util.Arrays.copyOf(ends, count * 2);
     }
