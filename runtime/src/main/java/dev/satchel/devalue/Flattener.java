@@ -39,6 +39,7 @@ final class Flattener {
   private List<Map.Entry<String, Function<Object, Object>>> reducers;
   private int maxDepth;
   private boolean urlsAsReferences;
+  private boolean hasReducers;
   private boolean busy;
 
   private final RefTable objects = new RefTable(true);
@@ -73,6 +74,7 @@ final class Flattener {
     Flattener pooled = POOL.get();
     Flattener flattener = pooled != null && !pooled.busy ? pooled : new Flattener();
     flattener.reducers = reducers;
+    flattener.hasReducers = !reducers.isEmpty();
     flattener.urlsAsReferences = urlsAsReferences;
     flattener.maxDepth = maxDepth;
     flattener.busy = true;
@@ -140,7 +142,7 @@ final class Flattener {
         return existing;
       }
       int index = reserve();
-      if (reducers.isEmpty() || !reduce(thing, index)) {
+      if (!hasReducers || !reduce(thing, index)) {
         int start = scratchLength;
         writeQuoted((String) thing);
         range(index, start);
@@ -192,7 +194,7 @@ final class Flattener {
       return existing;
     }
     int index = reserve();
-    if (!reducers.isEmpty() && reduce(thing, index)) {
+    if (hasReducers && reduce(thing, index)) {
       return index;
     }
     if (thing instanceof String) {
