@@ -308,7 +308,7 @@ final class RequestSession implements Session {
   private static <T> Object snapshot(String key, T value, ValueCodec<T> codec) {
     try {
       Object model = codec.encode(value, CodecContext.create());
-      return SessionBlob.DEVALUE.parse(SessionBlob.DEVALUE.stringify(model));
+      return SessionBlob.DEVALUE.copy(model);
     } catch (ValueCodecException e) {
       throw notStorable(key, e.reason(), e.path(), e);
     } catch (DevalueException e) {
@@ -575,6 +575,6 @@ final class RequestSession implements Session {
   }
 
   private static Object copyOf(Object data) {
-    return SessionBlob.DEVALUE.parse(SessionBlob.DEVALUE.stringify(data));
+    return SessionBlob.DEVALUE.copy(data);
   }
 }

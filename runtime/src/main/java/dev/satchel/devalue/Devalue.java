@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and writes devalue's format, byte for byte as the JavaScript library (6.x) writes it, and
- * reads everything devalue 5.7 and later write. An instance is immutable and thread-safe.
+ * reads everything devalue 5.7 and later write. An instance is immutable and thread-safe. Each
+ * thread that reads or writes keeps a few kilobytes of buffers for its next call; buffers grown by
+ * a very large value are dropped after it, and no value is held once a call returns.
  *
  * <p>Java values map to JavaScript ones as follows when writing: {@code String}, {@code Boolean},
  * every primitive number (a {@code long} beyond ±(2^53−1) is refused), {@code BigInteger} (BigInt),
@@ -33,13 +35,16 @@ public final class Devalue {
   public static final int DEFAULT_MAX_DEPTH = 500;
 
   private static final Function<Object, Object> ASTRO_URL_REDUCER = Devalue::astroUrl;
+  private static final Function<Object, Object> ASTRO_URL_REVIVER = Devalue::reviveUrl;
   private static final Devalue STANDARD = builder().build();
   private static final Devalue ASTRO =
-      builder().reducer("URL", ASTRO_URL_REDUCER).reviver("URL", Devalue::reviveUrl).build();
+      builder().reducer("URL", ASTRO_URL_REDUCER).reviver("URL", ASTRO_URL_REVIVER).build();
 
   private final List<Map.Entry<String, Function<Object, Object>>> reducers;
   // Astro's URL reducer alone, written natively: same output, no reducer call on every value.
   private final boolean urlsAsReferences;
+  // No custom type but Astro's URL, which reads back as the built-in one: copy() needs no text.
+  private final boolean copiesDirectly;
   private final Map<String, Function<Object, Object>> revivers;
   private final int maxInputLength;
   private final int maxDepth;
@@ -52,6 +57,10 @@ public final class Devalue {
             ? List.of()
             : List.copyOf(builder.reducers.entrySet().stream().map(Devalue::entry).toList());
     this.revivers = Map.copyOf(builder.revivers);
+    this.copiesDirectly =
+        reducers.isEmpty()
+            && (revivers.isEmpty()
+                || (revivers.size() == 1 && revivers.get("URL") == ASTRO_URL_REVIVER));
     this.maxInputLength = builder.maxInputLength;
     this.maxDepth = builder.maxDepth;
   }
@@ -91,6 +100,25 @@ public final class Devalue {
     } catch (StackOverflowError e) {
       throw stackTooSmall();
     }
+  }
+
+  /**
+   * What {@code parse(stringify(value))} returns: a copy that shares nothing mutable with {@code
+   * value}, in the types reading gives, built without the text for the usual shapes of data.
+   *
+   * @throws DevalueException as {@link #stringify} does, for a value with no devalue form
+   */
+  public Object copy(Object value) {
+    if (copiesDirectly) {
+      try {
+        return Cloner.copy(value);
+      } catch (RuntimeException e) {
+        if (e != Cloner.UNSUPPORTED) {
+          throw e;
+        }
+      }
+    }
+    return parse(stringify(value));
   }
 
   /**

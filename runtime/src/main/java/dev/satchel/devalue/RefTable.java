@@ -13,6 +13,14 @@ final class RefTable {
   private int shift = 32 - 7;
   private int size;
 
+  // By identity, the first few keys are only listed and scanned: System.identityHashCode costs a
+  // call into the VM for an object never hashed before, and the values written are mostly fresh
+  // from a read. The table takes over once the list is full.
+  private static final int LISTED = 32;
+  private final Object[] listed = new Object[LISTED];
+  private final int[] listedRefs = new int[LISTED];
+  private int listedSize;
+
   RefTable(boolean byIdentity) {
     this.byIdentity = byIdentity;
   }
@@ -22,6 +30,19 @@ final class RefTable {
    * and returns -1. One probe sequence serves both the lookup and the insertion.
    */
   int putIfAbsent(Object key, int ref) {
+    if (byIdentity && listedSize >= 0) {
+      for (int i = 0; i < listedSize; i++) {
+        if (listed[i] == key) {
+          return listedRefs[i];
+        }
+      }
+      if (listedSize < LISTED) {
+        listed[listedSize] = key;
+        listedRefs[listedSize++] = ref;
+        return -1;
+      }
+      moveListedToTable();
+    }
     if ((size + 1) * 2 > keys.length) {
       grow();
     }
@@ -56,8 +77,19 @@ final class RefTable {
     return -1;
   }
 
+  private void moveListedToTable() {
+    int count = listedSize;
+    listedSize = -1;
+    for (int i = 0; i < count; i++) {
+      putIfAbsent(listed[i], listedRefs[i]);
+      listed[i] = null;
+    }
+  }
+
   /** Forgets every key, touching only the slots in use. */
   void clear() {
+    java.util.Arrays.fill(listed, 0, Math.max(listedSize, 0), null);
+    listedSize = 0;
     for (int i = 0; i < size; i++) {
       keys[used[i]] = null;
     }

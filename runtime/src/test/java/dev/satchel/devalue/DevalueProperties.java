@@ -34,6 +34,44 @@ class DevalueProperties {
     assertEquals(text, DEVALUE.stringify(read));
   }
 
+  @Property(tries = 1000)
+  void copy_isWhatWritingAndReadingGive(@ForAll("values") Object value) {
+    for (Devalue devalue : List.of(DEVALUE, Devalue.astro())) {
+      Object roundTrip = devalue.parse(devalue.stringify(value));
+      Object copy = devalue.copy(value);
+      assertEquals(shape(roundTrip), shape(copy));
+      assertEquals(devalue.stringify(roundTrip), devalue.stringify(copy));
+    }
+  }
+
+  /** The value with the Java class of every part: a copy must match the round trip in types too. */
+  static String shape(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    String type = value.getClass().getSimpleName();
+    if (value instanceof Double) {
+      return type + ":" + Double.doubleToRawLongBits((Double) value);
+    }
+    if (value instanceof Date) {
+      return type + ":" + ((Date) value).getTime();
+    }
+    if (value instanceof Map) {
+      StringBuilder out = new StringBuilder(type).append('{');
+      ((Map<?, ?>) value)
+          .forEach((k, v) -> out.append(shape(k)).append('=').append(shape(v)).append(','));
+      return out.append('}').toString();
+    }
+    if (value instanceof Iterable) {
+      StringBuilder out = new StringBuilder(type).append('[');
+      for (Object item : (Iterable<?>) value) {
+        out.append(shape(item)).append(',');
+      }
+      return out.append(']').toString();
+    }
+    return type + ":" + value;
+  }
+
   @Property(tries = 2000)
   void damagedText_readsOrFailsWithDevalueException(
       @ForAll("values") Object value, @ForAll("damage") List<int[]> damage) {
