@@ -25,6 +25,9 @@ final class ReadmeExamplesTest {
 
     Object back = Devalue.standard().parse(text);
     assertEquals(user, back);
+    Object copy = Devalue.standard().copy(user);
+    assertEquals(PlainObject.class, copy.getClass());
+    assertEquals(back, copy);
   }
 
   @Test
