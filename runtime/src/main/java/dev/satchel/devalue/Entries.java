@@ -26,22 +26,27 @@ final class Entries {
   private static final int POOLED_MAX_ENTRIES = 4096;
   private static final int POOLED_MAX_CHARS = 64 * 1024;
 
-  byte[] kinds = new byte[128];
-  Object[] values = new Object[128];
-  int[] firsts = new int[128];
-  int[] counts = new int[128];
+  byte[] kinds = new byte[32];
+  Object[] values = new Object[32];
+  int[] firsts = new int[32];
+  int[] counts = new int[32];
   int size;
 
-  int[] refs = new int[256];
-  String[] names = new String[256];
+  int[] refs = new int[64];
+  String[] names = new String[64];
   int refCount;
 
-  char[] chars = new char[2048];
+  char[] chars = new char[0];
 
   private boolean busy;
 
   /** This thread's tables, or fresh ones when they are in use (a reviver that reads again). */
   static Entries acquire() {
+    if (!ThreadBuffers.poolable()) {
+      Entries entries = new Entries();
+      entries.busy = true;
+      return entries;
+    }
     Entries pooled = POOL.get();
     if (pooled != null && !pooled.busy) {
       pooled.busy = true;

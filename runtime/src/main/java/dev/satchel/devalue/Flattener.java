@@ -48,17 +48,17 @@ final class Flattener {
   // Entry i is the range starts[i] .. ends[i] of the scratch buffer. A string's entry is written
   // when the string is first seen; a container's once its children have their numbers, which is
   // after their own entries: scratch is in post-order, the output in pre-order.
-  private int[] starts = new int[128];
-  private int[] ends = new int[128];
+  private int[] starts = new int[32];
+  private int[] ends = new int[32];
   private int count;
 
-  private char[] scratch = new char[1024];
+  private char[] scratch = new char[512];
   private int scratchLength;
-  private char[] output = new char[2048];
+  private char[] output = new char[512];
 
   // Children of the containers being written, shared by all of them as a stack.
-  private int[] childRefs = new int[64];
-  private Object[] childKeys = new Object[64];
+  private int[] childRefs = new int[16];
+  private Object[] childKeys = new Object[16];
   private int children;
 
   private int depth;
@@ -71,7 +71,8 @@ final class Flattener {
       List<Map.Entry<String, Function<Object, Object>>> reducers,
       boolean urlsAsReferences,
       int maxDepth) {
-    Flattener pooled = POOL.get();
+    boolean poolable = ThreadBuffers.poolable();
+    Flattener pooled = poolable ? POOL.get() : null;
     Flattener flattener = pooled != null && !pooled.busy ? pooled : new Flattener();
     flattener.reducers = reducers;
     flattener.hasReducers = !reducers.isEmpty();
@@ -86,7 +87,7 @@ final class Flattener {
       boolean keep = flattener.release();
       if (flattener == pooled && !keep) {
         POOL.remove();
-      } else if (pooled == null && keep) {
+      } else if (poolable && pooled == null && keep) {
         POOL.set(flattener);
       }
     }

@@ -6,23 +6,25 @@ package dev.satchel.devalue;
  */
 final class RefTable {
   private final boolean byIdentity;
-  private Object[] keys = new Object[128];
-  private int[] refs = new int[128];
+  private Object[] keys = new Object[32];
+  private int[] refs = new int[32];
   // The slots filled, in order, so that clearing costs the number of keys, not the capacity.
-  private int[] used = new int[64];
-  private int shift = 32 - 7;
+  private int[] used = new int[16];
+  private int shift = 32 - 5;
   private int size;
 
   // By identity, the first few keys are only listed and scanned: System.identityHashCode costs a
   // call into the VM for an object never hashed before, and the values written are mostly fresh
   // from a read. The table takes over once the list is full.
   private static final int LISTED = 32;
-  private final Object[] listed = new Object[LISTED];
-  private final int[] listedRefs = new int[LISTED];
+  private final Object[] listed;
+  private final int[] listedRefs;
   private int listedSize;
 
   RefTable(boolean byIdentity) {
     this.byIdentity = byIdentity;
+    this.listed = byIdentity ? new Object[LISTED] : null;
+    this.listedRefs = byIdentity ? new int[LISTED] : null;
   }
 
   /**
@@ -88,8 +90,10 @@ final class RefTable {
 
   /** Forgets every key, touching only the slots in use. */
   void clear() {
-    java.util.Arrays.fill(listed, 0, Math.max(listedSize, 0), null);
-    listedSize = 0;
+    if (byIdentity) {
+      java.util.Arrays.fill(listed, 0, Math.max(listedSize, 0), null);
+      listedSize = 0;
+    }
     for (int i = 0; i < size; i++) {
       keys[used[i]] = null;
     }
