@@ -30,6 +30,10 @@ public final class JsMap extends AbstractMap<Object, Object> {
     map.forEach(this::put);
   }
 
+  SameValueZeroTable table() {
+    return table;
+  }
+
   @Override
   public Object put(Object key, Object value) {
     return table.put(SameValueZeroTable.normalizeKey(key), value);

@@ -12,16 +12,37 @@ final class Json {
     Object[] values = new Object[4];
     int size;
 
+    // Past a few keys, positions are looked up in a map: a scan per key would make an object with
+    // many keys cost the square of their number.
+    private java.util.HashMap<String, Integer> positions;
+
     void put(String key, Object value) {
-      for (int i = 0; i < size; i++) {
-        if (keys[i].equals(key)) {
-          values[i] = value;
+      if (positions != null) {
+        Integer at = positions.get(key);
+        if (at != null) {
+          values[at] = value;
           return;
+        }
+      } else {
+        for (int i = 0; i < size; i++) {
+          if (keys[i].equals(key)) {
+            values[i] = value;
+            return;
+          }
         }
       }
       if (size == keys.length) {
         keys = java.util.Arrays.copyOf(keys, size * 2);
         values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      if (positions == null && size == 16) {
+        positions = new java.util.HashMap<>();
+        for (int i = 0; i < size; i++) {
+          positions.put(keys[i], i);
+        }
+      }
+      if (positions != null) {
+        positions.put(key, size);
       }
       keys[size] = key;
       values[size++] = value;

@@ -32,6 +32,10 @@ final class RefTable {
    * and returns -1. One probe sequence serves both the lookup and the insertion.
    */
   int putIfAbsent(Object key, int ref) {
+    if (byValue != null) {
+      Integer existing = byValue.putIfAbsent(key, ref);
+      return existing == null ? -1 : existing;
+    }
     if (byIdentity && listedSize >= 0) {
       for (int i = 0; i < listedSize; i++) {
         if (listed[i] == key) {
@@ -61,6 +65,7 @@ final class RefTable {
         }
       }
     }
+    int probes = 0;
     for (int i = (key.hashCode() * 0x9E3779B9) >>> shift; ; i = (i + 1) & mask) {
       Object k = keys[i];
       if (k == null) {
@@ -69,6 +74,26 @@ final class RefTable {
       if (k == key || k.equals(key)) {
         return refs[i];
       }
+      if (++probes == MAX_PROBES) {
+        moveToHashMap();
+        return putIfAbsent(key, ref);
+      }
+    }
+  }
+
+  // Strings crafted to share a hash code would make every probe walk all of them; after a run
+  // this long the table hands over to a HashMap, whose crowded bins turn into trees.
+  private static final int MAX_PROBES = 64;
+  private java.util.HashMap<Object, Integer> byValue;
+
+  boolean handedOver() {
+    return byValue != null;
+  }
+
+  private void moveToHashMap() {
+    byValue = new java.util.HashMap<>(size * 2);
+    for (int i = 0; i < size; i++) {
+      byValue.put(keys[used[i]], refs[used[i]]);
     }
   }
 
@@ -98,6 +123,7 @@ final class RefTable {
       keys[used[i]] = null;
     }
     size = 0;
+    byValue = null;
   }
 
   private void grow() {

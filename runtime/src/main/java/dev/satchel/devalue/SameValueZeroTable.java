@@ -3,6 +3,7 @@ package dev.satchel.devalue;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.ConcurrentModificationException;
+import java.util.HashMap;
 import java.util.NoSuchElementException;
 
 /**
@@ -26,6 +27,12 @@ final class SameValueZeroTable {
   private int size;
   private int modifications;
 
+  // Keys crafted to share a hash code ("Aa", "BB", ...) would make every probe walk all of them.
+  // After a run this long, positions are found through a HashMap, whose crowded bins turn into
+  // trees, so hostile data costs a logarithm per key instead of the whole table.
+  private static final int MAX_PROBES = 64;
+  private HashMap<Object, Integer> index;
+
   SameValueZeroTable() {}
 
   /** A table with room for {@code expected} keys before it grows. */
@@ -44,7 +51,12 @@ final class SameValueZeroTable {
     if (size == 0) {
       return -1;
     }
+    if (index != null) {
+      Integer position = index.get(indexKey(key));
+      return position == null ? -1 : position;
+    }
     int mask = slots.length - 1;
+    int probes = 0;
     for (int i = slot(hash(key)); ; i = (i + 1) & mask) {
       int position = slots[i] - 1;
       if (position < 0) {
@@ -54,14 +66,22 @@ final class SameValueZeroTable {
       if (k != REMOVED && same(k, key)) {
         return position;
       }
+      if (++probes == MAX_PROBES) {
+        buildIndex();
+        return find(key);
+      }
     }
   }
 
   /** Adds {@code key} with {@code value}, or replaces the value; returns the previous value. */
   Object put(Object key, Object value) {
+    if (index != null) {
+      return putIndexed(key, value);
+    }
     int hash = hash(key);
     if (slots.length > 0) {
       int mask = slots.length - 1;
+      int probes = 0;
       for (int i = slot(hash); ; i = (i + 1) & mask) {
         int position = slots[i] - 1;
         if (position < 0) {
@@ -73,10 +93,17 @@ final class SameValueZeroTable {
           values[position] = value;
           return previous;
         }
+        if (++probes == MAX_PROBES) {
+          buildIndex();
+          return putIndexed(key, value);
+        }
       }
     }
     if (end == keys.length || (end + 1) * 2 > slots.length) {
       grow();
+      if (index != null) {
+        return putIndexed(key, value);
+      }
     }
     int position = end++;
     keys[position] = key;
@@ -92,6 +119,77 @@ final class SameValueZeroTable {
     return null;
   }
 
+  private Object putIndexed(Object key, Object value) {
+    Object indexKey = indexKey(key);
+    Integer existing = index.get(indexKey);
+    if (existing != null) {
+      Object previous = values[existing];
+      values[existing] = value;
+      return previous;
+    }
+    if (end == keys.length) {
+      grow();
+    }
+    int position = end++;
+    keys[position] = key;
+    values[position] = value;
+    index.put(indexKey, position);
+    size++;
+    modifications++;
+    return null;
+  }
+
+  boolean indexed() {
+    return index != null;
+  }
+
+  private void buildIndex() {
+    index = new HashMap<>(Math.max(16, size * 2));
+    for (int p = 0; p < end; p++) {
+      if (keys[p] != REMOVED) {
+        index.put(indexKey(keys[p]), p);
+      }
+    }
+  }
+
+  /** A key whose equals and hashCode are SameValueZero's, for the HashMap index. */
+  private static Object indexKey(Object key) {
+    if (key == null) {
+      return NULL_KEY;
+    }
+    if (key instanceof Number && isNumber(key)) {
+      double number = ((Number) key).doubleValue();
+      return number == 0 ? 0.0 : number;
+    }
+    if (key instanceof String
+        || key instanceof Boolean
+        || key instanceof BigInteger
+        || key instanceof Undefined) {
+      return key;
+    }
+    return new IdentityKey(key);
+  }
+
+  private static final Object NULL_KEY = new Object();
+
+  private static final class IdentityKey {
+    private final Object value;
+
+    IdentityKey(Object value) {
+      this.value = value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof IdentityKey && ((IdentityKey) other).value == value;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(value);
+    }
+  }
+
   Object keyAt(int position) {
     return keys[position];
   }
@@ -105,6 +203,9 @@ final class SameValueZeroTable {
   }
 
   void removeAt(int position) {
+    if (index != null) {
+      index.remove(indexKey(keys[position]));
+    }
     keys[position] = REMOVED;
     values[position] = null;
     size--;
@@ -115,6 +216,7 @@ final class SameValueZeroTable {
     Arrays.fill(keys, 0, end, null);
     Arrays.fill(values, 0, end, null);
     Arrays.fill(slots, 0);
+    index = null;
     end = 0;
     size = 0;
     modifications++;
@@ -130,6 +232,17 @@ final class SameValueZeroTable {
     int oldEnd = end;
     keys = new Object[capacity];
     values = new Object[capacity];
+    if (index != null) {
+      end = 0;
+      for (int p = 0; p < oldEnd; p++) {
+        if (oldKeys[p] != REMOVED) {
+          keys[end] = oldKeys[p];
+          values[end++] = oldValues[p];
+        }
+      }
+      buildIndex();
+      return;
+    }
     slots = new int[capacity * 2];
     shift = 32 - Integer.numberOfTrailingZeros(slots.length);
     int mask = slots.length - 1;
