@@ -6,7 +6,6 @@ import java.net.URL;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,13 +26,8 @@ final class Cloner {
       };
 
   private static final int MAX_DEPTH = 64;
-  private static final long MAX_SAFE_INTEGER = 9007199254740991L;
-  private static final int LISTED = 32;
-
-  // The containers met so far: a shared or cyclic reference needs the round trip's numbering.
-  private final Object[] listed = new Object[LISTED];
-  private int listedSize;
-  private IdentityHashMap<Object, Boolean> seen;
+  // The objects met so far: a shared or cyclic reference needs the round trip's numbering.
+  private final RefTable seen = new RefTable(true);
 
   private Cloner() {}
 
@@ -55,7 +49,7 @@ final class Cloner {
     }
     if (value instanceof Long) {
       long number = (Long) value;
-      if (number > MAX_SAFE_INTEGER || number < -MAX_SAFE_INTEGER) {
+      if (number > Flattener.MAX_SAFE_INTEGER || number < -Flattener.MAX_SAFE_INTEGER) {
         throw UNSUPPORTED;
       }
       return (double) number;
@@ -167,25 +161,8 @@ final class Cloner {
   }
 
   private void enter(Object container) {
-    if (seen != null) {
-      if (seen.put(container, Boolean.TRUE) != null) {
-        throw UNSUPPORTED;
-      }
-      return;
+    if (seen.putIfAbsent(container, 0) >= 0) {
+      throw UNSUPPORTED;
     }
-    for (int i = 0; i < listedSize; i++) {
-      if (listed[i] == container) {
-        throw UNSUPPORTED;
-      }
-    }
-    if (listedSize < LISTED) {
-      listed[listedSize++] = container;
-      return;
-    }
-    seen = new IdentityHashMap<>();
-    for (Object earlier : listed) {
-      seen.put(earlier, Boolean.TRUE);
-    }
-    seen.put(container, Boolean.TRUE);
   }
 }

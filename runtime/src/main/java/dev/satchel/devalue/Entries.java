@@ -62,10 +62,7 @@ final class Entries {
 
   /** Drops every value read; tables that grew large are not kept for the next read. */
   void release() {
-    Arrays.fill(values, 0, size, null);
-    Arrays.fill(names, 0, refCount, null);
-    size = 0;
-    refCount = 0;
+    clear();
     busy = false;
     if (values.length > POOLED_MAX_ENTRIES
         || names.length > POOLED_MAX_ENTRIES * 4

@@ -27,7 +27,7 @@ final class Flattener {
   static final int NEGATIVE_ZERO = -6;
   static final int SPARSE = -7;
 
-  private static final long MAX_SAFE_INTEGER = 9007199254740991L;
+  static final long MAX_SAFE_INTEGER = 9007199254740991L;
   private static final Object NULL_KEY = new Object();
   private static final int PROTO_HASH = "__proto__".hashCode();
 

@@ -229,27 +229,41 @@ final class Json {
 
   /** An integer of up to nine digits, as references are; {@link #NOT_A_REF} for anything else. */
   private int ref() {
+    long value = integerToken(9);
+    return value == NOT_AN_INTEGER || value == NEGATIVE_ZERO ? NOT_A_REF : (int) value;
+  }
+
+  private static final long NOT_AN_INTEGER = Long.MIN_VALUE;
+  private static final long NEGATIVE_ZERO = Long.MIN_VALUE + 1;
+
+  /**
+   * The plain integer at the position (no leading zero, no fraction or exponent) of at most {@code
+   * maxDigits} digits, moving past it; {@link #NOT_AN_INTEGER}, without moving, for anything else.
+   */
+  private long integerToken(int maxDigits) {
     int at = pos;
-    boolean negative = chars[at] == '-';
+    boolean negative = at < end && chars[at] == '-';
     if (negative) {
       at++;
     }
     int digitsStart = at;
-    int value = 0;
-    char c;
-    while ((c = chars[at]) >= '0' && c <= '9') {
-      value = value * 10 + (c - '0');
+    long value = 0;
+    while (at < end && isDigit(chars[at]) && at - digitsStart <= maxDigits) {
+      value = value * 10 + (chars[at] - '0');
       at++;
     }
     int digits = at - digitsStart;
-    if (digits == 0 || digits > 9 || (digits > 1 && chars[digitsStart] == '0')) {
-      return NOT_A_REF;
+    if (digits == 0 || digits > maxDigits || (digits > 1 && chars[digitsStart] == '0')) {
+      return NOT_AN_INTEGER;
     }
-    if (c == '.' || c == 'e' || c == 'E' || (negative && value == 0)) {
-      return NOT_A_REF;
+    if (at < end && (chars[at] == '.' || chars[at] == 'e' || chars[at] == 'E')) {
+      return NOT_AN_INTEGER;
     }
     pos = at;
-    return negative ? -value : value;
+    if (negative) {
+      return value == 0 ? NEGATIVE_ZERO : -value;
+    }
+    return value;
   }
 
   // Property names repeat from blob to blob ("data", "expires"): short ones are shared.
@@ -517,29 +531,16 @@ final class Json {
    * Double.parseDouble}; {@code null} when the token is anything else.
    */
   private Double integer() {
-    boolean negative = peek() == '-';
-    int at = negative ? pos + 1 : pos;
-    int digitsStart = at;
-    long value = 0;
-    while (at < end && isDigit(chars[at]) && at - digitsStart < 16) {
-      value = value * 10 + (chars[at] - '0');
-      at++;
-    }
-    int digits = at - digitsStart;
-    if (digits == 0 || digits > 15 || (digits > 1 && chars[digitsStart] == '0')) {
+    long value = integerToken(15);
+    if (value == NOT_AN_INTEGER) {
       return null;
     }
-    if (at < end) {
-      char next = chars[at];
-      if (next == '.' || next == 'e' || next == 'E' || isDigit(next)) {
-        return null;
-      }
+    if (value == NEGATIVE_ZERO) {
+      return -0.0;
     }
-    pos = at;
-    if (negative) {
-      return value == 0 ? -0.0 : (double) -value;
-    }
-    return value < SMALL_INTEGERS.length ? SMALL_INTEGERS[(int) value] : (double) value;
+    return value >= 0 && value < SMALL_INTEGERS.length
+        ? SMALL_INTEGERS[(int) value]
+        : (double) value;
   }
 
   private RuntimeException noDigits() {

@@ -6,11 +6,12 @@ package dev.satchel.devalue;
  */
 final class RefTable {
   private final boolean byIdentity;
-  private Object[] keys = new Object[32];
-  private int[] refs = new int[32];
+  // Allocated when first needed: an identity table often never gets past its list.
+  private Object[] keys = new Object[0];
+  private int[] refs = new int[0];
   // The slots filled, in order, so that clearing costs the number of keys, not the capacity.
-  private int[] used = new int[16];
-  private int shift = 32 - 5;
+  private int[] used = new int[0];
+  private int shift = 32;
   private int size;
 
   // By identity, the first few keys are only listed and scanned: System.identityHashCode costs a
@@ -129,10 +130,11 @@ final class RefTable {
   private void grow() {
     Object[] oldKeys = keys;
     int[] oldRefs = refs;
-    keys = new Object[oldKeys.length * 2];
-    refs = new int[oldKeys.length * 2];
-    used = new int[oldKeys.length];
-    shift--;
+    int capacity = Math.max(32, oldKeys.length * 2);
+    keys = new Object[capacity];
+    refs = new int[capacity];
+    used = new int[capacity / 2];
+    shift = 32 - Integer.numberOfTrailingZeros(capacity);
     int mask = keys.length - 1;
     int count = 0;
     for (int j = 0; j < oldKeys.length; j++) {
