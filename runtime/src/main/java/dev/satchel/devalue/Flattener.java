@@ -44,8 +44,10 @@ final class Flattener {
 
   private final RefTable objects = new RefTable(true);
   private final RefTable primitives = new RefTable(false);
+  private final NumberRefTable numbers = new NumberRefTable();
 
-  // Entry i is the range starts[i] .. ends[i] of the scratch buffer. A string's entry is written
+  // Entry i is the range starts[i] .. ends[i] of the scratch buffer, which a comma follows. A
+  // string's entry is written
   // when the string is first seen; a container's once its children have their numbers, which is
   // after their own entries: scratch is in post-order, the output in pre-order.
   private int[] starts = new int[32];
@@ -97,6 +99,7 @@ final class Flattener {
   private boolean release() {
     objects.clear();
     primitives.clear();
+    numbers.clear();
     java.util.Arrays.fill(childKeys, 0, children, null);
     reducers = null;
     busy = false;
@@ -116,42 +119,42 @@ final class Flattener {
     if (root < 0) {
       return Integer.toString(root);
     }
-    int length = scratchLength + count + 1;
-    if (output.length < length) {
-      output = new char[Math.max(length, output.length * 2)];
+    if (output.length < scratchLength + 1) {
+      output = new char[Math.max(scratchLength + 1, output.length * 2)];
     }
     char[] output = this.output;
     int at = 0;
     output[at++] = '[';
-    for (int i = 0; i < count; i++) {
-      if (i > 0) {
-        output[at++] = ',';
+    // Each entry is followed by a comma in scratch: a run of entries that lie there in index order
+    // (a list's strings, say) is copied at once.
+    for (int first = 0; first < count; ) {
+      int last = first;
+      while (last + 1 < count && starts[last + 1] == ends[last] + 1) {
+        last++;
       }
-      int size = ends[i] - starts[i];
-      System.arraycopy(scratch, starts[i], output, at, size);
+      int size = ends[last] - starts[first];
+      System.arraycopy(scratch, starts[first], output, at, size);
       at += size;
+      output[at++] = ',';
+      first = last + 1;
     }
-    output[at++] = ']';
+    output[at - 1] = ']';
     return new String(output, 0, at);
   }
 
   private int flatten(Object thing) {
+    // The commonest values first, each with a table of its own.
     if (thing instanceof String) {
-      // The commonest value first, with nothing to normalize.
-      int existing = primitives.putIfAbsent(thing, count);
-      if (existing >= 0) {
-        return existing;
-      }
-      int index = reserve();
-      if (!hasReducers || !reduce(thing, index)) {
-        int start = scratchLength;
-        writeQuoted((String) thing);
-        range(index, start);
-      }
-      return index;
+      return string((String) thing);
+    }
+    if (thing instanceof Number && !(thing instanceof BigInteger)) {
+      return number((Number) thing);
     }
     while (thing instanceof Optional) {
       thing = ((Optional<?>) thing).isPresent() ? ((Optional<?>) thing).get() : Undefined.INSTANCE;
+    }
+    if (thing instanceof String || thing instanceof Number && !(thing instanceof BigInteger)) {
+      return flatten(thing);
     }
     if (thing == Undefined.INSTANCE) {
       return UNDEFINED;
@@ -159,52 +162,63 @@ final class Flattener {
     if (thing instanceof Hole) {
       throw error("Cannot stringify a hole outside an array");
     }
-    Object key;
-    if (thing == null) {
-      key = NULL_KEY;
-    } else if (thing instanceof String || thing instanceof Boolean || thing instanceof BigInteger) {
-      key = thing;
-    } else if (thing instanceof Number) {
-      double number = toDouble((Number) thing);
-      if (number != number) {
-        return NAN;
-      }
-      if (number == Double.POSITIVE_INFINITY) {
-        return POSITIVE_INFINITY;
-      }
-      if (number == Double.NEGATIVE_INFINITY) {
-        return NEGATIVE_INFINITY;
-      }
-      if (number == 0 && 1 / number < 0) {
-        return NEGATIVE_ZERO;
-      }
-      thing = number;
-      key = thing;
-    } else if (thing instanceof Character) {
-      thing = thing.toString();
-      key = thing;
-    } else if (thing instanceof Enum) {
-      thing = ((Enum<?>) thing).name();
-      key = thing;
-    } else {
-      key = null;
+    if (thing instanceof Character) {
+      return string(thing.toString());
     }
+    if (thing instanceof Enum) {
+      return string(((Enum<?>) thing).name());
+    }
+    boolean primitive = thing == null || thing instanceof Boolean || thing instanceof BigInteger;
     int existing =
-        key == null ? objects.putIfAbsent(thing, count) : primitives.putIfAbsent(key, count);
+        primitive
+            ? primitives.putIfAbsent(thing == null ? NULL_KEY : thing, count)
+            : objects.putIfAbsent(thing, count);
     if (existing >= 0) {
       return existing;
     }
     int index = reserve();
-    if (hasReducers && reduce(thing, index)) {
-      return index;
+    if (!hasReducers || !reduce(thing, index)) {
+      describe(thing, index);
     }
-    if (thing instanceof String) {
+    return index;
+  }
+
+  private int string(String text) {
+    int existing = primitives.putIfAbsent(text, count);
+    if (existing >= 0) {
+      return existing;
+    }
+    int index = reserve();
+    if (!hasReducers || !reduce(text, index)) {
       int start = scratchLength;
-      writeQuoted((String) thing);
+      writeQuoted(text);
       range(index, start);
-      return index;
     }
-    describe(thing, index);
+    return index;
+  }
+
+  private int number(Number boxed) {
+    double number = toDouble(boxed);
+    if (number != number) {
+      return NAN;
+    }
+    if (number == Double.POSITIVE_INFINITY) {
+      return POSITIVE_INFINITY;
+    }
+    if (number == Double.NEGATIVE_INFINITY) {
+      return NEGATIVE_INFINITY;
+    }
+    if (number == 0 && 1 / number < 0) {
+      return NEGATIVE_ZERO;
+    }
+    int existing = numbers.putIfAbsent(number, count);
+    if (existing >= 0) {
+      return existing;
+    }
+    int index = reserve();
+    if (!hasReducers || !reduce(number, index)) {
+      numberEntry(index, number);
+    }
     return index;
   }
 
@@ -215,10 +229,11 @@ final class Flattener {
     range(index, start);
   }
 
-  /** Records the scratch written since {@code start} as entry {@code index}. */
+  /** Records the scratch written since {@code start} as entry {@code index}, then a comma. */
   private void range(int index, int start) {
     starts[index] = start;
     ends[index] = scratchLength;
+    write(',');
   }
 
   private boolean reduce(Object thing, int index) {
@@ -259,8 +274,6 @@ final class Flattener {
   private void describe(Object thing, int index) {
     if (thing == null) {
       text(index, "null");
-    } else if (thing instanceof Double) {
-      number(index, (Double) thing);
     } else if (thing instanceof Boolean) {
       text(index, (Boolean) thing ? "true" : "false");
     } else if (thing instanceof PlainObject) {
@@ -342,7 +355,7 @@ final class Flattener {
     return thing instanceof JsUrl || thing instanceof URI || thing instanceof URL;
   }
 
-  private void number(int index, double value) {
+  private void numberEntry(int index, double value) {
     if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE && value == (int) value) {
       int start = scratchLength;
       write((int) value);
@@ -561,12 +574,16 @@ final class Flattener {
   private void map(int index, Map<?, ?> map) {
     int base = children;
     enter();
-    for (Map.Entry<?, ?> entry : map.entrySet()) {
-      try {
-        addChild(null, flatten(entry.getKey()));
-        addChild(null, flatten(entry.getValue()));
-      } catch (WriteError e) {
-        throw e.under(".get(" + literal(entry.getKey()) + ")");
+    if (map instanceof JsMap) {
+      // Straight from the table: its entry set would make an object for every entry.
+      SameValueZeroTable table = ((JsMap) map).table();
+      for (SameValueZeroTable.Cursor cursor = table.cursor(); cursor.hasNext(); ) {
+        int position = cursor.next();
+        mapEntry(table.keyAt(position), table.valueAt(position));
+      }
+    } else {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        mapEntry(entry.getKey(), entry.getValue());
       }
     }
     depth--;
@@ -578,6 +595,15 @@ final class Flattener {
     write(']');
     range(index, start);
     dropChildren(base);
+  }
+
+  private void mapEntry(Object key, Object value) {
+    try {
+      addChild(null, flatten(key));
+      addChild(null, flatten(value));
+    } catch (WriteError e) {
+      throw e.under(".get(" + literal(key) + ")");
+    }
   }
 
   private String typedArray(TypedArray view) {

@@ -66,13 +66,16 @@ final class RefTable {
         }
       }
     }
+    // Strings are most of the keys: typed as such, their hashCode and equals are direct calls.
+    boolean text = key instanceof String;
+    int hash = text ? ((String) key).hashCode() : key.hashCode();
     int probes = 0;
-    for (int i = (key.hashCode() * 0x9E3779B9) >>> shift; ; i = (i + 1) & mask) {
+    for (int i = (hash * 0x9E3779B9) >>> shift; ; i = (i + 1) & mask) {
       Object k = keys[i];
       if (k == null) {
         return insertAt(i, key, ref);
       }
-      if (k == key || k.equals(key)) {
+      if (k == key || (text ? ((String) key).equals(k) : key.equals(k))) {
         return refs[i];
       }
       if (++probes == MAX_PROBES) {

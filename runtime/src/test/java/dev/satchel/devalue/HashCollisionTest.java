@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 final class HashCollisionTest {
   private static final int KEYS = 1 << 16;
+  // Far past the probe limit; these doubles have 17 digits, which take the slow printing path.
+  private static final int NUMBERS = 4096;
 
   private static List<String> collidingStrings() {
     List<String> strings = new ArrayList<>(KEYS);
@@ -69,6 +71,49 @@ final class HashCollisionTest {
     assertEquals(999, table.putIfAbsent(strings.get(999), 5));
     table.clear();
     assertEquals(-1, table.putIfAbsent(strings.get(999), 5));
+  }
+
+  /**
+   * Doubles whose bits times the writer's multiplier are 0, 1, 2, ...: every one of them hashes to
+   * the table's first slot, whatever its size.
+   */
+  private static List<Double> collidingNumbers() {
+    long inverse = 1;
+    for (int i = 0; i < 6; i++) {
+      inverse *= 2 - 0x9E3779B97F4A7C15L * inverse;
+    }
+    List<Double> numbers = new ArrayList<>(NUMBERS);
+    for (long n = 1; numbers.size() < NUMBERS; n++) {
+      double number = Double.longBitsToDouble(n * inverse);
+      if (Double.isFinite(number) && number != 0) {
+        numbers.add(number);
+      }
+    }
+    return numbers;
+  }
+
+  @Test
+  void theWritersNumberTable_handsOverToAHashMap() {
+    NumberRefTable table = new NumberRefTable();
+    List<Double> numbers = collidingNumbers();
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(-1, table.putIfAbsent(numbers.get(i), i));
+    }
+    assertTrue(table.handedOver());
+    assertEquals(999, table.putIfAbsent(numbers.get(999), 5));
+    table.clear();
+    assertEquals(-1, table.putIfAbsent(numbers.get(999), 5));
+  }
+
+  @Test
+  void writingAndReadingCollidingNumbers_stayCorrect() {
+    List<Double> numbers = collidingNumbers();
+    String text = Devalue.standard().stringify(List.of(numbers, numbers.subList(0, 100)));
+    List<?> read = (List<?>) Devalue.standard().parse(text);
+    assertEquals(numbers, read.get(0));
+    assertEquals(numbers.subList(0, 100), read.get(1));
+    // The root, two lists and each number once: the second list refers to the first's entries.
+    assertEquals(NUMBERS + 3, ((Object[]) Json.parse(text, 10)).length);
   }
 
   @Test
