@@ -35,9 +35,9 @@ final class JsNumbers {
       int fractionDigits = (int) (scaled % 100);
       n = digits.length() - fractionDigits;
     } else {
-      BigDecimal shortest = shortest(magnitude);
-      digits = shortest.unscaledValue().toString();
-      n = digits.length() - shortest.scale();
+      Decimal shortest = shortest(magnitude);
+      digits = Long.toString(shortest.digits);
+      n = digits.length() + shortest.exponent;
     }
     int k = digits.length();
     if (k <= n && n <= 21) {
@@ -109,21 +109,160 @@ final class JsNumbers {
     return -1;
   }
 
-  /** The shortest round-tripping decimal for a positive finite double, trailing zeros removed. */
-  private static BigDecimal shortest(double value) {
+  /** {@code digits × 10^exponent}, with no trailing zero in {@code digits}. */
+  private record Decimal(long digits, int exponent) {
+    static Decimal of(long digits, int exponent) {
+      while (digits % 10 == 0) {
+        digits /= 10;
+        exponent++;
+      }
+      return new Decimal(digits, exponent);
+    }
+  }
+
+  // From JDK 19 on, Double.toString prints the shortest decimal, the closest of those; it only
+  // differs from JavaScript when a single digit would do (it then may print two, if closer).
+  private static final boolean SHORTEST_DOUBLE_TO_STRING = Runtime.version().feature() >= 19;
+
+  /**
+   * The shortest decimal that reads back as {@code value} (positive and finite), the closest to it
+   * of those. Java's own digits are a decimal that reads back; the shortest length is searched
+   * below theirs (a length that works makes every longer one work, so the search halves), with
+   * exact arithmetic only to choose between several decimals of that length.
+   */
+  private static Decimal shortest(double value) {
+    Decimal java = javaDigits(value);
+    if (java == null) {
+      return exactShortest(value, 17);
+    }
+    long digits = java.digits;
+    int length = digitCount(digits);
+    if (SHORTEST_DOUBLE_TO_STRING && length > 2) {
+      return java;
+    }
+    int low = 1;
+    int high = length;
+    while (low < high) {
+      int precision = (low + high) >>> 1;
+      if (fitsAt(value, digits, length, java.exponent, precision)) {
+        high = precision;
+      } else {
+        low = precision + 1;
+      }
+    }
+    int cut = length - low;
+    long truncated = digits / POWERS_OF_TEN_LONG[cut];
+    int exponent = java.exponent + cut;
+    boolean below = truncated > 1 && readsBackAs(value, truncated - 1, exponent);
+    boolean at = readsBackAs(value, truncated, exponent);
+    boolean above = readsBackAs(value, truncated + 1, exponent);
+    boolean further = readsBackAs(value, truncated + 2, exponent);
+    if (!below && !further && at != above) {
+      return Decimal.of(at ? truncated : truncated + 1, exponent);
+    }
+    // Several decimals of that length read back: the closest is decided on the exact value.
+    return exactShortest(value, low);
+  }
+
+  /** Whether a decimal of {@code precision} digits reads back: one next to Java's digits does. */
+  private static boolean fitsAt(
+      double value, long digits, int length, int exponent, int precision) {
+    int cut = length - precision;
+    long truncated = digits / POWERS_OF_TEN_LONG[cut];
+    return readsBackAs(value, truncated, exponent + cut)
+        || readsBackAs(value, truncated + 1, exponent + cut);
+  }
+
+  /** Whether {@code digits × 10^exponent} reads as {@code value}. */
+  private static boolean readsBackAs(double value, long digits, int exponent) {
+    // Both operands exact, so the one rounding is the reader's rounding.
+    if (digits < (1L << 53) && exponent >= -22 && exponent <= 22) {
+      return exponent >= 0
+          ? digits * EXACT_POWERS_OF_TEN[exponent] == value
+          : digits / EXACT_POWERS_OF_TEN[-exponent] == value;
+    }
+    return Double.parseDouble(digits + "E" + exponent) == value;
+  }
+
+  /** The significant digits of {@code Double.toString}, or null if they do not fit a long. */
+  private static Decimal javaDigits(double value) {
+    String text = Double.toString(value);
+    long digits = 0;
+    int count = 0;
+    int fraction = 0;
+    boolean point = false;
+    int i = 0;
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '.') {
+        point = true;
+      } else if (c >= '0' && c <= '9') {
+        if (digits == 0 && c == '0') {
+          if (point) {
+            fraction++;
+          }
+          continue;
+        }
+        if (++count > 18) {
+          return null;
+        }
+        digits = digits * 10 + (c - '0');
+        if (point) {
+          fraction++;
+        }
+      } else {
+        break;
+      }
+    }
+    int exponent = i < text.length() ? Integer.parseInt(text.substring(i + 1)) : 0;
+    return Decimal.of(digits, exponent - fraction);
+  }
+
+  private static int digitCount(long digits) {
+    int count = 1;
+    while (count < POWERS_OF_TEN_LONG.length && digits >= POWERS_OF_TEN_LONG[count]) {
+      count++;
+    }
+    return count;
+  }
+
+  private static final long[] POWERS_OF_TEN_LONG = new long[19];
+  private static final double[] EXACT_POWERS_OF_TEN = new double[23];
+
+  static {
+    long power = 1;
+    for (int i = 0; i < POWERS_OF_TEN_LONG.length; i++) {
+      POWERS_OF_TEN_LONG[i] = power;
+      power *= 10;
+    }
+    for (int i = 0; i < EXACT_POWERS_OF_TEN.length; i++) {
+      EXACT_POWERS_OF_TEN[i] = Double.parseDouble("1E" + i);
+    }
+  }
+
+  /**
+   * The closest decimal of {@code precision} digits that reads back, or of the first precision
+   * above it where one does, decided on the exact binary value.
+   */
+  private static Decimal exactShortest(double value, int precision) {
     BigDecimal exact = new BigDecimal(value);
-    for (int precision = 1; precision < 17; precision++) {
+    for (; precision < 17; precision++) {
       BigDecimal nearest = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
       if (nearest.doubleValue() == value) {
-        return nearest.stripTrailingZeros();
+        return decimal(nearest);
       }
       // Near a power of two the round-trip interval is lopsided: the other neighbour may fit.
       RoundingMode other = nearest.compareTo(exact) < 0 ? RoundingMode.CEILING : RoundingMode.FLOOR;
       BigDecimal neighbour = exact.round(new MathContext(precision, other));
       if (neighbour.doubleValue() == value) {
-        return neighbour.stripTrailingZeros();
+        return decimal(neighbour);
       }
     }
-    return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    return decimal(exact.round(new MathContext(17, RoundingMode.HALF_EVEN)));
+  }
+
+  private static Decimal decimal(BigDecimal decimal) {
+    BigDecimal stripped = decimal.stripTrailingZeros();
+    return Decimal.of(stripped.unscaledValue().longValueExact(), -stripped.scale());
   }
 }
