@@ -64,16 +64,6 @@ final class JsNumbers {
     return out.toString();
   }
 
-  private static final double[] POWERS_OF_TEN = new double[16];
-
-  static {
-    double power = 1;
-    for (int i = 0; i < POWERS_OF_TEN.length; i++) {
-      POWERS_OF_TEN[i] = power;
-      power *= 10;
-    }
-  }
-
   /**
    * The fast path for numbers with few decimals (prices, ratios): the smallest {@code k} such that
    * an integer {@code m} gives back the double as {@code m / 10^k}, found with exact double
@@ -84,8 +74,8 @@ final class JsNumbers {
     if (magnitude < 1e-6 || magnitude >= 1e15) {
       return -1;
     }
-    for (int k = 1; k < POWERS_OF_TEN.length; k++) {
-      double power = POWERS_OF_TEN[k];
+    for (int k = 1; k < 16; k++) {
+      double power = EXACT_POWERS_OF_TEN[k];
       double approximate = magnitude * power;
       if (approximate >= EXACT_INTEGER_LIMIT / 100) {
         return -1;
@@ -235,6 +225,7 @@ final class JsNumbers {
       POWERS_OF_TEN_LONG[i] = power;
       power *= 10;
     }
+    // 10^22 is the last power of ten a double holds exactly.
     for (int i = 0; i < EXACT_POWERS_OF_TEN.length; i++) {
       EXACT_POWERS_OF_TEN[i] = Double.parseDouble("1E" + i);
     }
