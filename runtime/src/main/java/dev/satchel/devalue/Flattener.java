@@ -150,11 +150,8 @@ final class Flattener {
     if (thing instanceof Number && !(thing instanceof BigInteger)) {
       return number((Number) thing);
     }
-    while (thing instanceof Optional) {
-      thing = ((Optional<?>) thing).isPresent() ? ((Optional<?>) thing).get() : Undefined.INSTANCE;
-    }
-    if (thing instanceof String || thing instanceof Number && !(thing instanceof BigInteger)) {
-      return flatten(thing);
+    if (thing instanceof Optional) {
+      return flatten(unwrap(thing));
     }
     if (thing == Undefined.INSTANCE) {
       return UNDEFINED;
@@ -181,6 +178,14 @@ final class Flattener {
       describe(thing, index);
     }
     return index;
+  }
+
+  /** The value inside (nested) optionals; {@code undefined} for an empty one. */
+  private static Object unwrap(Object thing) {
+    while (thing instanceof Optional) {
+      thing = ((Optional<?>) thing).isPresent() ? ((Optional<?>) thing).get() : Undefined.INSTANCE;
+    }
+    return thing;
   }
 
   private int string(String text) {
@@ -752,9 +757,7 @@ final class Flattener {
   }
 
   private static String literal(Object key) {
-    if (key instanceof Optional) {
-      key = ((Optional<?>) key).isPresent() ? ((Optional<?>) key).get() : Undefined.INSTANCE;
-    }
+    key = unwrap(key);
     if (key instanceof String || key instanceof Character || key instanceof Enum) {
       return JsStrings.quote(key instanceof Enum ? ((Enum<?>) key).name() : key.toString());
     }
