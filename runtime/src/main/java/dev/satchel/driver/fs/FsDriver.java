@@ -50,6 +50,7 @@ final class FsDriver implements SessionDriver {
   private final Clock clock;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final ScheduledExecutorService cleaner;
+  private volatile boolean closed;
 
   FsDriver(Path base, Duration cleanupInterval, boolean fsync, Clock clock) {
     this.base = base.toAbsolutePath().normalize();
@@ -177,9 +178,22 @@ final class FsDriver implements SessionDriver {
     }
   }
 
+  /** Stops the clean-up and waits for one under way, so the folder is left alone on return. */
   @Override
   public void close() {
+    closed = true;
     cleaner.shutdownNow();
+    try {
+      if (!cleaner.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.log(Level.WARNING, "The clean-up of " + base + " did not stop within 10 seconds");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  boolean cleanUpStopped() {
+    return cleaner.isTerminated();
   }
 
   private boolean isExpired(FileTime expiry) {
@@ -218,6 +232,9 @@ final class FsDriver implements SessionDriver {
   void cleanUp() throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(base)) {
       for (Path file : files) {
+        if (closed) {
+          return;
+        }
         String name = file.getFileName().toString();
         if (SessionIds.isValid(name)) {
           withLock(
@@ -246,6 +263,9 @@ final class FsDriver implements SessionDriver {
     try {
       cleanUp();
     } catch (IOException | RuntimeException e) {
+      if (closed) {
+        return; // interrupted by close()
+      }
       LOG.log(Level.WARNING, "Removing expired sessions from " + base + " failed", e);
     }
   }

@@ -70,6 +70,17 @@ final class FsDriverTest extends SessionDriverContract {
   }
 
   @Test
+  void close_waitsForACleanUpUnderWay() throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      driver.write(SessionIds.generate(), "x", null, null);
+    }
+    // A new driver starts cleaning up at once, here over 2,000 files.
+    SessionDriver second = createDriver(clock);
+    second.close();
+    assertTrue(((FsDriver) second).cleanUpStopped());
+  }
+
+  @Test
   void options_areChecked() {
     assertThrows(
         IllegalArgumentException.class,
