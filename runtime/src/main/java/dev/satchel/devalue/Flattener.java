@@ -566,14 +566,7 @@ final class Flattener {
       addChild(null, flatten(member));
     }
     depth--;
-    int start = scratchLength;
-    write("[\"Set\"");
-    for (int i = base; i < children; i++) {
-      write(',').write(childRefs[i]);
-    }
-    write(']');
-    range(index, start);
-    dropChildren(base);
+    taggedReferences(index, "Set", base);
   }
 
   private void map(int index, Map<?, ?> map) {
@@ -592,8 +585,13 @@ final class Flattener {
       }
     }
     depth--;
+    taggedReferences(index, "Map", base);
+  }
+
+  /** Entry {@code index} as {@code ["Tag",ref,...]} over the children from {@code base}. */
+  private void taggedReferences(int index, String tag, int base) {
     int start = scratchLength;
-    write("[\"Map\"");
+    write("[\"").write(tag).write('"');
     for (int i = base; i < children; i++) {
       write(',').write(childRefs[i]);
     }

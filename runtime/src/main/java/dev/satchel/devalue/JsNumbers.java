@@ -125,8 +125,7 @@ final class JsNumbers {
     if (java == null) {
       return exactShortest(value, 17);
     }
-    long digits = java.digits;
-    int length = digitCount(digits);
+    int length = digitCount(java.digits);
     if (SHORTEST_DOUBLE_TO_STRING && length > 2) {
       return java;
     }
@@ -134,15 +133,17 @@ final class JsNumbers {
     int high = length;
     while (low < high) {
       int precision = (low + high) >>> 1;
-      if (fitsAt(value, digits, length, java.exponent, precision)) {
+      Decimal cut = cutTo(java, length, precision);
+      if (readsBackAs(value, cut.digits, cut.exponent)
+          || readsBackAs(value, cut.digits + 1, cut.exponent)) {
         high = precision;
       } else {
         low = precision + 1;
       }
     }
-    int cut = length - low;
-    long truncated = digits / POWERS_OF_TEN_LONG[cut];
-    int exponent = java.exponent + cut;
+    Decimal cut = cutTo(java, length, low);
+    long truncated = cut.digits;
+    int exponent = cut.exponent;
     boolean below = truncated > 1 && readsBackAs(value, truncated - 1, exponent);
     boolean at = readsBackAs(value, truncated, exponent);
     boolean above = readsBackAs(value, truncated + 1, exponent);
@@ -154,13 +155,13 @@ final class JsNumbers {
     return exactShortest(value, low);
   }
 
-  /** Whether a decimal of {@code precision} digits reads back: one next to Java's digits does. */
-  private static boolean fitsAt(
-      double value, long digits, int length, int exponent, int precision) {
+  /**
+   * Java's digits cut to {@code precision}: with the decimal one unit above it, the two of that
+   * length around the value, so if any decimal of that length reads back, one of these does.
+   */
+  private static Decimal cutTo(Decimal java, int length, int precision) {
     int cut = length - precision;
-    long truncated = digits / POWERS_OF_TEN_LONG[cut];
-    return readsBackAs(value, truncated, exponent + cut)
-        || readsBackAs(value, truncated + 1, exponent + cut);
+    return new Decimal(java.digits / POWERS_OF_TEN_LONG[cut], java.exponent + cut);
   }
 
   /** Whether {@code digits × 10^exponent} reads as {@code value}. */
