@@ -707,18 +707,18 @@ final class Flattener {
   private Flattener writeQuoted(String text) {
     int length = text.length();
     ensureScratch(length + 2);
-    int start = scratchLength;
-    scratch[start] = '"';
-    text.getChars(0, length, scratch, start + 1);
-    int end = start + 1 + length;
-    for (int i = start + 1; i < end; i++) {
-      if (JsStrings.needsEscape(scratch[i])) {
-        scratchLength = start;
+    char[] scratch = this.scratch;
+    int at = scratchLength;
+    scratch[at++] = '"';
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (JsStrings.needsEscape(c)) {
         return write(JsStrings.quote(text));
       }
+      scratch[at++] = c;
     }
-    scratch[end] = '"';
-    scratchLength = end + 1;
+    scratch[at++] = '"';
+    scratchLength = at;
     return this;
   }
 

@@ -56,7 +56,7 @@ final class Json {
   private final int end;
   private final int maxDepth;
   private int pos;
-  private Object[] stack = new Object[64];
+  private Object[] stack;
   private int stackSize;
 
   private Json(String text, char[] chars, int maxDepth) {
@@ -229,6 +229,26 @@ final class Json {
 
   /** An integer of up to nine digits, as references are; {@link #NOT_A_REF} for anything else. */
   private int ref() {
+    // devalue writes an entry's references as one to nine digits with no leading zero: read those
+    // straight; zero, the negative sentinels and anything odd go the general way. The text ends in
+    // ']', so a run of digits always stops before the end.
+    int at = pos;
+    char c = chars[at];
+    if (c >= '1' && c <= '9') {
+      int value = c - '0';
+      int limit = at + 9;
+      while (++at < end && (c = chars[at]) >= '0' && c <= '9') {
+        if (at == limit) {
+          return NOT_A_REF;
+        }
+        value = value * 10 + (c - '0');
+      }
+      if (c == '.' || c == 'e' || c == 'E') {
+        return NOT_A_REF;
+      }
+      pos = at;
+      return value;
+    }
     long value = integerToken(9);
     return value == NOT_AN_INTEGER || value == NEGATIVE_ZERO ? NOT_A_REF : (int) value;
   }
@@ -340,6 +360,9 @@ final class Json {
       return EMPTY;
     }
     // Elements go onto one stack shared by every array, and leave it as an exact-size copy.
+    if (stack == null) {
+      stack = new Object[64];
+    }
     int base = stackSize;
     while (true) {
       skipWhitespace();
@@ -398,17 +421,25 @@ final class Json {
 
   private String string() {
     int start = ++pos;
-    // Fast path: no escapes.
-    while (pos < end) {
-      char c = chars[pos];
+    char[] chars = this.chars;
+    int at = start;
+    while (at < end) {
+      char c = chars[at];
       if (c == '"') {
-        return new String(chars, start, pos++ - start);
+        pos = at + 1;
+        return new String(chars, start, at - start);
       }
       if (c == '\\' || c < 0x20) {
         break;
       }
-      pos++;
+      at++;
     }
+    pos = at;
+    return escapedString(start);
+  }
+
+  /** The rest of a string that has escapes (or no end), from {@code start}. */
+  private String escapedString(int start) {
     StringBuilder out = new StringBuilder().append(chars, start, pos - start);
     while (true) {
       if (pos >= end) {

@@ -63,6 +63,43 @@ final class DevalueReaderPathsTest {
     assertEquals(2 * (blob.length() - 1) - 1, checked);
   }
 
+  @Test
+  void referencesInOddNumberForms_readAsTheGeneralReaderReadsThem() {
+    List<String> references =
+        List.of(
+            "1",
+            "1e0",
+            "1E0",
+            "1.0",
+            "1.5",
+            "01",
+            "-0",
+            "1e",
+            "123456789",
+            "1234567890",
+            "9999999999");
+    int read = 0;
+    for (String ref : references) {
+      for (String text :
+          List.of(
+              "[[" + ref + "],\"x\"]",
+              "[{\"a\":" + ref + "},\"x\"]",
+              "[[\"Set\"," + ref + "],\"x\"]",
+              "[[" + ref + "," + ref + "],\"x\"]")) {
+        String expected = failure(() -> general(text));
+        assertEquals(expected, failure(() -> DEVALUE.parse(text)), text);
+        if (expected == null) {
+          assertEquals(
+              DEVALUE.stringify(general(text)), DEVALUE.stringify(DEVALUE.parse(text)), text);
+          read++;
+        }
+      }
+    }
+    // 1, 1e0, 1E0 and 1.0 name the string, -0 the entry itself; 1.5 reads as undefined, as in
+    // JavaScript. The rest are not JSON or name no entry.
+    assertEquals(6 * 4, read);
+  }
+
   private static String failure(Runnable read) {
     try {
       read.run();
