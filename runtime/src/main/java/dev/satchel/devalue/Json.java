@@ -56,6 +56,7 @@ final class Json {
   private final int end;
   private final int maxDepth;
   private int pos;
+  // Made on first use: the tokenizer for devalue's own layout never needs it.
   private Object[] stack;
   private int stackSize;
 
