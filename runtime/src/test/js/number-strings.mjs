@@ -5,13 +5,8 @@
 //   node runtime/src/test/js/number-strings.mjs > runtime/src/test/resources/js-number-strings.json
 //
 // The generator is seeded, so the output is the same on every run.
-let seed = 0x1d2c3b4a;
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+import { seededRandom } from './seeded-random.mjs';
+const random = seededRandom(0x1d2c3b4a);
 const view = new DataView(new ArrayBuffer(8));
 const fromBits = (high, low) => {
   view.setUint32(0, high >>> 0);

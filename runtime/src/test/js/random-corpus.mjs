@@ -6,17 +6,12 @@
 //     NODE_PATH="$PWD/node_modules" node /path/to/random-corpus.mjs > devalue-random-corpus.json
 //
 // The generator is seeded, so the output is the same on every run.
+import { seededRandom } from './seeded-random.mjs';
 import { createRequire } from 'node:module';
 const require = createRequire(process.env.NODE_PATH + '/');
 const { stringify } = require('devalue');
 
-let seed = 0x5a7c4e1;
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = seededRandom(0x5a7c4e1);
 const int = (n) => Math.floor(random() * n);
 const pick = (xs) => xs[int(xs.length)];
 
