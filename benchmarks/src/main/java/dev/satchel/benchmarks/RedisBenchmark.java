@@ -9,6 +9,10 @@ import dev.satchel.testing.ReferenceSession;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * A request's session lifecycle on the redis driver (read the cart, write it back, commit: one GET
  * and one compare-and-set script) next to the floor, a bare Lettuce GET and SET of the same blob
  * over one shared connection. A local redis-server is started for the run. Each thread works on its
- * own session.
+ * own session. The driver holds back flushes while more writes are queued; {@code
+ * bareGetSetCoalesced} is the floor with that same setting, to show what the setting alone is
+ * worth.
  *
  * <p>Run at 1, 8 and 64 threads: {@code mvn -q -pl benchmarks -am package -DskipTests && for t in 1
  * 8 64; do java -jar benchmarks/target/benchmarks.jar RedisBenchmark -t $t; done}
@@ -51,6 +57,9 @@ public class RedisBenchmark {
     RedisClient client;
     StatefulRedisConnection<String, String> connection;
     RedisCommands<String, String> bare;
+    ClientResources coalescedResources;
+    RedisClient coalescedClient;
+    RedisCommands<String, String> coalesced;
 
     @Setup(Level.Trial)
     public void start() {
@@ -59,12 +68,26 @@ public class RedisBenchmark {
       client = RedisClient.create(server.url());
       connection = client.connect();
       bare = connection.sync();
+      coalescedResources =
+          ClientResources.builder()
+              .nettyCustomizer(
+                  new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                      channel.pipeline().addFirst(new FlushConsolidationHandler(256, true));
+                    }
+                  })
+              .build();
+      coalescedClient = RedisClient.create(coalescedResources, server.url());
+      coalesced = coalescedClient.connect().sync();
     }
 
     @TearDown(Level.Trial)
     public void stop() throws Exception {
       connection.close();
       client.shutdown();
+      coalescedClient.shutdown();
+      coalescedResources.shutdown().get();
       satchel.close();
       server.close();
     }
@@ -75,6 +98,7 @@ public class RedisBenchmark {
   public static class PerThread {
     String id;
     String bareKey;
+    String coalescedKey;
 
     @Setup(Level.Trial)
     public void create(Shared shared) {
@@ -84,6 +108,8 @@ public class RedisBenchmark {
       id = session.id().orElseThrow();
       bareKey = "bare:" + id;
       shared.bare.set(bareKey, ReferenceSession.astroBlob());
+      coalescedKey = "coalesced:" + id;
+      shared.bare.set(coalescedKey, ReferenceSession.astroBlob());
     }
   }
 
@@ -100,5 +126,11 @@ public class RedisBenchmark {
   public String bareGetSet(Shared shared, PerThread thread) {
     String blob = shared.bare.get(thread.bareKey);
     return shared.bare.set(thread.bareKey, blob);
+  }
+
+  @Benchmark
+  public String bareGetSetCoalesced(Shared shared, PerThread thread) {
+    String blob = shared.coalesced.get(thread.coalescedKey);
+    return shared.coalesced.set(thread.coalescedKey, blob);
   }
 }
