@@ -60,7 +60,6 @@ final class RedisDriver implements SessionDriver {
           + "for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end\n"
           + "return 1\n";
 
-  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final RedisCommands<String, String> redis;
@@ -69,12 +68,10 @@ final class RedisDriver implements SessionDriver {
   private final String scriptSha;
 
   private RedisDriver(
-      ClientResources resources,
       RedisClient client,
       StatefulRedisConnection<String, String> connection,
       String prefix,
       Clock clock) {
-    this.resources = resources;
     this.client = client;
     this.connection = connection;
     this.redis = connection.sync();
@@ -104,10 +101,9 @@ final class RedisDriver implements SessionDriver {
             .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
             .build());
     try {
-      return new RedisDriver(resources, client, client.connect(), prefix, clock);
+      return new RedisDriver(client, client.connect(), prefix, clock);
     } catch (RuntimeException e) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-      resources.shutdown(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+      shutDown(client, 1);
       throw new IllegalStateException(
           "cannot reach Redis at " + uri.getHost() + ":" + uri.getPort() + ": " + rootMessage(e),
           e);
@@ -167,8 +163,13 @@ final class RedisDriver implements SessionDriver {
   @Override
   public void close() {
     connection.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    shutDown(client, 2);
+  }
+
+  /** Shuts down the client, then the resources it was given (which it does not own). */
+  private static void shutDown(RedisClient client, long timeoutSeconds) {
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(timeoutSeconds));
+    client.getResources().shutdown(0, timeoutSeconds, TimeUnit.SECONDS).awaitUninterruptibly();
   }
 
   /**
