@@ -12,10 +12,14 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Commands that request threads send while the connection's event loop is busy leave in one
  * socket write instead of one each: with many threads on one connection, a write per command costs
- * the client more CPU than Redis spends running the command.
+ * the client more CPU than Redis spends running the command. For the same reason blobs cross the
+ * connection as bytes, converted to and from text on the request's own thread: the one event loop
+ * serves every request, so work moved off it is work no longer queued behind.
  */
 final class RedisDriver implements SessionDriver {
   /**
@@ -61,15 +67,23 @@ final class RedisDriver implements SessionDriver {
           + "return 1\n";
 
   private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
-  private final RedisCommands<String, String> redis;
+
+  /** Keys as text, values (blobs, script arguments) as bytes. */
+  private static final RedisCodec<String, byte[]> CODEC =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+  private static final byte[] NONE = new byte[0];
+  private static final byte[] ALREADY_EXPIRED = {'0'};
+
+  private final StatefulRedisConnection<String, byte[]> connection;
+  private final RedisCommands<String, byte[]> redis;
   private final String prefix;
   private final Clock clock;
   private final String scriptSha;
 
   private RedisDriver(
       RedisClient client,
-      StatefulRedisConnection<String, String> connection,
+      StatefulRedisConnection<String, byte[]> connection,
       String prefix,
       Clock clock) {
     this.client = client;
@@ -101,7 +115,7 @@ final class RedisDriver implements SessionDriver {
             .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
             .build());
     try {
-      return new RedisDriver(client, client.connect(), prefix, clock);
+      return new RedisDriver(client, client.connect(CODEC), prefix, clock);
     } catch (RuntimeException e) {
       shutDown(client, 1);
       throw new IllegalStateException(
@@ -112,11 +126,11 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
-    String blob =
+    byte[] blob =
         idleTimeout == null
             ? redis.get(prefix + id)
             : redis.getex(prefix + id, GetExArgs.Builder.px(idleTimeout.toMillis()));
-    return blob == null ? null : StoredBlob.ofContent(blob);
+    return blob == null ? null : StoredBlob.ofContent(new String(blob, StandardCharsets.UTF_8));
   }
 
   @Override
@@ -134,23 +148,27 @@ final class RedisDriver implements SessionDriver {
     List<String> keys = new ArrayList<>(1 + obsoleteIds.size());
     keys.add(prefix + id);
     obsoleteIds.forEach(obsolete -> keys.add(prefix + obsolete));
-    String expiry;
+    byte[] expiry;
     if (expiresAt == null) {
-      expiry = "";
+      expiry = NONE;
     } else if (!expiresAt.isAfter(clock.instant())) {
-      expiry = "0";
+      expiry = ALREADY_EXPIRED;
     } else {
-      expiry = Long.toString(expiresAt.toEpochMilli());
+      expiry = Long.toString(expiresAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
     }
     String[] keyArray = keys.toArray(new String[0]);
-    String expected = expectedVersion == null ? "" : expectedVersion;
+    byte[] expected =
+        expectedVersion == null ? NONE : expectedVersion.getBytes(StandardCharsets.UTF_8);
+    byte[] content = blob.getBytes(StandardCharsets.UTF_8);
     Long result;
     try {
-      result = redis.evalsha(scriptSha, ScriptOutputType.INTEGER, keyArray, expected, blob, expiry);
+      result =
+          redis.evalsha(scriptSha, ScriptOutputType.INTEGER, keyArray, expected, content, expiry);
     } catch (RedisNoScriptException e) {
       // The server lost its script cache (a restart, SCRIPT FLUSH): send the script itself.
       result =
-          redis.eval(COMPARE_AND_SET, ScriptOutputType.INTEGER, keyArray, expected, blob, expiry);
+          redis.eval(
+              COMPARE_AND_SET, ScriptOutputType.INTEGER, keyArray, expected, content, expiry);
     }
     return result != null && result == 1L;
   }

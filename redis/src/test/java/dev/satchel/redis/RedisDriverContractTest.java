@@ -113,6 +113,17 @@ final class RedisDriverContractTest extends SessionDriverContract {
   }
 
   @Test
+  void storedValue_beyondAscii_isTheSameTextForAPlainClient() {
+    String id = SessionIds.generate();
+    String blob = "[\"caf\u00e9 \u65e5\u672c \ud83d\uded2\"]";
+    driver.write(id, blob, null, null);
+    assertEquals(blob, rawConnection.sync().get(id));
+    String astroWritten = "[\"\u00fcber \ud83d\udcb3\"]";
+    rawConnection.sync().set(id, astroWritten);
+    assertEquals(astroWritten, driver.read(id, null).blob());
+  }
+
+  @Test
   void prefix_isPutBeforeTheId() {
     SessionDriver prefixed =
         new RedisDriverProvider()

@@ -83,6 +83,20 @@ public abstract class SessionDriverContract {
   }
 
   @Test
+  void textBeyondAscii_comesBackExactly_andItsVersionStillMatches() {
+    String id = id();
+    // Two-, three- and four-byte UTF-8, and a character that JavaScript escapes in JSON.
+    String first = "[\"caf\u00e9 \u65e5\u672c \ud83d\uded2 \u2028\"]";
+    String second = "[\"\u00fcber \ud83d\udcb3\"]";
+    assertTrue(driver.write(id, first, null, null));
+    StoredBlob stored = driver.read(id, null);
+    assertEquals(first, stored.blob());
+    assertTrue(driver.write(id, second, stored.version(), null));
+    assertEquals(second, driver.read(id, null).blob());
+    assertFalse(driver.write(id, "stale", stored.version(), null));
+  }
+
+  @Test
   void write_withStaleVersion_isRefusedAndKeepsTheNewerBlob() {
     String id = id();
     driver.write(id, "first", null, null);
