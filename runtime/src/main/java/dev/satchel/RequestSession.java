@@ -50,9 +50,9 @@ final class RequestSession implements Session {
   private final List<String> removals = new ArrayList<>();
 
   /** The entries read from storage and the version they came with ({@code null}: none stored). */
-  private record Snapshot(LinkedHashMap<String, Entry> entries, String version, boolean current) {
+  private record Snapshot(Map<String, Entry> entries, String version, boolean current) {
     static Snapshot empty() {
-      return new Snapshot(new LinkedHashMap<>(), null, true);
+      return new Snapshot(Map.of(), null, true);
     }
   }
 
@@ -84,7 +84,8 @@ final class RequestSession implements Session {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(codec.decode(entry.data(), CodecContext.create()));
+      // A copy: the entry may be shared with other requests, and a codec may return what it gets.
+      return Optional.ofNullable(codec.decode(copyOf(entry.data()), CodecContext.create()));
     } catch (ValueCodecException e) {
       if (settings.undecodableValues() == UndecodableValuePolicy.FAIL) {
         throw new SessionValueException(
@@ -200,7 +201,7 @@ final class RequestSession implements Session {
       stored = Snapshot.empty();
       return;
     }
-    LinkedHashMap<String, Entry> entries = parseOrReset(target, blob);
+    Map<String, Entry> entries = parseOrReset(target, blob);
     if (entries == null) {
       stored = Snapshot.empty();
       return;
@@ -228,9 +229,9 @@ final class RequestSession implements Session {
   }
 
   /** The stored entries, or {@code null} after resetting a corrupt session. */
-  private LinkedHashMap<String, Entry> parseOrReset(String target, StoredBlob blob) {
+  private Map<String, Entry> parseOrReset(String target, StoredBlob blob) {
     try {
-      return SessionBlob.parse(blob.blob());
+      return settings.decoded().parse(target, blob.blob());
     } catch (CorruptBlobException e) {
       if (settings.corruptData() == CorruptDataPolicy.FAIL) {
         throw SessionStorageException.initializing(settings.driver().name(), e.getMessage(), e);
@@ -415,9 +416,9 @@ final class RequestSession implements Session {
     if (blob == null) {
       return false;
     }
-    LinkedHashMap<String, Entry> entries;
+    Map<String, Entry> entries;
     try {
-      entries = SessionBlob.parse(blob.blob());
+      entries = settings.decoded().parse(sessionId, blob.blob());
     } catch (CorruptBlobException e) {
       if (settings.corruptData() == CorruptDataPolicy.FAIL) {
         throw SessionStorageException.initializing(settings.driver().name(), e.getMessage(), e);
@@ -478,8 +479,9 @@ final class RequestSession implements Session {
         removals.removeAll(obsolete);
         changes.clear();
         deletions.clear();
+        obsolete.forEach(settings.decoded()::forget);
         // The written blob's version is the driver's business: the next commit reads it again.
-        stored = new Snapshot(merged, null, false);
+        stored = new Snapshot(settings.decoded().written(id, blob, merged), null, false);
         return;
       }
       stored = null;
@@ -514,7 +516,7 @@ final class RequestSession implements Session {
       return Snapshot.empty();
     }
     try {
-      return new Snapshot(SessionBlob.parse(blob.blob()), blob.version(), true);
+      return new Snapshot(settings.decoded().parse(id, blob.blob()), blob.version(), true);
     } catch (CorruptBlobException e) {
       if (settings.corruptData() == CorruptDataPolicy.FAIL) {
         throw SessionStorageException.saving(settings.driver().name(), e.getMessage(), e);
@@ -522,12 +524,12 @@ final class RequestSession implements Session {
       LOG.log(
           Level.WARNING,
           "Overwriting session data that could not be read (" + e.getMessage() + ")");
-      return new Snapshot(new LinkedHashMap<>(), blob.version(), true);
+      return new Snapshot(Map.of(), blob.version(), true);
     }
   }
 
   /** This request's changes on top of {@code base}: its keys win, the others' keys stay. */
-  private LinkedHashMap<String, Entry> merge(LinkedHashMap<String, Entry> base) {
+  private LinkedHashMap<String, Entry> merge(Map<String, Entry> base) {
     long now = settings.clock().millis();
     LinkedHashMap<String, Entry> merged = new LinkedHashMap<>();
     base.forEach(
@@ -562,6 +564,7 @@ final class RequestSession implements Session {
   private void removeScheduled() {
     SessionStorageException failure = null;
     for (String old : removals) {
+      settings.decoded().forget(old);
       try {
         settings.driver().delete(old);
       } catch (SessionStorageException e) {

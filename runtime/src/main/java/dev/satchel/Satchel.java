@@ -33,6 +33,12 @@ public final class Satchel implements AutoCloseable {
   /** The driver used when none is configured: files under {@code .satchel/sessions}. */
   public static final String DEFAULT_DRIVER = "fs";
 
+  /**
+   * How much stored session text, in characters, is kept decoded when nothing else is configured:
+   * about a thousand typical sessions.
+   */
+  public static final long DEFAULT_DECODED_CACHE_SIZE = 4_000_000;
+
   private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
   private final SessionSettings settings;
@@ -114,6 +120,7 @@ public final class Satchel implements AutoCloseable {
     private CorruptDataPolicy corruptData = CorruptDataPolicy.RESET;
     private UndecodableValuePolicy undecodableValues = UndecodableValuePolicy.ABSENT;
     private int maxCommitAttempts = 10;
+    private long decodedCacheSize = DEFAULT_DECODED_CACHE_SIZE;
     private Clock clock = Clock.systemUTC();
     private ClassLoader classLoader;
 
@@ -220,6 +227,21 @@ public final class Satchel implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How much stored text, in characters, of recently read or written sessions to keep decoded, so
+     * that a request finding the text its user's last request wrote skips parsing it; {@link
+     * #DEFAULT_DECODED_CACHE_SIZE} by default, 0 to keep none. Decoded, a session takes a few times
+     * its text in heap.
+     */
+    public Builder decodedCacheSize(long characters) {
+      if (characters < 0) {
+        throw new IllegalArgumentException(
+            "decoded cache size must be 0 or more characters, got " + characters);
+      }
+      this.decodedCacheSize = characters;
+      return this;
+    }
+
     /** The clock for TTLs and expiry; the system clock by default. */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
@@ -236,7 +258,8 @@ public final class Satchel implements AutoCloseable {
      * Applies settings by name: {@code driver}, {@code driver.<option>}, {@code cookie.name},
      * {@code cookie.path}, {@code cookie.domain}, {@code cookie.max-age}, {@code cookie.secure},
      * {@code cookie.same-site}, {@code ttl}, {@code idle-timeout}, {@code corrupt-data}, {@code
-     * undecodable-values}, {@code max-commit-attempts}. Durations are seconds or ISO-8601.
+     * undecodable-values}, {@code max-commit-attempts}, {@code decoded-cache-size}. Durations are
+     * seconds or ISO-8601.
      *
      * @throws IllegalArgumentException naming the setting when a name or value is invalid
      */
@@ -294,6 +317,19 @@ public final class Satchel implements AutoCloseable {
             throw new IllegalArgumentException(
                 source + " must be a whole number, got \"" + value + "\"");
           }
+        }
+        case "decoded-cache-size" -> {
+          long characters;
+          try {
+            characters = Long.parseLong(v);
+          } catch (NumberFormatException e) {
+            characters = -1;
+          }
+          if (characters < 0) {
+            throw new IllegalArgumentException(
+                source + " must be a number of characters, 0 or more, got \"" + value + "\"");
+          }
+          decodedCacheSize(characters);
         }
         default -> {
           if (property.startsWith("driver.") && property.length() > "driver.".length()) {
@@ -376,7 +412,8 @@ public final class Satchel implements AutoCloseable {
               corruptData,
               undecodableValues,
               maxCommitAttempts,
-              clock));
+              clock,
+              DecodedSessions.holding(decodedCacheSize)));
     }
   }
 }

@@ -17,7 +17,8 @@ record SessionSettings(
     CorruptDataPolicy corruptData,
     UndecodableValuePolicy undecodableValues,
     int maxCommitAttempts,
-    Clock clock) {
+    Clock clock,
+    DecodedSessions decoded) {
 
   SessionCookie cookie(String id) {
     return new SessionCookie(
