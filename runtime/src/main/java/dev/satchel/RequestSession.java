@@ -300,7 +300,7 @@ final class RequestSession implements Session {
       Long expires = lifetime == null ? null : settings.clock().millis() + lifetime.toMillis();
       ensureId();
       changes.remove(key);
-      changes.put(key, new Entry(snapshot, expires));
+      changes.put(key, Entry.of(snapshot, expires));
       deletions.remove(key);
     }
   }

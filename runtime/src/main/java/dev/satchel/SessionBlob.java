@@ -14,11 +14,24 @@ import java.util.Map;
  */
 final class SessionBlob {
   static final Devalue DEVALUE = Devalue.astro();
+  private static final double MAX_SAFE_INTEGER = 9007199254740991d;
+  private static final long NEGATIVE_ZERO_BITS = Double.doubleToRawLongBits(-0d);
 
   private SessionBlob() {}
 
-  /** One key's stored value and its absolute expiry ({@code null} for none). */
-  record Entry(Object data, Long expires) {
+  /**
+   * One key's stored value, its absolute expiry ({@code null} for none), and the {@code {data,
+   * expires}} object that stores them, kept so that a session written again does not rebuild the
+   * objects of the keys it did not change.
+   */
+  record Entry(Object data, Long expires, PlainObject stored) {
+    static Entry of(Object data, Long expires) {
+      PlainObject stored = new PlainObject();
+      stored.put("data", data);
+      stored.put("expires", expires == null ? Undefined.INSTANCE : expires);
+      return new Entry(data, expires, stored);
+    }
+
     boolean isExpired(long nowMillis) {
       return expires != null && expires < nowMillis;
     }
@@ -55,20 +68,39 @@ final class SessionBlob {
           expires instanceof Double && Double.isFinite((Double) expires)
               ? (long) Math.floor((Double) expires)
               : null;
-      entries.put((String) stored.getKey(), new Entry(data, expiresAt));
+      entries.put(
+          (String) stored.getKey(),
+          writesBackAsRead(entry, expires)
+              ? new Entry(data, expiresAt, entry)
+              : Entry.of(data, expiresAt));
     }
     return entries;
   }
 
+  /**
+   * Whether writing {@code entry} as read gives what {@link Entry#of} would write: {@code data}
+   * then {@code expires}, nothing else, and an expiry that is absent or a whole number.
+   */
+  private static boolean writesBackAsRead(PlainObject entry, Object expires) {
+    if (entry.size() != 2 || !"data".equals(entry.keySet().iterator().next())) {
+      return false;
+    }
+    if (expires == Undefined.INSTANCE) {
+      return true;
+    }
+    if (!(expires instanceof Double)) {
+      return false;
+    }
+    double millis = (Double) expires;
+    // Written as a Long, a whole number prints the same; -0 and unsafe integers do not.
+    return millis == Math.rint(millis)
+        && Math.abs(millis) <= MAX_SAFE_INTEGER
+        && Double.doubleToRawLongBits(millis) != NEGATIVE_ZERO_BITS;
+  }
+
   static String serialize(Map<String, Entry> entries) {
     LinkedHashMap<String, PlainObject> stored = new LinkedHashMap<>();
-    entries.forEach(
-        (key, entry) -> {
-          PlainObject object = new PlainObject();
-          object.put("data", entry.data());
-          object.put("expires", entry.expires() == null ? Undefined.INSTANCE : entry.expires());
-          stored.put(key, object);
-        });
+    entries.forEach((key, entry) -> stored.put(key, entry.stored()));
     return DEVALUE.stringify(stored);
   }
 }
