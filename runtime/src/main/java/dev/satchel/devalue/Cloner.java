@@ -26,14 +26,39 @@ final class Cloner {
       };
 
   private static final int MAX_DEPTH = 64;
+  // A copy is taken on every session read and write: its table is reused, as the writer's is.
+  private static final ThreadLocal<Cloner> POOL = new ThreadLocal<>();
   // The objects met so far: a shared or cyclic reference needs the round trip's numbering.
   private final RefTable seen = new RefTable(true);
+  private boolean busy;
 
   private Cloner() {}
 
   static Object copy(Object value) {
-    return new Cloner().copy(value, 0);
+    if (value == null || value instanceof String || value == Undefined.INSTANCE) {
+      return value;
+    }
+    boolean poolable = ThreadBuffers.poolable();
+    Cloner pooled = poolable ? POOL.get() : null;
+    Cloner cloner = pooled != null && !pooled.busy ? pooled : new Cloner();
+    cloner.busy = true;
+    try {
+      return cloner.copy(value, 0);
+    } finally {
+      cloner.seen.clear();
+      cloner.busy = false;
+      if (cloner.seen.capacity() > POOLED_MAX_OBJECTS) {
+        if (cloner == pooled) {
+          POOL.remove();
+        }
+      } else if (poolable && pooled == null) {
+        POOL.set(cloner);
+      }
+    }
   }
+
+  /** A table grown past this by one large copy is dropped rather than kept for the thread. */
+  private static final int POOLED_MAX_OBJECTS = 4096;
 
   private Object copy(Object value, int depth) {
     if (value == null

@@ -118,6 +118,11 @@ final class RefTable {
   }
 
   /** Forgets every key, touching only the slots in use. */
+  /** How many keys the hash table has room for; 0 while the keys fit the list. */
+  int capacity() {
+    return keys.length;
+  }
+
   void clear() {
     if (byIdentity) {
       java.util.Arrays.fill(listed, 0, Math.max(listedSize, 0), null);
