@@ -1,5 +1,6 @@
 package dev.satchel;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -188,5 +189,7 @@ final class DecodedSessionsTest {
             () -> Satchel.builder().environment(Map.of("SATCHEL_DECODED_CACHE_SIZE", "-1")));
     assertTrue(negative.getMessage().contains("SATCHEL_DECODED_CACHE_SIZE"), negative.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Satchel.builder().decodedCacheSize(-1));
+    assertDoesNotThrow(
+        () -> Satchel.builder().environment(Map.of("SATCHEL_DECODED_CACHE_SIZE", " 0 ")));
   }
 }
