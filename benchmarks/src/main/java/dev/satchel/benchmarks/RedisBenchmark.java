@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * over one shared connection. A local redis-server is started for the run. Each thread works on its
  * own session. The driver holds back flushes while more writes are queued; {@code
  * bareGetSetCoalesced} is the floor with that same setting, to show what the setting alone is
- * worth.
+ * worth. Each request reads what its thread's previous request wrote, so the read is served from
+ * the decoded-session cache; {@code lifecycleUncached} turns the cache off and parses every read.
  *
  * <p>Run at 1, 8 and 64 threads: {@code mvn -q -pl benchmarks -am package -DskipTests && for t in 1
  * 8 64; do java -jar benchmarks/target/benchmarks.jar RedisBenchmark -t $t; done}
@@ -54,6 +55,7 @@ public class RedisBenchmark {
   public static class Shared {
     RedisServerProcess server;
     Satchel satchel;
+    Satchel uncachedSatchel;
     RedisClient client;
     StatefulRedisConnection<String, String> connection;
     RedisCommands<String, String> bare;
@@ -65,6 +67,12 @@ public class RedisBenchmark {
     public void start() {
       server = RedisServerProcess.start(false);
       satchel = Satchel.builder().driver("redis").driverOption("url", server.url()).build();
+      uncachedSatchel =
+          Satchel.builder()
+              .driver("redis")
+              .driverOption("url", server.url())
+              .decodedCacheSize(0)
+              .build();
       client = RedisClient.create(server.url());
       connection = client.connect();
       bare = connection.sync();
@@ -89,6 +97,7 @@ public class RedisBenchmark {
       coalescedClient.shutdown();
       coalescedResources.shutdown().get();
       satchel.close();
+      uncachedSatchel.close();
       server.close();
     }
   }
@@ -116,6 +125,15 @@ public class RedisBenchmark {
   @Benchmark
   public Session lifecycle(Shared shared, PerThread thread) {
     Session session = shared.satchel.open(thread.id, cookie -> {});
+    List<String> cart = session.get("cart", CART).orElseThrow();
+    session.set("cart", cart, CART);
+    session.commit();
+    return session;
+  }
+
+  @Benchmark
+  public Session lifecycleUncached(Shared shared, PerThread thread) {
+    Session session = shared.uncachedSatchel.open(thread.id, cookie -> {});
     List<String> cart = session.get("cart", CART).orElseThrow();
     session.set("cart", cart, CART);
     session.commit();
