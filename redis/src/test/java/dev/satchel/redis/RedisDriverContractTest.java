@@ -1,6 +1,7 @@
 package dev.satchel.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,6 +122,19 @@ final class RedisDriverContractTest extends SessionDriverContract {
     String astroWritten = "[\"\u00fcber \ud83d\udcb3\"]";
     rawConnection.sync().set(id, astroWritten);
     assertEquals(astroWritten, driver.read(id, null).blob());
+  }
+
+  @Test
+  void scriptCacheFlushed_writesStillCompareAndSet() {
+    String id = SessionIds.generate();
+    assertTrue(driver.write(id, "first", null, null));
+    String version = driver.read(id, null).version();
+    rawConnection.sync().scriptFlush();
+    assertTrue(driver.write(id, "second", version, null));
+    assertEquals("second", rawConnection.sync().get(id));
+    rawConnection.sync().scriptFlush();
+    assertFalse(driver.write(id, "third", version, null));
+    assertEquals("second", rawConnection.sync().get(id));
   }
 
   @Test
