@@ -4,14 +4,16 @@ import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.StoredBlob;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.GetExArgs;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -76,7 +78,8 @@ final class RedisDriver implements SessionDriver {
   private static final byte[] ALREADY_EXPIRED = {'0'};
 
   private final StatefulRedisConnection<String, byte[]> connection;
-  private final RedisCommands<String, byte[]> redis;
+  private final RedisAsyncCommands<String, byte[]> redis;
+  private final long timeoutNanos;
   private final String prefix;
   private final Clock clock;
   private final String scriptSha;
@@ -85,13 +88,23 @@ final class RedisDriver implements SessionDriver {
       RedisClient client,
       StatefulRedisConnection<String, byte[]> connection,
       String prefix,
+      Duration timeout,
       Clock clock) {
     this.client = client;
     this.connection = connection;
-    this.redis = connection.sync();
+    this.redis = connection.async();
+    this.timeoutNanos = timeout.toNanos();
     this.prefix = prefix;
     this.clock = clock;
-    this.scriptSha = redis.scriptLoad(COMPARE_AND_SET);
+    this.scriptSha = await(redis.scriptLoad(COMPARE_AND_SET));
+  }
+
+  /**
+   * Waits for a command as Lettuce's blocking API does, failing after the timeout, without that
+   * API's reflective proxy in the way of every call.
+   */
+  private <T> T await(RedisFuture<T> command) {
+    return LettuceFutures.awaitOrCancel(command, timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   static RedisDriver connect(
@@ -115,7 +128,7 @@ final class RedisDriver implements SessionDriver {
             .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
             .build());
     try {
-      return new RedisDriver(client, client.connect(CODEC), prefix, clock);
+      return new RedisDriver(client, client.connect(CODEC), prefix, timeout, clock);
     } catch (RuntimeException e) {
       shutDown(client, 1);
       throw new IllegalStateException(
@@ -127,9 +140,10 @@ final class RedisDriver implements SessionDriver {
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
     byte[] blob =
-        idleTimeout == null
-            ? redis.get(prefix + id)
-            : redis.getex(prefix + id, GetExArgs.Builder.px(idleTimeout.toMillis()));
+        await(
+            idleTimeout == null
+                ? redis.get(prefix + id)
+                : redis.getex(prefix + id, GetExArgs.Builder.px(idleTimeout.toMillis())));
     return blob == null ? null : StoredBlob.ofContent(new String(blob, StandardCharsets.UTF_8));
   }
 
@@ -163,19 +177,22 @@ final class RedisDriver implements SessionDriver {
     Long result;
     try {
       result =
-          redis.evalsha(scriptSha, ScriptOutputType.INTEGER, keyArray, expected, content, expiry);
+          await(
+              redis.evalsha(
+                  scriptSha, ScriptOutputType.INTEGER, keyArray, expected, content, expiry));
     } catch (RedisNoScriptException e) {
       // The server lost its script cache (a restart, SCRIPT FLUSH): send the script itself.
       result =
-          redis.eval(
-              COMPARE_AND_SET, ScriptOutputType.INTEGER, keyArray, expected, content, expiry);
+          await(
+              redis.eval(
+                  COMPARE_AND_SET, ScriptOutputType.INTEGER, keyArray, expected, content, expiry));
     }
     return result != null && result == 1L;
   }
 
   @Override
   public void delete(String id) {
-    redis.del(prefix + id);
+    await(redis.del(prefix + id));
   }
 
   @Override
