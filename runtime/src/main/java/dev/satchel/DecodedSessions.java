@@ -28,8 +28,8 @@ final class DecodedSessions {
   }
 
   /**
-   * Keeps sessions up to {@code maxCharacters} of stored text in total; 0 keeps none. The least
-   * recently used go first.
+   * Keeps sessions up to {@code maxCharacters} of stored text in total; 0 keeps none. Past the
+   * size, Caffeine's policy decides what leaves, favouring sessions used recently and often.
    */
   static DecodedSessions holding(long maxCharacters) {
     if (maxCharacters == 0) {
@@ -39,6 +39,8 @@ final class DecodedSessions {
         Caffeine.newBuilder()
             .maximumWeight(maxCharacters)
             .weigher((String id, Decoded decoded) -> decoded.blob().length())
+            // Eviction runs on the request that fills the cache, rather than as tasks on the
+            // common pool that the application may need for its own work.
             .executor(Runnable::run)
             .build());
   }

@@ -57,7 +57,7 @@ final class DecodedSessionsTest {
   }
 
   @Test
-  void pastTheSize_theLeastRecentlyUsedGoFirst() throws Exception {
+  void pastTheSize_sessionsLeave() throws Exception {
     // Room for two blobs of this size, not three.
     DecodedSessions decoded = DecodedSessions.holding(2L * BLOB.length() + 10);
     String a = SessionIds.generate();

@@ -28,6 +28,8 @@ final class Cloner {
   private static final int MAX_DEPTH = 64;
   // A copy is taken on every session read and write: its table is reused, as the writer's is.
   private static final ThreadLocal<Cloner> POOL = new ThreadLocal<>();
+  // A table grown past this by one large copy is dropped rather than kept for the thread.
+  private static final int POOLED_MAX_OBJECTS = 4096;
   // The objects met so far: a shared or cyclic reference needs the round trip's numbering.
   private final RefTable seen = new RefTable(true);
   private boolean busy;
@@ -56,9 +58,6 @@ final class Cloner {
       }
     }
   }
-
-  /** A table grown past this by one large copy is dropped rather than kept for the thread. */
-  private static final int POOLED_MAX_OBJECTS = 4096;
 
   private Object copy(Object value, int depth) {
     if (value == null
