@@ -53,20 +53,19 @@ final class DecodedSessions {
         return known.entries();
       }
     }
-    LinkedHashMap<String, Entry> entries = SessionBlob.parse(blob);
-    Map<String, Entry> shared = Collections.unmodifiableMap(entries);
-    remember(id, blob, shared);
-    return shared;
+    return keep(id, blob, SessionBlob.parse(blob));
   }
 
   /**
-   * Records that {@code blob}, the text of {@code entries}, is now stored under {@code id}. The
-   * entries must be what parsing the text gives back, which holds for values read and for values
-   * taken by {@link dev.satchel.devalue.Devalue#copy}.
+   * Keeps {@code entries} as the decoded form of {@code blob}, stored under {@code id}. The entries
+   * must be what parsing the text gives back, which holds for values read and for values taken by
+   * {@link dev.satchel.devalue.Devalue#copy}.
    */
-  Map<String, Entry> written(String id, String blob, LinkedHashMap<String, Entry> entries) {
+  Map<String, Entry> keep(String id, String blob, LinkedHashMap<String, Entry> entries) {
     Map<String, Entry> shared = Collections.unmodifiableMap(entries);
-    remember(id, blob, shared);
+    if (cache != null) {
+      cache.put(id, new Decoded(blob, shared));
+    }
     return shared;
   }
 
@@ -74,12 +73,6 @@ final class DecodedSessions {
   void forget(String id) {
     if (cache != null) {
       cache.invalidate(id);
-    }
-  }
-
-  private void remember(String id, String blob, Map<String, Entry> entries) {
-    if (cache != null) {
-      cache.put(id, new Decoded(blob, entries));
     }
   }
 }

@@ -481,7 +481,7 @@ final class RequestSession implements Session {
         deletions.clear();
         obsolete.forEach(settings.decoded()::forget);
         // The written blob's version is the driver's business: the next commit reads it again.
-        stored = new Snapshot(settings.decoded().written(id, blob, merged), null, false);
+        stored = new Snapshot(settings.decoded().keep(id, blob, merged), null, false);
         return;
       }
       stored = null;

@@ -124,16 +124,17 @@ public class RedisBenchmark {
 
   @Benchmark
   public Session lifecycle(Shared shared, PerThread thread) {
-    Session session = shared.satchel.open(thread.id, cookie -> {});
-    List<String> cart = session.get("cart", CART).orElseThrow();
-    session.set("cart", cart, CART);
-    session.commit();
-    return session;
+    return request(shared.satchel, thread.id);
   }
 
   @Benchmark
   public Session lifecycleUncached(Shared shared, PerThread thread) {
-    Session session = shared.uncachedSatchel.open(thread.id, cookie -> {});
+    return request(shared.uncachedSatchel, thread.id);
+  }
+
+  /** One request: read the cart, write it back, commit. */
+  private static Session request(Satchel satchel, String id) {
+    Session session = satchel.open(id, cookie -> {});
     List<String> cart = session.get("cart", CART).orElseThrow();
     session.set("cart", cart, CART);
     session.commit();
