@@ -1,10 +1,12 @@
 package dev.satchel;
 
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.StoredBlob;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * Wraps a driver so that every failure reaches the caller as a {@link SessionStorageException} in
@@ -27,45 +29,69 @@ final class GuardedDriver implements SessionDriver {
 
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
+    return reading(() -> driver.read(id, idleTimeout));
+  }
+
+  @Override
+  public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
+    return saving("Writing a session to", () -> driver.write(id, blob, expectedVersion, expiresAt));
+  }
+
+  @Override
+  public boolean replace(
+      String replacedId,
+      String replacedVersion,
+      String id,
+      String blob,
+      Instant expiresAt,
+      Retirement retirement,
+      Instant markerExpiresAt) {
+    return saving(
+        "Replacing a session in",
+        () ->
+            driver.replace(
+                replacedId, replacedVersion, id, blob, expiresAt, retirement, markerExpiresAt));
+  }
+
+  @Override
+  public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
+    saving(
+        "Retiring a session in",
+        () -> {
+          driver.retire(id, retirement, markerExpiresAt);
+          return null;
+        });
+  }
+
+  @Override
+  public Retirement retirement(String id) {
+    return reading(() -> driver.retirement(id));
+  }
+
+  @Override
+  public void delete(String id) {
+    saving(
+        "Removing a session from",
+        () -> {
+          driver.delete(id);
+          return null;
+        });
+  }
+
+  private <T> T reading(Supplier<T> call) {
     try {
-      return driver.read(id, idleTimeout);
+      return call.get();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Reading a session from the " + name + " driver failed", e);
       throw SessionStorageException.initializing(name, describe(e), e);
     }
   }
 
-  @Override
-  public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
+  private <T> T saving(String action, Supplier<T> call) {
     try {
-      return driver.write(id, blob, expectedVersion, expiresAt);
+      return call.get();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Writing a session to the " + name + " driver failed", e);
-      throw SessionStorageException.saving(name, describe(e), e);
-    }
-  }
-
-  @Override
-  public boolean writeReplacing(
-      String id,
-      String blob,
-      String expectedVersion,
-      Instant expiresAt,
-      java.util.Collection<String> obsoleteIds) {
-    try {
-      return driver.writeReplacing(id, blob, expectedVersion, expiresAt, obsoleteIds);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Writing a session to the " + name + " driver failed", e);
-      throw SessionStorageException.saving(name, describe(e), e);
-    }
-  }
-
-  @Override
-  public void delete(String id) {
-    try {
-      driver.delete(id);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Removing a session from the " + name + " driver failed", e);
+      LOG.log(Level.WARNING, action + " the " + name + " driver failed", e);
       throw SessionStorageException.saving(name, describe(e), e);
     }
   }

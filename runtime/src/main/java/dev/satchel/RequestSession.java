@@ -56,6 +56,10 @@ final class RequestSession implements Session {
     }
   }
 
+  RequestSession(SessionSettings settings, List<String> cookieValues, CookieSink cookies) {
+    this(settings, cookieValues.isEmpty() ? null : cookieValues.get(0), cookies);
+  }
+
   RequestSession(SessionSettings settings, String cookieValue, CookieSink cookies) {
     this.settings = settings;
     this.cookies = cookies;
@@ -125,6 +129,17 @@ final class RequestSession implements Session {
       return Optional.empty();
     }
     return Optional.of(copyOf(entry.data()));
+  }
+
+  @Override
+  public <T> T update(String key, ValueCodec<T> codec, java.util.function.UnaryOperator<T> change) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public <T> T update(
+      String key, ValueCodec<T> codec, Duration ttl, java.util.function.UnaryOperator<T> change) {
+    throw new UnsupportedOperationException("not yet");
   }
 
   @Override
@@ -469,12 +484,7 @@ final class RequestSession implements Session {
       // stores that can, and never before the new data is safely written.
       List<String> obsolete = new ArrayList<>(removals);
       obsolete.remove(id);
-      boolean written =
-          obsolete.isEmpty()
-              ? settings.driver().write(id, blob, base.version(), expiry(merged))
-              : settings
-                  .driver()
-                  .writeReplacing(id, blob, base.version(), expiry(merged), obsolete);
+      boolean written = settings.driver().write(id, blob, base.version(), expiry(merged));
       if (written) {
         removals.removeAll(obsolete);
         changes.clear();

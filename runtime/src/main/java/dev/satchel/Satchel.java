@@ -89,6 +89,19 @@ public final class Satchel implements AutoCloseable {
     return new RequestSession(settings, cookieValue, requireNonNull(cookies, "cookies"));
   }
 
+  /**
+   * Opens a request's session when the request carries several values for the session cookie (a
+   * stale cookie on a parent path or domain beside the current one): the first ID the store knows
+   * is used.
+   *
+   * @param cookieValues the values, in the order the request sent them; values that are not session
+   *     IDs are ignored
+   * @param cookies receives the cookie whenever the session changes it
+   */
+  public Session openFromCookies(java.util.List<String> cookieValues, CookieSink cookies) {
+    return new RequestSession(settings, cookieValues, requireNonNull(cookies, "cookies"));
+  }
+
   /** The name of the session cookie. */
   public String cookieName() {
     return settings.cookieName();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * One request's view of a server-side session, with Astro's semantics. Nothing happens until it is
@@ -59,6 +60,38 @@ public interface Session {
 
   /** Sets a key to a value of devalue's Java types that expires after {@code ttl}. */
   void set(String key, Object value, Duration ttl);
+
+  /**
+   * Changes one key atomically and stores the session at once: reads the key's current value
+   * ({@code null} when absent), applies {@code change}, and stores the result with compare-and-set.
+   * When another request changed the session meanwhile, the value is read again and {@code change}
+   * applied again, so no concurrent update of the key is lost. Returning {@code null} removes the
+   * key. This request's other pending changes are stored in the same write.
+   *
+   * <p>{@code change} may run more than once, and its result is kept only from the run whose write
+   * held: it must not have side effects, and must not change the value it is given.
+   *
+   * <pre>{@code
+   * List<String> cart = session.update("cart", CART, current -> {
+   *   List<String> next = current == null ? new ArrayList<>() : new ArrayList<>(current);
+   *   next.add(item);
+   *   return next;
+   * });
+   * }</pre>
+   *
+   * @return the value that was stored, or {@code null} if the key was removed
+   * @throws SessionValueException if the new value has no stored form, or makes the session larger
+   *     than the configured maximum; nothing is stored then
+   * @throws SessionStorageException if the store fails or the session keeps changing under the
+   *     write
+   */
+  <T> T update(String key, ValueCodec<T> codec, UnaryOperator<T> change);
+
+  /**
+   * Changes one key atomically as {@link #update(String, ValueCodec, UnaryOperator)} does, storing
+   * the result to expire after {@code ttl}.
+   */
+  <T> T update(String key, ValueCodec<T> codec, Duration ttl, UnaryOperator<T> change);
 
   /** Removes a key. Nothing is read from the store to do it. */
   void delete(String key);

@@ -1,5 +1,6 @@
 package dev.satchel.redis;
 
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.StoredBlob;
 import io.lettuce.core.ClientOptions;
@@ -26,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -149,19 +149,8 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
-    return writeReplacing(id, blob, expectedVersion, expiresAt, List.of());
-  }
-
-  @Override
-  public boolean writeReplacing(
-      String id,
-      String blob,
-      String expectedVersion,
-      Instant expiresAt,
-      Collection<String> obsoleteIds) {
-    List<String> keys = new ArrayList<>(1 + obsoleteIds.size());
+    List<String> keys = new ArrayList<>(1);
     keys.add(prefix + id);
-    obsoleteIds.forEach(obsolete -> keys.add(prefix + obsolete));
     byte[] expiry;
     if (expiresAt == null) {
       expiry = NONE;
@@ -188,6 +177,28 @@ final class RedisDriver implements SessionDriver {
                   COMPARE_AND_SET, ScriptOutputType.INTEGER, keyArray, expected, content, expiry));
     }
     return result != null && result == 1L;
+  }
+
+  @Override
+  public boolean replace(
+      String replacedId,
+      String replacedVersion,
+      String id,
+      String blob,
+      Instant expiresAt,
+      Retirement retirement,
+      Instant markerExpiresAt) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public Retirement retirement(String id) {
+    throw new UnsupportedOperationException("not yet");
   }
 
   @Override

@@ -14,6 +14,7 @@ public final class DriverContext {
   private final String driverName;
   private final Map<String, String> options;
   private final Clock clock;
+  private final Duration idleTimeout;
 
   /**
    * Creates a context.
@@ -23,9 +24,28 @@ public final class DriverContext {
    * @param clock the clock the driver measures expiry with
    */
   public DriverContext(String driverName, Map<String, String> options, Clock clock) {
+    this(driverName, options, clock, null);
+  }
+
+  /**
+   * Creates a context for an application with an idle timeout.
+   *
+   * @param idleTimeout how long a session lives without a request, or {@code null} for no limit
+   */
+  public DriverContext(
+      String driverName, Map<String, String> options, Clock clock, Duration idleTimeout) {
     this.driverName = requireNonNull(driverName, "driverName");
     this.options = Map.copyOf(options);
     this.clock = requireNonNull(clock, "clock");
+    this.idleTimeout = idleTimeout;
+  }
+
+  /**
+   * The application's idle timeout, for drivers that remove idle sessions themselves (the same
+   * value {@link SessionDriver#read} is given), or empty when sessions have none.
+   */
+  public Optional<Duration> idleTimeout() {
+    return Optional.ofNullable(idleTimeout);
   }
 
   /** The driver's name. */

@@ -36,30 +36,51 @@ public interface SessionDriver extends AutoCloseable {
   boolean write(String id, String blob, String expectedVersion, Instant expiresAt);
 
   /**
-   * Writes as {@link #write} does and, if the write held, removes sessions that it replaces (the
-   * old ID after a regenerate). Stores that can do both in one round trip should override this; the
-   * default calls {@link #write}, then {@link #delete} for each.
+   * Replaces one session by another in one atomic step, as a {@code regenerate} (log-in) does: only
+   * if {@code replacedId} still holds {@code replacedVersion} and nothing is stored under {@code
+   * id}, writes {@code blob} under {@code id}, removes {@code replacedId}, and leaves {@code
+   * retirement} (a move to {@code id}) under {@code replacedId} until {@code markerExpiresAt}.
+   * Another request that read the old session then finds, when its own compare-and-set fails, where
+   * the session went; and nothing can ever be written under the old ID again.
    *
-   * @param obsoleteIds sessions to remove once the write has held
-   * @return whether the write held; nothing is removed when it did not
+   * <p>A driver that cannot make the step atomic must still never let a reader see the old session
+   * gone without its marker: write the marker first, then the new session, then remove the old.
+   *
+   * @param replacedId the session being replaced
+   * @param replacedVersion the version of it that the caller read; a different one refuses the step
+   * @param id the new session's ID, which must not exist
+   * @param blob the new session
+   * @param expiresAt when the store may drop the new session, or {@code null} for never
+   * @param retirement the marker to leave under {@code replacedId}
+   * @param markerExpiresAt when the store may drop the marker
+   * @return {@code true} if done; {@code false}, changing nothing, if either check failed
    */
-  default boolean writeReplacing(
+  boolean replace(
+      String replacedId,
+      String replacedVersion,
       String id,
       String blob,
-      String expectedVersion,
       Instant expiresAt,
-      java.util.Collection<String> obsoleteIds) {
-    if (!write(id, blob, expectedVersion, expiresAt)) {
-      return false;
-    }
-    for (String obsolete : obsoleteIds) {
-      delete(obsolete);
-    }
-    return true;
-  }
+      Retirement retirement,
+      Instant markerExpiresAt);
 
   /**
-   * Removes a session; removing one that does not exist is not an error.
+   * Removes a session and leaves {@code retirement} under its ID until {@code markerExpiresAt}, in
+   * one step as seen by readers: {@link #read} finds nothing, and {@link #retirement} finds the
+   * marker. An existing marker is replaced. Retiring an ID that holds nothing still leaves the
+   * marker.
+   */
+  void retire(String id, Retirement retirement, Instant markerExpiresAt);
+
+  /**
+   * The marker that {@link #retire} or {@link #replace} left under {@code id}, or {@code null} when
+   * there is none or it has expired.
+   */
+  Retirement retirement(String id);
+
+  /**
+   * Removes a session without leaving a marker (data that cannot be read is removed this way);
+   * removing one that does not exist is not an error.
    *
    * @param id the session ID
    */

@@ -1,6 +1,7 @@
 package dev.satchel.testing;
 
 import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionDriverProvider;
 import dev.satchel.spi.StoredBlob;
@@ -48,6 +49,7 @@ public final class CountingDriverProvider implements SessionDriverProvider {
     private record Stored(String blob, Instant expiresAt) {}
 
     private final Map<String, Stored> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Retirement> retired = new ConcurrentHashMap<>();
     private final Clock clock;
     public final AtomicInteger reads = new AtomicInteger();
     public final AtomicInteger writes = new AtomicInteger();
@@ -136,11 +138,58 @@ public final class CountingDriverProvider implements SessionDriverProvider {
         current = null;
       }
       boolean matches =
-          current == null ? expectedVersion == null : current.blob().equals(expectedVersion);
+          current == null
+              ? expectedVersion == null && !retired.containsKey(id)
+              : current.blob().equals(expectedVersion);
       if (matches) {
         sessions.put(id, new Stored(blob, expiresAt));
       }
       return matches;
+    }
+
+    @Override
+    public synchronized boolean replace(
+        String replacedId,
+        String replacedVersion,
+        String id,
+        String blob,
+        Instant expiresAt,
+        Retirement retirement,
+        Instant markerExpiresAt) {
+      StoredBlob old = peek(replacedId);
+      if (old == null
+          || !old.version().equals(replacedVersion)
+          || peek(id) != null
+          || retired.containsKey(id)) {
+        return false;
+      }
+      if (!write(id, blob, null, expiresAt)) {
+        return false;
+      }
+      retire(replacedId, retirement, markerExpiresAt);
+      return true;
+    }
+
+    private StoredBlob peek(String id) {
+      Stored stored = sessions.get(id);
+      return stored == null
+              || (stored.expiresAt() != null && stored.expiresAt().isBefore(clock.instant()))
+          ? null
+          : StoredBlob.ofContent(stored.blob());
+    }
+
+    @Override
+    public synchronized void retire(String id, Retirement retirement, Instant markerExpiresAt) {
+      deletes.incrementAndGet();
+      touchedIds.add(id);
+      retired.put(id, retirement);
+      sessions.remove(id);
+    }
+
+    @Override
+    public Retirement retirement(String id) {
+      reads.incrementAndGet();
+      return retired.get(id);
     }
 
     @Override

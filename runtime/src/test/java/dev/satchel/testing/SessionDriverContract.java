@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
 import dev.satchel.spi.StoredBlob;
@@ -147,6 +148,150 @@ public abstract class SessionDriverContract {
   @Test
   void delete_absentSession_isNotAnError() {
     driver.delete(id());
+  }
+
+  // ---------------------------------------------------------------------------- retirement
+
+  private Instant markerExpiry() {
+    return clock.instant().plus(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void replace_movesTheSessionAndLeavesAMarker() {
+    String old = id();
+    String next = id();
+    driver.write(old, "old", null, null);
+    StoredBlob read = driver.read(old, null);
+    Retirement moved = Retirement.movedTo(next, clock.instant());
+    assertTrue(driver.replace(old, read.version(), next, "new", null, moved, markerExpiry()));
+    assertNull(driver.read(old, null));
+    assertEquals("new", driver.read(next, null).blob());
+    assertEquals(moved, driver.retirement(old));
+    assertNull(driver.retirement(next));
+  }
+
+  @Test
+  void replace_whenTheOldSessionChanged_changesNothing() {
+    String old = id();
+    String next = id();
+    driver.write(old, "first", null, null);
+    StoredBlob first = driver.read(old, null);
+    assertTrue(driver.write(old, "second", first.version(), null));
+    assertFalse(
+        driver.replace(
+            old,
+            first.version(),
+            next,
+            "new",
+            null,
+            Retirement.movedTo(next, clock.instant()),
+            markerExpiry()));
+    assertEquals("second", driver.read(old, null).blob());
+    assertNull(driver.read(next, null));
+    assertNull(driver.retirement(old));
+  }
+
+  @Test
+  void replace_whenTheNewIdExists_changesNothing() {
+    String old = id();
+    String next = id();
+    driver.write(old, "old", null, null);
+    driver.write(next, "taken", null, null);
+    StoredBlob read = driver.read(old, null);
+    assertFalse(
+        driver.replace(
+            old,
+            read.version(),
+            next,
+            "new",
+            null,
+            Retirement.movedTo(next, clock.instant()),
+            markerExpiry()));
+    assertEquals("old", driver.read(old, null).blob());
+    assertEquals("taken", driver.read(next, null).blob());
+    assertNull(driver.retirement(old));
+  }
+
+  @Test
+  void retiredId_isNeverWrittenAgain() {
+    String old = id();
+    driver.write(old, "old", null, null);
+    StoredBlob read = driver.read(old, null);
+    driver.retire(old, Retirement.destroyed(clock.instant()), markerExpiry());
+    assertNull(driver.read(old, null));
+    assertTrue(driver.retirement(old).isDestroyed());
+    assertFalse(driver.write(old, "again", read.version(), null));
+    assertFalse(driver.write(old, "again", null, null));
+    assertNull(driver.read(old, null));
+  }
+
+  @Test
+  void movedId_isNeverWrittenAgain() {
+    String old = id();
+    String next = id();
+    driver.write(old, "old", null, null);
+    StoredBlob read = driver.read(old, null);
+    driver.replace(
+        old,
+        read.version(),
+        next,
+        "new",
+        null,
+        Retirement.movedTo(next, clock.instant()),
+        markerExpiry());
+    assertFalse(driver.write(old, "again", read.version(), null));
+    assertFalse(driver.write(old, "again", null, null));
+    assertNull(driver.read(old, null));
+  }
+
+  @Test
+  void retire_absentSession_leavesTheMarker() {
+    String id = id();
+    driver.retire(id, Retirement.destroyed(clock.instant()), markerExpiry());
+    assertTrue(driver.retirement(id).isDestroyed());
+    assertNull(driver.read(id, null));
+  }
+
+  @Test
+  void retire_replacesAnEarlierMarker() {
+    String old = id();
+    String next = id();
+    driver.write(old, "old", null, null);
+    driver.replace(
+        old,
+        driver.read(old, null).version(),
+        next,
+        "new",
+        null,
+        Retirement.movedTo(next, clock.instant()),
+        markerExpiry());
+    driver.retire(old, Retirement.destroyed(clock.instant()), markerExpiry());
+    assertTrue(driver.retirement(old).isDestroyed());
+  }
+
+  @Test
+  void retirement_ofALiveOrUnknownId_isNull() {
+    String id = id();
+    assertNull(driver.retirement(id));
+    driver.write(id, "live", null, null);
+    assertNull(driver.retirement(id));
+  }
+
+  @Test
+  protected void retirementMarker_expires() {
+    String id = id();
+    driver.retire(id, Retirement.destroyed(clock.instant()), markerExpiry());
+    clock.advance(Duration.ofMinutes(11));
+    assertNull(driver.retirement(id));
+  }
+
+  @Test
+  void retirement_keepsItsTimeToTheMillisecond() {
+    String id = id();
+    String next = id();
+    Retirement moved = Retirement.movedTo(next, Instant.ofEpochMilli(1_700_000_000_123L));
+    driver.retire(id, moved, markerExpiry());
+    assertEquals(moved, driver.retirement(id));
   }
 
   // ---------------------------------------------------------------------------- expiry

@@ -1,5 +1,6 @@
 package dev.satchel.driver.fs;
 
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
 import dev.satchel.spi.StoredBlob;
@@ -166,6 +167,28 @@ final class FsDriver implements SessionDriver {
     } catch (NoSuchFileException e) {
       return null;
     }
+  }
+
+  @Override
+  public boolean replace(
+      String replacedId,
+      String replacedVersion,
+      String id,
+      String blob,
+      Instant expiresAt,
+      Retirement retirement,
+      Instant markerExpiresAt) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public Retirement retirement(String id) {
+    throw new UnsupportedOperationException("not yet");
   }
 
   @Override

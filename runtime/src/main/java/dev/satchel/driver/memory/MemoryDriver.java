@@ -1,101 +1,214 @@
 package dev.satchel.driver.memory;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.StoredBlob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Sessions in a Caffeine cache weighed by blob size, with per-entry expiry and CAS by compute. */
+/**
+ * Sessions in this JVM's heap, bounded by size, evicting the least recently used session when a
+ * write would pass the bound. Every write is admitted: a session whose commit returned is there for
+ * the next request unless that many newer sessions were used since. Retirement markers live in the
+ * same table, so a marker and the removal it records happen in one step.
+ *
+ * <p>One lock guards the table. Each operation is a hash lookup and a link move, far shorter than
+ * the request around it, and a plain lock makes the order of use exact.
+ */
 final class MemoryDriver implements SessionDriver {
-  private final Cache<String, Stored> cache;
+  /** How often, at most, a write looks through the whole table for expired entries. */
+  private static final long SWEEP_INTERVAL_MILLIS = 1_000;
+
+  private final long maxBytes;
   private final Clock clock;
+  private final LinkedHashMap<String, Stored> table = new LinkedHashMap<>(256, 0.75f, true);
+  private long usedBytes;
+  private long lastSweep;
 
-  private record Stored(String blob, Instant expiresAt) {}
+  /**
+   * A session's blob, or the marker of a retired ID ({@code blob} null), with its expiry in epoch
+   * milliseconds ({@link Long#MAX_VALUE} for never).
+   */
+  private record Stored(String blob, Retirement retirement, long expiresAt, long bytes) {
+    static Stored session(String id, String blob, long expiresAt) {
+      return new Stored(blob, null, expiresAt, weigh(id, blob.length()));
+    }
 
-  MemoryDriver(long maxBytes, Clock clock) {
-    this.clock = clock;
-    this.cache =
-        Caffeine.newBuilder()
-            .maximumWeight(maxBytes)
-            .weigher((String id, Stored stored) -> 2 * (id.length() + stored.blob().length()) + 64)
-            .expireAfter(
-                new Expiry<String, Stored>() {
-                  @Override
-                  public long expireAfterCreate(String id, Stored stored, long now) {
-                    return nanosUntil(stored.expiresAt());
-                  }
+    static Stored marker(String id, Retirement retirement, long expiresAt) {
+      return new Stored(null, retirement, expiresAt, weigh(id, 48));
+    }
 
-                  @Override
-                  public long expireAfterUpdate(
-                      String id, Stored stored, long now, long remaining) {
-                    return nanosUntil(stored.expiresAt());
-                  }
-
-                  @Override
-                  public long expireAfterRead(String id, Stored stored, long now, long remaining) {
-                    return remaining;
-                  }
-                })
-            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-            .executor(Runnable::run)
-            .build();
+    boolean isSession() {
+      return blob != null;
+    }
   }
 
-  private long nanosUntil(Instant expiresAt) {
-    if (expiresAt == null) {
-      return Long.MAX_VALUE;
-    }
-    long millis = expiresAt.toEpochMilli() - clock.millis();
-    return millis <= 0
-        ? 0
-        : TimeUnit.MILLISECONDS.toNanos(Math.min(millis, Long.MAX_VALUE / 1_000_000));
+  MemoryDriver(long maxBytes, Clock clock) {
+    this.maxBytes = maxBytes;
+    this.clock = clock;
+  }
+
+  /** What an entry costs: its characters at two bytes each, plus the table's own objects. */
+  private static long weigh(String id, int characters) {
+    return 2L * (id.length() + characters) + 64;
+  }
+
+  private static long millis(Instant instant) {
+    return instant == null ? Long.MAX_VALUE : instant.toEpochMilli();
   }
 
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
-    if (idleTimeout == null) {
-      Stored stored = cache.getIfPresent(id);
-      return stored == null ? null : StoredBlob.ofContent(stored.blob());
+    synchronized (table) {
+      Stored stored = live(id);
+      if (stored == null || !stored.isSession()) {
+        return null;
+      }
+      if (idleTimeout != null) {
+        put(id, Stored.session(id, stored.blob(), clock.millis() + idleTimeout.toMillis()));
+      }
+      return StoredBlob.ofContent(stored.blob());
     }
-    Instant renewed = clock.instant().plus(idleTimeout);
-    Stored refreshed =
-        cache.asMap().computeIfPresent(id, (key, stored) -> new Stored(stored.blob(), renewed));
-    return refreshed == null ? null : StoredBlob.ofContent(refreshed.blob());
   }
 
   @Override
   public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
-    boolean[] written = {false};
-    cache
-        .asMap()
-        .compute(
-            id,
-            (key, current) -> {
-              boolean matches =
-                  current == null
-                      ? expectedVersion == null
-                      : current.blob().equals(expectedVersion);
-              if (!matches) {
-                return current;
-              }
-              written[0] = true;
-              return new Stored(blob, expiresAt);
-            });
-    return written[0];
+    Stored next = Stored.session(id, blob, millis(expiresAt));
+    checkFits(next);
+    synchronized (table) {
+      if (!holds(id, expectedVersion)) {
+        return false;
+      }
+      store(id, next);
+      return true;
+    }
+  }
+
+  @Override
+  public boolean replace(
+      String replacedId,
+      String replacedVersion,
+      String id,
+      String blob,
+      Instant expiresAt,
+      Retirement retirement,
+      Instant markerExpiresAt) {
+    Stored next = Stored.session(id, blob, millis(expiresAt));
+    checkFits(next);
+    synchronized (table) {
+      if (!holds(replacedId, replacedVersion) || !holds(id, null)) {
+        return false;
+      }
+      store(replacedId, Stored.marker(replacedId, retirement, millis(markerExpiresAt)));
+      store(id, next);
+      return true;
+    }
+  }
+
+  @Override
+  public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
+    synchronized (table) {
+      store(id, Stored.marker(id, retirement, millis(markerExpiresAt)));
+    }
+  }
+
+  @Override
+  public Retirement retirement(String id) {
+    synchronized (table) {
+      Stored stored = live(id);
+      return stored == null ? null : stored.retirement();
+    }
   }
 
   @Override
   public void delete(String id) {
-    cache.invalidate(id);
+    synchronized (table) {
+      Stored removed = table.remove(id);
+      if (removed != null) {
+        usedBytes -= removed.bytes();
+      }
+    }
   }
 
   @Override
   public void close() {
-    cache.invalidateAll();
+    synchronized (table) {
+      table.clear();
+      usedBytes = 0;
+    }
+  }
+
+  /** Whether {@code id} holds {@code version}, or nothing at all when it is {@code null}. */
+  private boolean holds(String id, String version) {
+    Stored current = live(id);
+    if (current == null) {
+      return version == null;
+    }
+    // A marker is never absent: a retired ID is not written again.
+    return current.isSession() && current.blob().equals(version);
+  }
+
+  /** The entry under {@code id}, dropping it when expired. */
+  private Stored live(String id) {
+    Stored stored = table.get(id);
+    if (stored != null && stored.expiresAt() <= clock.millis()) {
+      table.remove(id);
+      usedBytes -= stored.bytes();
+      return null;
+    }
+    return stored;
+  }
+
+  private void checkFits(Stored next) {
+    if (next.bytes() > maxBytes) {
+      throw new IllegalStateException(
+          "the session needs "
+              + next.bytes()
+              + " bytes, more than the memory store holds in all (max-bytes "
+              + maxBytes
+              + ")");
+    }
+  }
+
+  private void store(String id, Stored next) {
+    put(id, next);
+    evictBeyondBound();
+  }
+
+  private void put(String id, Stored next) {
+    Stored previous = table.put(id, next);
+    usedBytes += next.bytes() - (previous == null ? 0 : previous.bytes());
+  }
+
+  private void evictBeyondBound() {
+    if (usedBytes <= maxBytes) {
+      return;
+    }
+    long now = clock.millis();
+    if (now - lastSweep >= SWEEP_INTERVAL_MILLIS) {
+      lastSweep = now;
+      dropExpired(now);
+    }
+    // The entry just stored is the most recently used, so it is the last to go, and it fits.
+    Iterator<Map.Entry<String, Stored>> eldest = table.entrySet().iterator();
+    while (usedBytes > maxBytes && eldest.hasNext()) {
+      usedBytes -= eldest.next().getValue().bytes();
+      eldest.remove();
+    }
+  }
+
+  private void dropExpired(long now) {
+    Iterator<Stored> entries = table.values().iterator();
+    while (entries.hasNext()) {
+      Stored stored = entries.next();
+      if (stored.expiresAt() <= now) {
+        usedBytes -= stored.bytes();
+        entries.remove();
+      }
+    }
   }
 }

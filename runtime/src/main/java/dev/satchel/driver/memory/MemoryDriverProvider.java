@@ -5,9 +5,9 @@ import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionDriverProvider;
 
 /**
- * The {@code memory} driver: sessions in this JVM's heap (Caffeine), bounded by total size, for
- * tests and single-instance apps that may lose sessions on restart. Option {@code max-bytes}: the
- * most the stored blobs may take, 64 MiB by default; the least recently used go first.
+ * The {@code memory} driver: sessions in this JVM's heap, bounded by total size, for tests and
+ * single-instance apps that may lose sessions on restart. Option {@code max-bytes}: the most the
+ * stored blobs may take, 64 MiB by default; the least recently used go first.
  */
 public final class MemoryDriverProvider implements SessionDriverProvider {
 
