@@ -10,4 +10,11 @@ public interface CookieSink {
 
   /** Called at the moment the cookie changes, on the thread that changed it. */
   void setCookie(SessionCookie cookie);
+
+  /**
+   * Called when the session no longer needs the cookie it last set, because another request moved
+   * the session to an ID that client already has: an adapter that has not sent the cookie yet drops
+   * it, so the response does not overwrite the client's newer cookie. The default does nothing.
+   */
+  default void withdraw() {}
 }

@@ -1,14 +1,14 @@
 package dev.satchel;
 
-import dev.satchel.SessionBlob.CorruptBlobException;
 import dev.satchel.SessionBlob.Entry;
+import dev.satchel.SessionStore.Loaded;
 import dev.satchel.codec.CodecContext;
 import dev.satchel.codec.ValueCodec;
 import dev.satchel.codec.ValueCodecException;
 import dev.satchel.codec.ValueCodecs;
 import dev.satchel.devalue.DevalueException;
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionIds;
-import dev.satchel.spi.StoredBlob;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,53 +20,75 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
- * A request's session. State is guarded by this object's monitor: one request, possibly several of
- * its threads, and no lock shared with other requests.
+ * A request's session: this request's changes over the stored session they apply to. State is
+ * guarded by this object's monitor: one request, possibly several of its threads, and no lock
+ * shared with other requests.
  */
 final class RequestSession implements Session {
   private static final System.Logger LOG = System.getLogger("dev.satchel");
 
-  private final SessionSettings settings;
+  /** How many moves in a row a request follows before giving up on a session. */
+  private static final int MAX_MOVES_FOLLOWED = 8;
+
+  /** The longest pause between two attempts of a commit. */
+  private static final long MAX_BACK_OFF_NANOS = 50_000_000;
+
+  private final SessionContext context;
+  private final SessionStore store;
   private final CookieSink cookies;
 
-  /** A valid ID from the request's cookie that has not been confirmed by a read yet. */
-  private String cookieId;
+  /** When the request began: only a request older than a retirement follows it. */
+  private final Instant openedAt;
 
-  /** The session's ID; {@code null} until it needs one. */
-  private String id;
+  /** Cookie values still to be tried when the request sent several, in the order sent. */
+  private List<String> candidates;
 
-  /** Whether {@link #id} came from the client and has not been seen in storage yet. */
-  private boolean idUnconfirmed;
+  private final SessionIdentity identity;
 
+  /** Whether this request has set the cookie for the identity's current ID. */
   private boolean cookieSent;
 
-  /** What storage held for {@link #id} when read, or {@code null} while not read (partial). */
-  private Snapshot stored;
+  /** The stored session of {@link SessionIdentity#origin()}, or {@code null} while not read. */
+  private Base base;
 
   private final LinkedHashMap<String, Entry> changes = new LinkedHashMap<>();
   private final Set<String> deletions = new LinkedHashSet<>();
-  private final List<String> removals = new ArrayList<>();
+  private final List<String> destroyed = new ArrayList<>();
+  private final List<String> corrupt = new ArrayList<>();
 
-  /** The entries read from storage and the version they came with ({@code null}: none stored). */
-  private record Snapshot(Map<String, Entry> entries, String version, boolean current) {
-    static Snapshot empty() {
-      return new Snapshot(Map.of(), null, true);
-    }
+  /**
+   * What the store held when read, and the version to write against; {@code current} is false once
+   * this request wrote over it (the new version is the driver's business: the next commit reads).
+   */
+  private record Base(Map<String, Entry> entries, String version, boolean current) {
+    static final Base EMPTY = new Base(Map.of(), null, true);
   }
 
-  RequestSession(SessionSettings settings, List<String> cookieValues, CookieSink cookies) {
-    this(settings, cookieValues.isEmpty() ? null : cookieValues.get(0), cookies);
-  }
-
-  RequestSession(SessionSettings settings, String cookieValue, CookieSink cookies) {
-    this.settings = settings;
+  RequestSession(SessionContext context, List<String> cookieValues, CookieSink cookies) {
+    this.context = context;
+    this.store = context.store();
     this.cookies = cookies;
-    if (SessionIds.isValid(cookieValue)) {
-      this.cookieId = cookieValue;
-    } else if (cookieValue != null && !cookieValue.isEmpty()) {
-      LOG.log(Level.DEBUG, "Ignoring a session cookie that is not a session ID");
+    this.openedAt = context.clock().instant();
+    List<String> valid = new ArrayList<>();
+    for (String value : cookieValues) {
+      if (SessionIds.isValid(value)) {
+        if (!valid.contains(value)) {
+          valid.add(value);
+        }
+      } else if (value != null && !value.isEmpty()) {
+        LOG.log(Level.DEBUG, "Ignoring a session cookie that is not a session ID");
+      }
+    }
+    if (valid.size() > 1) {
+      this.candidates = valid;
+      this.identity = SessionIdentity.claimed(null);
+    } else {
+      this.identity = SessionIdentity.claimed(valid.isEmpty() ? null : valid.get(0));
     }
   }
 
@@ -75,7 +97,7 @@ final class RequestSession implements Session {
 
   @Override
   public synchronized Optional<String> id() {
-    return Optional.ofNullable(id);
+    return Optional.ofNullable(identity.id());
   }
 
   @Override
@@ -84,14 +106,19 @@ final class RequestSession implements Session {
     synchronized (this) {
       entry = lookup(key);
     }
+    return Optional.ofNullable(decode(key, entry, codec));
+  }
+
+  /** The entry's value as {@code codec} reads it, or {@code null} when absent or undecodable. */
+  private <T> T decode(String key, Entry entry, ValueCodec<T> codec) {
     if (entry == null) {
-      return Optional.empty();
+      return null;
     }
     try {
       // A copy: the entry may be shared with other requests, and a codec may return what it gets.
-      return Optional.ofNullable(codec.decode(copyOf(entry.data()), CodecContext.create()));
+      return codec.decode(copyOf(entry.data()), CodecContext.create());
     } catch (ValueCodecException e) {
-      if (settings.undecodableValues() == UndecodableValuePolicy.FAIL) {
+      if (context.undecodableValues() == UndecodableValuePolicy.FAIL) {
         throw new SessionValueException(
             "The session data for "
                 + key
@@ -115,7 +142,7 @@ final class RequestSession implements Session {
               + codec.describe()
               + "; reading it as absent: "
               + e.getMessage());
-      return Optional.empty();
+      return null;
     }
   }
 
@@ -132,17 +159,6 @@ final class RequestSession implements Session {
   }
 
   @Override
-  public <T> T update(String key, ValueCodec<T> codec, java.util.function.UnaryOperator<T> change) {
-    throw new UnsupportedOperationException("not yet");
-  }
-
-  @Override
-  public <T> T update(
-      String key, ValueCodec<T> codec, Duration ttl, java.util.function.UnaryOperator<T> change) {
-    throw new UnsupportedOperationException("not yet");
-  }
-
-  @Override
   public synchronized boolean has(String key) {
     return lookup(key) != null;
   }
@@ -153,12 +169,12 @@ final class RequestSession implements Session {
     if (changed != null) {
       return changed;
     }
-    ensureLoaded();
+    ensureLoaded(true);
     if (deletions.contains(key)) {
       return null;
     }
-    Entry entry = stored.entries().get(key);
-    return entry == null || entry.isExpired(settings.clock().millis()) ? null : entry;
+    Entry entry = base.entries().get(key);
+    return entry == null || entry.isExpired(context.clock().millis()) ? null : entry;
   }
 
   @Override
@@ -184,98 +200,117 @@ final class RequestSession implements Session {
 
   /** The session as this request sees it: what was stored, with this request's changes. */
   private LinkedHashMap<String, Entry> view() {
-    ensureLoaded();
-    LinkedHashMap<String, Entry> view = new LinkedHashMap<>();
-    long now = settings.clock().millis();
-    stored
-        .entries()
-        .forEach(
-            (key, entry) -> {
-              if (!deletions.contains(key) && !entry.isExpired(now)) {
-                view.put(key, entry);
-              }
-            });
-    view.putAll(changes);
-    return view;
+    ensureLoaded(true);
+    return merge(base.entries());
   }
 
-  /** Reads the stored session once per request, when something needs it. */
-  private void ensureLoaded() {
-    if (stored != null) {
+  /**
+   * Reads the stored session when nothing has been read, or, for a write, when this request's last
+   * write made what it read stale. A read for reading refreshes the idle timeout.
+   */
+  private void ensureLoaded(boolean forReading) {
+    if (base != null && (base.current() || forReading)) {
       return;
     }
-    String target = id != null ? id : cookieId;
-    if (target == null) {
-      // No cookie and no ID: nothing can be stored, so the store is not asked.
-      stored = Snapshot.empty();
-      return;
-    }
-    StoredBlob blob = settings.driver().read(target, settings.idleTimeout());
-    if (blob == null) {
-      forgetUnknownId(target);
-      stored = Snapshot.empty();
-      return;
-    }
-    Map<String, Entry> entries = parseOrReset(target, blob);
-    if (entries == null) {
-      stored = Snapshot.empty();
-      return;
-    }
-    if (id == null) {
-      id = target;
-    }
-    idUnconfirmed = false;
-    cookieId = null;
-    stored = new Snapshot(entries, blob.version(), true);
-  }
-
-  /** Fixation defence: an ID the store does not know is never adopted. */
-  private void forgetUnknownId(String target) {
-    if (target.equals(cookieId)) {
-      cookieId = null;
-    }
-    if (target.equals(id) && idUnconfirmed) {
-      id = SessionIds.generate();
-      idUnconfirmed = false;
-      if (cookieSent) {
-        cookies.setCookie(settings.cookie(id));
+    if (candidates != null) {
+      chooseCandidate();
+      if (base != null) {
+        return;
       }
     }
+    Duration idle = forReading ? context.idleTimeout() : null;
+    for (int moves = 0; ; moves++) {
+      String origin = identity.origin();
+      if (origin == null) {
+        base = Base.EMPTY;
+        return;
+      }
+      Loaded loaded = store.read(origin, idle);
+      if (loaded != null && !loaded.isCorrupt()) {
+        identity.originFound();
+        base = new Base(loaded.entries(), loaded.version(), true);
+        return;
+      }
+      if (loaded != null) {
+        resetCorrupt(origin);
+        return;
+      }
+      Retirement retirement = moves < MAX_MOVES_FOLLOWED ? followable(origin) : null;
+      if (retirement == null) {
+        if (identity.originMissing()) {
+          resendCookie();
+        }
+        base = Base.EMPTY;
+        return;
+      }
+      if (retirement.isDestroyed()) {
+        identity.end();
+        withdrawCookie();
+        base = Base.EMPTY;
+        return;
+      }
+      followMove(retirement.successor());
+    }
   }
 
-  /** The stored entries, or {@code null} after resetting a corrupt session. */
-  private Map<String, Entry> parseOrReset(String target, StoredBlob blob) {
-    try {
-      return settings.decoded().parse(target, blob.blob());
-    } catch (CorruptBlobException e) {
-      if (settings.corruptData() == CorruptDataPolicy.FAIL) {
-        throw SessionStorageException.initializing(settings.driver().name(), e.getMessage(), e);
-      }
+  /**
+   * The marker left where {@code origin} was, when this request is older than it: a request that
+   * began before a log-in or log-out belongs to the session as it was, and follows it; one that
+   * began after (a stale cookie) starts afresh.
+   */
+  private Retirement followable(String origin) {
+    Retirement retirement = store.retirement(origin);
+    return retirement != null && !openedAt.isAfter(retirement.retiredAt()) ? retirement : null;
+  }
+
+  /**
+   * Continues in the session another request moved this one to. The new ID is not sent: the client
+   * has it from the response that moved the session, and an older request holding the old ID must
+   * not learn it (that would undo the fixation defence).
+   */
+  private void followMove(String successor) {
+    boolean wasRegenerated = identity.replacing() != null;
+    String ownId = identity.id();
+    identity.follow(successor);
+    if (wasRegenerated && cookieSent) {
+      // This request regenerated too, and told its client an ID that is never written: the
+      // session lives on under the other request's ID, which that request's client was sent.
       LOG.log(
-          Level.WARNING,
-          "Session data stored with the "
-              + settings.driver().name()
-              + " driver could not be read ("
-              + e.getMessage()
-              + "); starting a new session and removing the old data",
-          e.getCause());
-      removals.add(target);
-      if (target.equals(cookieId)) {
-        cookieId = null;
+          Level.DEBUG, "Two requests regenerated one session; continuing under the first one's ID");
+    }
+    if (cookieSent && ownId != null) {
+      withdrawCookie();
+    }
+  }
+
+  /** Several session cookies: the first whose session is stored wins; the others are ignored. */
+  private void chooseCandidate() {
+    List<String> tried = candidates;
+    candidates = null;
+    for (String candidate : tried) {
+      Loaded loaded = store.read(candidate, context.idleTimeout());
+      if (loaded != null && !loaded.isCorrupt()) {
+        identity.adopt(candidate);
+        base = new Base(loaded.entries(), loaded.version(), true);
+        return;
       }
-      if (target.equals(id)) {
-        id = null;
-        idUnconfirmed = false;
-      }
+    }
+  }
+
+  /** Stored data that cannot be read: removed, and the session starts afresh under a new ID. */
+  private void resetCorrupt(String origin) {
+    corrupt.add(origin);
+    boolean regenerated = identity.replacing() != null;
+    identity.originMissing();
+    if (!regenerated) {
       if (cookieSent && !changes.isEmpty()) {
-        id = SessionIds.generate();
-        cookies.setCookie(settings.cookie(id));
+        cookies.setCookie(context.cookie(identity.id()));
       } else {
         cookieSent = false;
-        cookies.setCookie(settings.deletionCookie());
+        cookies.setCookie(context.deletionCookie());
       }
-      return null;
     }
+    base = Base.EMPTY;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -306,16 +341,94 @@ final class RequestSession implements Session {
 
   private <T> void set(
       String key, T value, ValueCodec<T> codec, Duration ttl, boolean explicitTtl) {
+    checkKey(key);
+    Object snapshot = snapshot(key, value, codec);
+    synchronized (this) {
+      ensureId();
+      changes.remove(key);
+      changes.put(key, Entry.of(snapshot, expiresAt(ttl, explicitTtl)));
+      deletions.remove(key);
+    }
+  }
+
+  private Long expiresAt(Duration ttl, boolean explicitTtl) {
+    Duration lifetime = explicitTtl ? ttl : context.defaultTtl();
+    return lifetime == null ? null : context.clock().millis() + lifetime.toMillis();
+  }
+
+  private static void checkKey(String key) {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("The session key was not provided.");
     }
-    Object snapshot = snapshot(key, value, codec);
-    Duration lifetime = explicitTtl ? ttl : settings.defaultTtl();
+  }
+
+  @Override
+  public <T> T update(String key, ValueCodec<T> codec, UnaryOperator<T> change) {
+    return update(key, codec, null, false, change);
+  }
+
+  @Override
+  public <T> T update(String key, ValueCodec<T> codec, Duration ttl, UnaryOperator<T> change) {
+    if (ttl == null) {
+      throw new NullPointerException("ttl");
+    }
+    return update(key, codec, ttl, true, change);
+  }
+
+  private <T> T update(
+      String key, ValueCodec<T> codec, Duration ttl, boolean explicitTtl, UnaryOperator<T> change) {
+    checkKey(key);
+    if (change == null) {
+      throw new NullPointerException("change");
+    }
     synchronized (this) {
-      Long expires = lifetime == null ? null : settings.clock().millis() + lifetime.toMillis();
       ensureId();
-      changes.remove(key);
-      changes.put(key, Entry.of(snapshot, expires));
+      for (int attempt = 1; ; attempt++) {
+        long started = System.nanoTime();
+        ensureLoaded(false);
+        if (identity.isEnded()) {
+          dropChanges();
+          return null;
+        }
+        Entry pendingChange = changes.get(key);
+        boolean pendingDeletion = deletions.contains(key);
+        T next = change.apply(decode(key, lookup(key), codec));
+        if (next == null) {
+          changes.remove(key);
+          deletions.add(key);
+        } else {
+          changes.remove(key);
+          changes.put(key, Entry.of(snapshot(key, next, codec), expiresAt(ttl, explicitTtl)));
+          deletions.remove(key);
+        }
+        Outcome outcome;
+        try {
+          outcome = writeOnce();
+        } catch (RuntimeException e) {
+          restore(key, pendingChange, pendingDeletion);
+          throw e;
+        }
+        if (outcome == Outcome.WRITTEN) {
+          return next;
+        }
+        if (outcome == Outcome.DROPPED) {
+          return null;
+        }
+        restore(key, pendingChange, pendingDeletion);
+        retryOrGiveUp(attempt, started);
+      }
+    }
+  }
+
+  /** Puts back what this request had pending for {@code key} before an update's failed try. */
+  private void restore(String key, Entry pendingChange, boolean pendingDeletion) {
+    changes.remove(key);
+    if (pendingChange != null) {
+      changes.put(key, pendingChange);
+    }
+    if (pendingDeletion) {
+      deletions.add(key);
+    } else {
       deletions.remove(key);
     }
   }
@@ -324,7 +437,7 @@ final class RequestSession implements Session {
   private static <T> Object snapshot(String key, T value, ValueCodec<T> codec) {
     try {
       Object model = codec.encode(value, CodecContext.create());
-      return SessionBlob.DEVALUE.copy(model);
+      return SessionBlob.VALUES.copy(model);
     } catch (ValueCodecException e) {
       throw notStorable(key, e.reason(), e.path(), e);
     } catch (DevalueException e) {
@@ -354,72 +467,77 @@ final class RequestSession implements Session {
 
   /** Gives the session an ID for writing, sending the cookie on the first write. */
   private void ensureId() {
-    if (id == null) {
-      if (stored == null && cookieId != null) {
-        // Partial mode: the cookie's session is written to without reading it first; commit
-        // checks that it exists before adopting it.
-        id = cookieId;
-        idUnconfirmed = true;
-      } else {
-        id = SessionIds.generate();
-        idUnconfirmed = false;
-        if (stored == null) {
-          // A brand-new ID has nothing stored under it: no need to ever read it.
-          stored = Snapshot.empty();
-        }
+    if (candidates != null) {
+      ensureLoaded(true);
+    }
+    if (identity.isEnded()) {
+      return;
+    }
+    if (identity.state() == SessionIdentity.State.NONE) {
+      identity.ensureId();
+      if (base == null) {
+        // A brand-new ID has nothing stored under it: no need to ever read it.
+        base = Base.EMPTY;
       }
     }
     if (!cookieSent) {
       cookieSent = true;
-      cookies.setCookie(settings.cookie(id));
+      cookies.setCookie(context.cookie(identity.id()));
+    }
+  }
+
+  /** Sends the cookie again after the ID changed, if the client was already given the old one. */
+  private void resendCookie() {
+    if (cookieSent) {
+      cookies.setCookie(context.cookie(identity.id()));
+    }
+  }
+
+  private void withdrawCookie() {
+    if (cookieSent) {
+      cookieSent = false;
+      cookies.withdraw();
     }
   }
 
   @Override
   public synchronized void delete(String key) {
     changes.remove(key);
-    if (id == null && cookieId == null) {
+    if (identity.isEnded()
+        || (identity.state() == SessionIdentity.State.NONE && candidates == null)) {
       return;
-    }
-    if (id == null) {
-      id = cookieId;
-      idUnconfirmed = stored == null;
     }
     deletions.add(key);
   }
 
   @Override
   public synchronized void regenerate() {
-    LinkedHashMap<String, Entry> data = view();
-    String old = id;
-    if (old != null && !idUnconfirmed) {
-      removals.add(old);
+    // As Astro's does, a regenerate reads the session first: it is the data carried over.
+    ensureLoaded(true);
+    if (identity.isEnded()) {
+      return;
     }
-    changes.clear();
-    changes.putAll(data);
-    deletions.clear();
-    stored = Snapshot.empty();
-    cookieId = null;
-    id = SessionIds.generate();
-    idUnconfirmed = false;
+    identity.regenerate();
     cookieSent = true;
-    cookies.setCookie(settings.cookie(id));
+    cookies.setCookie(context.cookie(identity.id()));
   }
 
   @Override
   public synchronized void destroy() {
-    String target = id != null ? id : cookieId;
-    if (target != null) {
-      removals.add(target);
+    if (candidates != null) {
+      destroyed.addAll(candidates);
+      candidates = null;
     }
-    id = null;
-    cookieId = null;
-    idUnconfirmed = false;
+    String origin = identity.origin();
+    if (origin != null) {
+      destroyed.add(origin);
+    }
+    identity.destroy();
     changes.clear();
     deletions.clear();
-    stored = Snapshot.empty();
+    base = Base.EMPTY;
     cookieSent = false;
-    cookies.setCookie(settings.deletionCookie());
+    cookies.setCookie(context.deletionCookie());
   }
 
   @Override
@@ -427,28 +545,17 @@ final class RequestSession implements Session {
     if (!SessionIds.isValid(sessionId)) {
       return false;
     }
-    StoredBlob blob = settings.driver().read(sessionId, settings.idleTimeout());
-    if (blob == null) {
+    Loaded loaded = store.read(sessionId, context.idleTimeout());
+    if (loaded == null || loaded.isCorrupt()) {
       return false;
     }
-    Map<String, Entry> entries;
-    try {
-      entries = settings.decoded().parse(sessionId, blob.blob());
-    } catch (CorruptBlobException e) {
-      if (settings.corruptData() == CorruptDataPolicy.FAIL) {
-        throw SessionStorageException.initializing(settings.driver().name(), e.getMessage(), e);
-      }
-      LOG.log(Level.WARNING, "Session data to load could not be read (" + e.getMessage() + ")");
-      return false;
-    }
+    candidates = null;
     changes.clear();
     deletions.clear();
-    cookieId = null;
-    id = sessionId;
-    idUnconfirmed = false;
-    stored = new Snapshot(entries, blob.version(), true);
+    identity.adopt(sessionId);
+    base = new Base(loaded.entries(), loaded.version(), true);
     cookieSent = true;
-    cookies.setCookie(settings.cookie(id));
+    cookies.setCookie(context.cookie(sessionId));
     return true;
   }
 
@@ -457,92 +564,103 @@ final class RequestSession implements Session {
 
   @Override
   public synchronized void commit() {
-    if (!changes.isEmpty() || !deletions.isEmpty()) {
-      write();
+    retireDestroyed();
+    for (int attempt = 1; hasWrites(); attempt++) {
+      long started = System.nanoTime();
+      if (writeOnce() != Outcome.CONFLICT) {
+        break;
+      }
+      retryOrGiveUp(attempt, started);
     }
-    removeScheduled();
+    removeCorrupt();
   }
 
-  private void write() {
-    String driver = settings.driver().name();
-    for (int attempt = 0; attempt < settings.maxCommitAttempts(); attempt++) {
-      Snapshot base = stored != null && stored.current() ? stored : readBase();
-      if (base.version() == null && idUnconfirmed) {
-        // The cookie's session is not in the store: issue a new ID rather than adopt it.
-        idUnconfirmed = false;
-        if (changes.isEmpty()) {
-          deletions.clear();
-          return;
-        }
-        id = SessionIds.generate();
-        cookies.setCookie(settings.cookie(id));
-      }
-      idUnconfirmed = false;
-      LinkedHashMap<String, Entry> merged = merge(base.entries());
-      String blob = SessionBlob.serialize(merged);
-      // Sessions this one replaces (after a regenerate) go in the same call: one round trip on
-      // stores that can, and never before the new data is safely written.
-      List<String> obsolete = new ArrayList<>(removals);
-      obsolete.remove(id);
-      boolean written = settings.driver().write(id, blob, base.version(), expiry(merged));
-      if (written) {
-        removals.removeAll(obsolete);
-        changes.clear();
-        deletions.clear();
-        obsolete.forEach(settings.decoded()::forget);
-        // The written blob's version is the driver's business: the next commit reads it again.
-        stored = new Snapshot(settings.decoded().keep(id, blob, merged), null, false);
-        return;
-      }
-      stored = null;
-      backOff(attempt);
-    }
-    throw SessionStorageException.saving(
-        driver,
-        "The session changed under "
-            + settings.maxCommitAttempts()
-            + " attempts to save it; the changes were not saved.",
-        null);
+  private boolean hasWrites() {
+    return !changes.isEmpty() || !deletions.isEmpty() || identity.replacing() != null;
+  }
+
+  private enum Outcome {
+    WRITTEN,
+    CONFLICT,
+    DROPPED
   }
 
   /**
-   * Waits a random moment, longer after each lost race, so that requests racing for one session
-   * stop colliding in lockstep.
+   * One compare-and-set of this request's changes over the freshest stored session: written, lost
+   * to another request's write (read again and retry), or dropped because the session was destroyed
+   * meanwhile.
    */
-  private void backOff(int attempt) {
-    long bound = Math.min(64, 1L << Math.min(attempt, 6));
-    try {
-      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
-    } catch (InterruptedException e) {
+  private Outcome writeOnce() {
+    ensureLoaded(false);
+    if (identity.isEnded()) {
+      dropChanges();
+      return Outcome.DROPPED;
+    }
+    LinkedHashMap<String, Entry> merged = merge(base.entries());
+    String replacing = identity.replacing();
+    if (replacing == null && base.version() == null && merged.isEmpty()) {
+      // Nothing stored and nothing to store: a new session whose keys were all removed again.
+      changes.clear();
+      deletions.clear();
+      return Outcome.WRITTEN;
+    }
+    String blob = store.serialize(merged);
+    Instant expiresAt = expiry(merged);
+    Map<String, Entry> written =
+        replacing == null
+            ? store.write(identity.id(), blob, merged, base.version(), expiresAt)
+            : store.replace(replacing, base.version(), identity.id(), blob, merged, expiresAt);
+    if (written == null) {
+      base = null;
+      return Outcome.CONFLICT;
+    }
+    identity.written();
+    changes.clear();
+    deletions.clear();
+    base = new Base(written, null, false);
+    return Outcome.WRITTEN;
+  }
+
+  private void dropChanges() {
+    if (!changes.isEmpty() || !deletions.isEmpty()) {
+      LOG.log(
+          Level.DEBUG,
+          "The session was destroyed by another request; this request's changes" + " are dropped");
+    }
+    changes.clear();
+    deletions.clear();
+  }
+
+  /**
+   * Pauses before the next attempt, or gives up. Each lost race means another request's write held,
+   * so with the default attempts every one of that many concurrent commits gets through. The pause
+   * is random, up to a multiple of the last attempt's own time that doubles with each loss: short
+   * on a fast store, longer on a slow one, and never in lockstep with the other writers.
+   */
+  private void retryOrGiveUp(int attempt, long attemptStarted) {
+    if (attempt >= context.maxCommitAttempts()) {
+      throw SessionStorageException.saving(
+          store.driverName(),
+          "The session changed under "
+              + context.maxCommitAttempts()
+              + " attempts to save it; the changes were not saved.",
+          null);
+    }
+    long attemptNanos = Math.max(1_000, System.nanoTime() - attemptStarted);
+    long bound = Math.min(MAX_BACK_OFF_NANOS, attemptNanos << Math.min(attempt, 5));
+    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(bound + 1));
+    if (Thread.interrupted()) {
       Thread.currentThread().interrupt();
       throw SessionStorageException.saving(
-          settings.driver().name(), "Interrupted while saving the session.", e);
+          store.driverName(), "Interrupted while saving the session.", null);
     }
   }
 
-  private Snapshot readBase() {
-    StoredBlob blob = settings.driver().read(id, null);
-    if (blob == null) {
-      return Snapshot.empty();
-    }
-    try {
-      return new Snapshot(settings.decoded().parse(id, blob.blob()), blob.version(), true);
-    } catch (CorruptBlobException e) {
-      if (settings.corruptData() == CorruptDataPolicy.FAIL) {
-        throw SessionStorageException.saving(settings.driver().name(), e.getMessage(), e);
-      }
-      LOG.log(
-          Level.WARNING,
-          "Overwriting session data that could not be read (" + e.getMessage() + ")");
-      return new Snapshot(Map.of(), blob.version(), true);
-    }
-  }
-
-  /** This request's changes on top of {@code base}: its keys win, the others' keys stay. */
-  private LinkedHashMap<String, Entry> merge(Map<String, Entry> base) {
-    long now = settings.clock().millis();
+  /** This request's changes on top of {@code stored}: its keys win, the others' keys stay. */
+  private LinkedHashMap<String, Entry> merge(Map<String, Entry> stored) {
+    long now = context.clock().millis();
     LinkedHashMap<String, Entry> merged = new LinkedHashMap<>();
-    base.forEach(
+    stored.forEach(
         (key, entry) -> {
           if (!deletions.contains(key) && !entry.isExpired(now)) {
             merged.put(key, changes.getOrDefault(key, entry));
@@ -557,9 +675,9 @@ final class RequestSession implements Session {
    * last expiring entry expires, or never while an entry has no TTL.
    */
   private Instant expiry(Map<String, Entry> entries) {
-    Instant now = settings.clock().instant();
-    if (settings.idleTimeout() != null) {
-      return now.plus(settings.idleTimeout());
+    Instant now = context.clock().instant();
+    if (context.idleTimeout() != null) {
+      return now.plus(context.idleTimeout());
     }
     long latest = Long.MIN_VALUE;
     for (Entry entry : entries.values()) {
@@ -571,20 +689,36 @@ final class RequestSession implements Session {
     return entries.isEmpty() ? now : Instant.ofEpochMilli(latest);
   }
 
-  private void removeScheduled() {
+  /**
+   * Ends the sessions this request destroyed. A session that another, later request had already
+   * moved to a new ID (a log-in racing this log-out) is ended there too.
+   */
+  private void retireDestroyed() {
     SessionStorageException failure = null;
-    for (String old : removals) {
-      settings.decoded().forget(old);
-      try {
-        settings.driver().delete(old);
-      } catch (SessionStorageException e) {
-        failure = e;
+    for (String id : destroyed) {
+      String target = id;
+      for (int moves = 0; target != null && moves <= MAX_MOVES_FOLLOWED; moves++) {
+        try {
+          Retirement earlier = followable(target);
+          store.destroy(target);
+          target = earlier == null || earlier.isDestroyed() ? null : earlier.successor();
+        } catch (SessionStorageException e) {
+          failure = e;
+          target = null;
+        }
       }
     }
-    removals.clear();
+    destroyed.clear();
     if (failure != null) {
       throw failure;
     }
+  }
+
+  private void removeCorrupt() {
+    for (String id : corrupt) {
+      store.removeCorrupt(id);
+    }
+    corrupt.clear();
   }
 
   private static Object copyOf(Object data) {

@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -41,13 +43,31 @@ public final class Satchel implements AutoCloseable {
 
   private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
-  private final SessionSettings settings;
+  /**
+   * How long a session lives without a request when nothing else is configured, as servlet
+   * containers and Spring Session default to.
+   */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
-  private Satchel(SessionSettings settings) {
-    this.settings = settings;
+  /**
+   * The largest stored session, in characters, when nothing else is configured: far above what a
+   * session should hold, and well inside what can be read back.
+   */
+  public static final long DEFAULT_MAX_SESSION_SIZE = 1024 * 1024;
+
+  /** How many times a commit is tried when nothing else is configured. */
+  public static final int DEFAULT_MAX_COMMIT_ATTEMPTS = 100;
+
+  private final SessionContext context;
+
+  private Satchel(SessionContext context) {
+    this.context = context;
   }
 
-  /** Starts a configuration with the defaults: the {@code fs} driver, no TTL, no idle timeout. */
+  /**
+   * Starts a configuration with the defaults: the {@code fs} driver, no TTL, and the {@link
+   * #DEFAULT_IDLE_TIMEOUT idle timeout}.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -86,7 +106,8 @@ public final class Satchel implements AutoCloseable {
    * @param cookies receives the cookie whenever the session changes it
    */
   public Session open(String cookieValue, CookieSink cookies) {
-    return new RequestSession(settings, cookieValue, requireNonNull(cookies, "cookies"));
+    return new RequestSession(
+        context, Collections.singletonList(cookieValue), requireNonNull(cookies, "cookies"));
   }
 
   /**
@@ -98,24 +119,25 @@ public final class Satchel implements AutoCloseable {
    *     IDs are ignored
    * @param cookies receives the cookie whenever the session changes it
    */
-  public Session openFromCookies(java.util.List<String> cookieValues, CookieSink cookies) {
-    return new RequestSession(settings, cookieValues, requireNonNull(cookies, "cookies"));
+  public Session openFromCookies(List<String> cookieValues, CookieSink cookies) {
+    return new RequestSession(
+        context, List.copyOf(cookieValues), requireNonNull(cookies, "cookies"));
   }
 
   /** The name of the session cookie. */
   public String cookieName() {
-    return settings.cookieName();
+    return context.cookieName();
   }
 
   /** The name of the driver in use. */
   public String driverName() {
-    return settings.driver().name();
+    return context.store().driverName();
   }
 
   /** Stops the driver. */
   @Override
   public void close() {
-    settings.driver().close();
+    context.store().close();
   }
 
   /** Satchel's configuration; every setting has a default. */
@@ -129,10 +151,11 @@ public final class Satchel implements AutoCloseable {
     private boolean secure = true;
     private SameSite sameSite = SameSite.LAX;
     private Duration defaultTtl;
-    private Duration idleTimeout;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private CorruptDataPolicy corruptData = CorruptDataPolicy.RESET;
     private UndecodableValuePolicy undecodableValues = UndecodableValuePolicy.ABSENT;
-    private int maxCommitAttempts = 10;
+    private int maxCommitAttempts = DEFAULT_MAX_COMMIT_ATTEMPTS;
+    private long maxSessionSize = DEFAULT_MAX_SESSION_SIZE;
     private long decodedCacheSize = DEFAULT_DECODED_CACHE_SIZE;
     private Clock clock = Clock.systemUTC();
     private ClassLoader classLoader;
@@ -205,9 +228,32 @@ public final class Satchel implements AutoCloseable {
       return this;
     }
 
-    /** Expire a stored session after this long without a request; off by default. */
+    /**
+     * Expire a stored session after this long without a request; {@link #DEFAULT_IDLE_TIMEOUT} by
+     * default, {@code null} for never (a session then lives as long as its keys' TTLs, or forever).
+     */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = checkPositive("idle timeout", idleTimeout);
+      return this;
+    }
+
+    /**
+     * The largest a stored session may be, in characters of its stored text; {@link
+     * #DEFAULT_MAX_SESSION_SIZE} by default. A commit or update that would make a session larger
+     * throws {@link SessionSizeException} and stores nothing.
+     *
+     * @throws IllegalArgumentException if not positive, or larger than a session that can be read
+     *     back (16 Mi characters)
+     */
+    public Builder maxSessionSize(long characters) {
+      if (characters < 1 || characters > SessionBlob.READABLE_LENGTH) {
+        throw new IllegalArgumentException(
+            "max session size must be between 1 and "
+                + SessionBlob.READABLE_LENGTH
+                + " characters (what can be read back), got "
+                + characters);
+      }
+      this.maxSessionSize = characters;
       return this;
     }
 
@@ -230,7 +276,9 @@ public final class Satchel implements AutoCloseable {
 
     /**
      * How many times a commit that keeps meeting concurrent changes is tried, with a short random
-     * pause between tries; 10 by default.
+     * pause between tries; {@link #DEFAULT_MAX_COMMIT_ATTEMPTS} by default. Each lost try means
+     * another request's commit held, so that many requests committing to one session at once all
+     * get through.
      */
     public Builder maxCommitAttempts(int attempts) {
       if (attempts < 1) {
@@ -271,8 +319,9 @@ public final class Satchel implements AutoCloseable {
      * Applies settings by name: {@code driver}, {@code driver.<option>}, {@code cookie.name},
      * {@code cookie.path}, {@code cookie.domain}, {@code cookie.max-age}, {@code cookie.secure},
      * {@code cookie.same-site}, {@code ttl}, {@code idle-timeout}, {@code corrupt-data}, {@code
-     * undecodable-values}, {@code max-commit-attempts}, {@code decoded-cache-size}. Durations are
-     * seconds or ISO-8601.
+     * undecodable-values}, {@code max-commit-attempts}, {@code decoded-cache-size}, {@code
+     * max-session-size}. Durations are seconds or ISO-8601; {@code idle-timeout} also takes {@code
+     * off}.
      *
      * @throws IllegalArgumentException naming the setting when a name or value is invalid
      */
@@ -319,7 +368,22 @@ public final class Satchel implements AutoCloseable {
         case "cookie.secure" -> secure(parseBoolean(source, v));
         case "cookie.same-site" -> sameSite(parseEnum(SameSite.class, source, v));
         case "ttl" -> defaultTtl(DriverContext.parseDuration(source, v));
-        case "idle-timeout" -> idleTimeout(DriverContext.parseDuration(source, v));
+        case "idle-timeout" ->
+            idleTimeout(v.equalsIgnoreCase("off") ? null : DriverContext.parseDuration(source, v));
+        case "max-session-size" -> {
+          long characters;
+          try {
+            characters = Long.parseLong(v);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                source + " must be a number of characters, got \"" + value + "\"");
+          }
+          try {
+            maxSessionSize(characters);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage());
+          }
+        }
         case "corrupt-data" -> corruptData(parseEnum(CorruptDataPolicy.class, source, v));
         case "undecodable-values" ->
             undecodableValues(parseEnum(UndecodableValuePolicy.class, source, v));
@@ -410,10 +474,16 @@ public final class Satchel implements AutoCloseable {
                   ? Thread.currentThread().getContextClassLoader()
                   : Satchel.class.getClassLoader();
       GuardedDriver started =
-          DriverRegistry.start(driver, new DriverContext(driver, driverOptions, clock), loader);
+          DriverRegistry.start(
+              driver, new DriverContext(driver, driverOptions, clock, idleTimeout), loader);
       return new Satchel(
-          new SessionSettings(
-              started,
+          new SessionContext(
+              new SessionStore(
+                  started,
+                  DecodedSessions.holding(decodedCacheSize),
+                  corruptData,
+                  maxSessionSize,
+                  clock),
               cookieName,
               cookiePath,
               cookieDomain,
@@ -422,11 +492,9 @@ public final class Satchel implements AutoCloseable {
               sameSite,
               defaultTtl,
               idleTimeout,
-              corruptData,
               undecodableValues,
               maxCommitAttempts,
-              clock,
-              DecodedSessions.holding(decodedCacheSize)));
+              clock));
     }
   }
 }

@@ -14,6 +14,23 @@ import java.util.Map;
  */
 final class SessionBlob {
   static final Devalue DEVALUE = Devalue.astro();
+
+  /**
+   * How deep the stored form nests a value: the session's Map, then the key's {@code {data,
+   * expires}} object.
+   */
+  static final int WRAPPING_DEPTH = 2;
+
+  /**
+   * Takes the snapshots of values as they are set, with the depth limit the stored form leaves
+   * them, so that a value accepted by {@code set} can always be written and read back.
+   */
+  static final Devalue VALUES =
+      Devalue.builder().astroUrls().maxDepth(Devalue.DEFAULT_MAX_DEPTH - WRAPPING_DEPTH).build();
+
+  /** The most characters a stored session can have and still be read back. */
+  static final int READABLE_LENGTH = Devalue.DEFAULT_MAX_INPUT_LENGTH;
+
   private static final double MAX_SAFE_INTEGER = 9007199254740991d;
   private static final long NEGATIVE_ZERO_BITS = Double.doubleToRawLongBits(-0d);
 

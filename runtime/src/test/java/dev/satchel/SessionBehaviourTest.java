@@ -258,7 +258,8 @@ final class SessionBehaviourTest {
   }
 
   @Test
-  void expiryHandedToTheDriver_isTheLastEntrysOrNone() {
+  void expiryHandedToTheDriver_withoutIdleTimeout_isTheLastEntrysOrNone() {
+    Requests app = new Requests(b -> b.idleTimeout(null));
     long now = app.clock.millis();
     String cookie = app.run(null, s -> s.set("a", 1, Duration.ofMinutes(1)));
     assertEquals(Instant.ofEpochMilli(now + 60_000), last(app.driver.writeExpiries));

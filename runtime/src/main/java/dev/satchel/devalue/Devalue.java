@@ -37,8 +37,7 @@ public final class Devalue {
   private static final Function<Object, Object> ASTRO_URL_REDUCER = Devalue::astroUrl;
   private static final Function<Object, Object> ASTRO_URL_REVIVER = Devalue::reviveUrl;
   private static final Devalue STANDARD = builder().build();
-  private static final Devalue ASTRO =
-      builder().reducer("URL", ASTRO_URL_REDUCER).reviver("URL", ASTRO_URL_REVIVER).build();
+  private static final Devalue ASTRO = builder().astroUrls().build();
 
   private final List<Map.Entry<String, Function<Object, Object>>> reducers;
   // Astro's URL reducer alone, written natively: same output, no reducer call on every value.
@@ -181,6 +180,14 @@ public final class Devalue {
     private int maxDepth = DEFAULT_MAX_DEPTH;
 
     private Builder() {}
+
+    /**
+     * Writes and reads URLs as {@link #astro()} does: through a custom {@code URL} type whose
+     * payload is the href.
+     */
+    public Builder astroUrls() {
+      return reducer("URL", ASTRO_URL_REDUCER).reviver("URL", ASTRO_URL_REVIVER);
+    }
 
     /**
      * Adds a custom type for writing. Reducers run in the order added, before the built-in types,

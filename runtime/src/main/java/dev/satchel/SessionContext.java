@@ -3,9 +3,9 @@ package dev.satchel;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Everything a request's session needs from the application's configuration. */
-record SessionSettings(
-    GuardedDriver driver,
+/** What every request session of one {@link Satchel} shares: the store and the settings. */
+record SessionContext(
+    SessionStore store,
     String cookieName,
     String cookiePath,
     String cookieDomain,
@@ -14,11 +14,9 @@ record SessionSettings(
     SameSite sameSite,
     Duration defaultTtl,
     Duration idleTimeout,
-    CorruptDataPolicy corruptData,
     UndecodableValuePolicy undecodableValues,
     int maxCommitAttempts,
-    Clock clock,
-    DecodedSessions decoded) {
+    Clock clock) {
 
   SessionCookie cookie(String id) {
     return new SessionCookie(
