@@ -1,7 +1,9 @@
 package dev.satchel.driver.memory;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.spi.DriverContext;
 import dev.satchel.spi.SessionDriver;
@@ -36,6 +38,64 @@ final class MemoryDriverTest extends SessionDriverContract {
     // 1000 blobs of ~2 KB each cannot all fit in 100 KB: the oldest are gone.
     assertNull(small.read(ids.get(0), null));
     small.close();
+  }
+
+  private SessionDriver small(long maxBytes) {
+    return new MemoryDriverProvider()
+        .create(new DriverContext("memory", Map.of("max-bytes", Long.toString(maxBytes)), clock));
+  }
+
+  @Test
+  void aFullStoreOfOftenReadSessions_stillKeepsEveryNewSessionForItsNextRequest() {
+    SessionDriver store = small(100_000);
+    String blob = "x".repeat(1000);
+    List<String> popular = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      String id = SessionIds.generate();
+      popular.add(id);
+      store.write(id, blob, null, null);
+    }
+    for (int round = 0; round < 20; round++) {
+      popular.forEach(id -> store.read(id, null));
+    }
+    for (int i = 0; i < 200; i++) {
+      String id = SessionIds.generate();
+      assertTrue(store.write(id, blob, null, null));
+      assertNotNull(store.read(id, null), "new session " + i + " is there for the next request");
+    }
+    store.close();
+  }
+
+  @Test
+  void whenFull_theLeastRecentlyUsedSessionGoesFirst() {
+    SessionDriver store = small(10_000);
+    String blob = "x".repeat(1000);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String id = SessionIds.generate();
+      ids.add(id);
+      store.write(id, blob, null, null);
+    }
+    store.read(ids.get(0), null); // now ids.get(1) is the least recently used
+    store.write(SessionIds.generate(), blob, null, null);
+    assertNotNull(store.read(ids.get(0), null));
+    assertNull(store.read(ids.get(1), null));
+    assertNotNull(store.read(ids.get(2), null));
+    store.close();
+  }
+
+  @Test
+  void aSessionLargerThanTheWholeStore_failsTheWrite_andKeepsTheOthers() {
+    SessionDriver store = small(10_000);
+    String kept = SessionIds.generate();
+    store.write(kept, "small", null, null);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> store.write(SessionIds.generate(), "x".repeat(10_000), null, null));
+    assertTrue(e.getMessage().contains("max-bytes"), e.getMessage());
+    assertNotNull(store.read(kept, null));
+    store.close();
   }
 
   @Test
