@@ -66,12 +66,19 @@ public class RedisBenchmark {
     @Setup(Level.Trial)
     public void start() {
       server = RedisServerProcess.start(false);
-      satchel = Satchel.builder().driver("redis").driverOption("url", server.url()).build();
+      satchel =
+          Satchel.builder()
+              .driver("redis")
+              .driverOption("url", server.url())
+              // Without the idle timeout, as the floor has none: a read is a plain GET.
+              .idleTimeout(null)
+              .build();
       uncachedSatchel =
           Satchel.builder()
               .driver("redis")
               .driverOption("url", server.url())
               .decodedCacheSize(0)
+              .idleTimeout(null)
               .build();
       client = RedisClient.create(server.url());
       connection = client.connect();
