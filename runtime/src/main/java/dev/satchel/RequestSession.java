@@ -42,9 +42,6 @@ final class RequestSession implements Session {
   private final SessionStore store;
   private final CookieSink cookies;
 
-  /** When the request began: only a request older than a retirement follows it. */
-  private final Instant openedAt;
-
   /** Cookie values still to be tried when the request sent several, in the order sent. */
   private List<String> candidates;
 
@@ -58,7 +55,10 @@ final class RequestSession implements Session {
 
   private final LinkedHashMap<String, Entry> changes = new LinkedHashMap<>();
   private final Set<String> deletions = new LinkedHashSet<>();
-  private final List<String> destroyed = new ArrayList<>();
+
+  /** Sessions this request destroyed, and whether it had seen each in the store. */
+  private final Map<String, Boolean> destroyed = new LinkedHashMap<>();
+
   private final List<String> corrupt = new ArrayList<>();
 
   /**
@@ -73,7 +73,6 @@ final class RequestSession implements Session {
     this.context = context;
     this.store = context.store();
     this.cookies = cookies;
-    this.openedAt = context.clock().instant();
     List<String> valid = new ArrayList<>();
     for (String value : cookieValues) {
       if (SessionIds.isValid(value)) {
@@ -235,11 +234,20 @@ final class RequestSession implements Session {
         resetCorrupt(origin);
         return;
       }
-      Retirement retirement = moves < MAX_MOVES_FOLLOWED ? followable(origin) : null;
-      if (retirement == null) {
+      Retirement retirement = moves < MAX_MOVES_FOLLOWED ? store.retirement(origin) : null;
+      if (retirement == null || (!identity.originSeen() && retirement.isDestroyed())) {
+        // Never stored, expired, or ended before this request saw it: a new session.
         if (identity.originMissing()) {
           resendCookie();
         }
+        base = Base.EMPTY;
+        return;
+      }
+      if (!identity.originSeen()) {
+        // Moved before this request saw it: following would hand a request that may hold a
+        // pre-log-in ID the logged-in session, which is what regenerating defends against.
+        identity.supersede();
+        withdrawCookie();
         base = Base.EMPTY;
         return;
       }
@@ -251,16 +259,6 @@ final class RequestSession implements Session {
       }
       followMove(retirement.successor());
     }
-  }
-
-  /**
-   * The marker left where {@code origin} was, when this request is older than it: a request that
-   * began before a log-in or log-out belongs to the session as it was, and follows it; one that
-   * began after (a stale cookie) starts afresh.
-   */
-  private Retirement followable(String origin) {
-    Retirement retirement = store.retirement(origin);
-    return retirement != null && !openedAt.isAfter(retirement.retiredAt()) ? retirement : null;
   }
 
   /**
@@ -470,7 +468,7 @@ final class RequestSession implements Session {
     if (candidates != null) {
       ensureLoaded(true);
     }
-    if (identity.isEnded()) {
+    if (identity.isEnded() || identity.isSuperseded()) {
       return;
     }
     if (identity.state() == SessionIdentity.State.NONE) {
@@ -514,7 +512,7 @@ final class RequestSession implements Session {
   public synchronized void regenerate() {
     // As Astro's does, a regenerate reads the session first: it is the data carried over.
     ensureLoaded(true);
-    if (identity.isEnded()) {
+    if (identity.isEnded() || identity.isSuperseded()) {
       return;
     }
     identity.regenerate();
@@ -525,12 +523,12 @@ final class RequestSession implements Session {
   @Override
   public synchronized void destroy() {
     if (candidates != null) {
-      destroyed.addAll(candidates);
+      candidates.forEach(candidate -> destroyed.put(candidate, false));
       candidates = null;
     }
     String origin = identity.origin();
     if (origin != null) {
-      destroyed.add(origin);
+      destroyed.merge(origin, identity.originSeen(), Boolean::logicalOr);
     }
     identity.destroy();
     changes.clear();
@@ -595,6 +593,15 @@ final class RequestSession implements Session {
     if (identity.isEnded()) {
       dropChanges();
       return Outcome.DROPPED;
+    }
+    if (identity.isSuperseded()) {
+      changes.clear();
+      deletions.clear();
+      throw SessionStorageException.saving(
+          store.driverName(),
+          "The session ID this request carried had already been replaced by a log-in in another"
+              + " request; the changes were not saved. The client has the new ID: retry with it.",
+          null);
     }
     LinkedHashMap<String, Entry> merged = merge(base.entries());
     String replacing = identity.replacing();
@@ -690,16 +697,17 @@ final class RequestSession implements Session {
   }
 
   /**
-   * Ends the sessions this request destroyed. A session that another, later request had already
-   * moved to a new ID (a log-in racing this log-out) is ended there too.
+   * Ends the sessions this request destroyed. When this request had read a session that another
+   * request has since moved to a new ID (a log-in racing this log-out), the new one ends too.
    */
   private void retireDestroyed() {
     SessionStorageException failure = null;
-    for (String id : destroyed) {
-      String target = id;
+    for (Map.Entry<String, Boolean> session : destroyed.entrySet()) {
+      String target = session.getKey();
+      boolean seen = session.getValue();
       for (int moves = 0; target != null && moves <= MAX_MOVES_FOLLOWED; moves++) {
         try {
-          Retirement earlier = followable(target);
+          Retirement earlier = seen ? store.retirement(target) : null;
           store.destroy(target);
           target = earlier == null || earlier.isDestroyed() ? null : earlier.successor();
         } catch (SessionStorageException e) {

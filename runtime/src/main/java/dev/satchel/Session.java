@@ -79,7 +79,8 @@ public interface Session {
    * });
    * }</pre>
    *
-   * @return the value that was stored, or {@code null} if the key was removed
+   * @return the value that was stored, or {@code null} if the key was removed or another request
+   *     destroyed the session meanwhile (nothing is stored then)
    * @throws SessionValueException if the new value has no stored form, or makes the session larger
    *     than the configured maximum; nothing is stored then
    * @throws SessionStorageException if the store fails or the session keeps changing under the
@@ -128,7 +129,14 @@ public interface Session {
    * concurrent requests changing different keys all survive, and written with compare-and-set. Does
    * nothing when nothing changed.
    *
-   * @throws SessionStorageException if the store fails or keeps changing under the write
+   * <p>When another request moved the session to a new ID (a log-in) after this request read it,
+   * the changes land in the new session; when it destroyed it (a log-out), they are dropped: a
+   * retired ID is never written again.
+   *
+   * @throws SessionStorageException if the store fails or keeps changing under the write, or if the
+   *     session's ID had already been replaced by another request's log-in when this request first
+   *     read it (nothing is saved; the client holds the new ID)
+   * @throws SessionSizeException if the session would be larger than the configured maximum
    */
   void commit();
 }

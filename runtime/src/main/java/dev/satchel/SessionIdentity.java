@@ -19,7 +19,12 @@ final class SessionIdentity {
     /** An ID this request made; nothing is stored under it yet. */
     FRESH,
     /** Destroyed by another request while this one ran: nothing is written any more. */
-    ENDED
+    ENDED,
+    /**
+     * The client's ID had already been replaced (a log-in in another request) when this request
+     * first asked for it: the request reads an empty session and must not write.
+     */
+    SUPERSEDED
   }
 
   private String id;
@@ -50,6 +55,18 @@ final class SessionIdentity {
 
   boolean isEnded() {
     return state == State.ENDED;
+  }
+
+  boolean isSuperseded() {
+    return state == State.SUPERSEDED;
+  }
+
+  /**
+   * Whether this request has seen its origin in the store: only such a request belongs to the
+   * session as it was, and follows it when another request moves or destroys it.
+   */
+  boolean originSeen() {
+    return replacing != null || state == State.STORED;
   }
 
   /** The ID being replaced by a regenerate, or {@code null}. */
@@ -122,6 +139,13 @@ final class SessionIdentity {
     id = successor;
     replacing = null;
     state = State.STORED;
+  }
+
+  /** The client's ID was replaced before this request saw it. */
+  void supersede() {
+    id = null;
+    replacing = null;
+    state = State.SUPERSEDED;
   }
 
   /** Another request destroyed the session. */

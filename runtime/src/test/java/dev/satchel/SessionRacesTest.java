@@ -65,12 +65,8 @@ final class SessionRacesTest {
     return session.id().orElseThrow();
   }
 
-  /**
-   * The cart stored under {@code id}, read by a request opened after everything before it, so it
-   * follows no move: a request older than a log-in would follow the session to its new ID.
-   */
+  /** The cart stored under {@code id}, read by a new request. */
   private Optional<List<String>> cartOf(String id) {
-    clock.advance(Duration.ofMillis(1));
     return satchel.open(id, cookie -> {}).get("cart", CART);
   }
 
@@ -227,22 +223,40 @@ final class SessionRacesTest {
   }
 
   @Test
-  void aRequestOpenedAfterTheLogIn_withTheOldCookie_doesNotFollow() {
+  void aRequestFirstReadingAfterTheLogIn_withTheOldCookie_seesNothingAndCannotWrite() {
     String old = newSession();
     Session login = satchel.open(old, cookie -> {});
     login.regenerate();
     login.commit();
-    clock.advance(Duration.ofSeconds(1));
+    String fresh = login.id().orElseThrow();
     Browser browser = new Browser();
     Session stale = satchel.open(old, browser);
     assertEquals(Optional.empty(), stale.get("cart", CART));
     stale.set("cart", List.of("stale"), CART);
-    stale.commit();
-    String id = stale.id().orElseThrow();
+    assertEquals(null, browser.last, "no cookie: the client has the new ID already");
+    SessionStorageException e = assertThrows(SessionStorageException.class, stale::commit);
+    assertTrue(e.getMessage().contains("replaced by a log-in"), e.getMessage());
+    assertEquals(Optional.of(List.of("first")), cartOf(fresh));
+    assertEquals(Optional.empty(), cartOf(old));
+    assertTrue(stale.id().isEmpty(), "the new ID is not revealed");
+  }
+
+  @Test
+  void aRequestFirstReadingAfterALogOut_withTheOldCookie_isANewVisitor() {
+    String old = newSession();
+    Session logout = satchel.open(old, cookie -> {});
+    logout.get("cart", CART);
+    logout.destroy();
+    logout.commit();
+    Browser browser = new Browser();
+    Session late = satchel.open(old, browser);
+    assertEquals(Optional.empty(), late.get("cart", CART));
+    late.set("cart", List.of("new"), CART);
+    late.commit();
+    String id = late.id().orElseThrow();
     assertNotEquals(old, id);
-    assertNotEquals(login.id().orElseThrow(), id);
     assertEquals(id, browser.last.value());
-    assertEquals(Optional.of(List.of("first")), cartOf(login.id().orElseThrow()));
+    assertEquals(Optional.empty(), cartOf(old));
   }
 
   // ------------------------------------------------------------------------------ log-out
@@ -278,6 +292,7 @@ final class SessionRacesTest {
   void logOutRacingALogIn_endsTheMovedSessionToo() {
     String old = newSession();
     Session logout = satchel.open(old, cookie -> {});
+    logout.get("cart", CART);
     logout.destroy();
     Session login = satchel.open(old, cookie -> {});
     login.regenerate();

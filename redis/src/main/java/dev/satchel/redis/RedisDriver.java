@@ -7,6 +7,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -19,15 +20,15 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,38 +38,84 @@ import java.util.concurrent.TimeUnit;
  * on both sides, and a blob that comes back unchanged (an A-B-A write) is harmless, since the merge
  * it guards would produce the same result.
  *
+ * <p>A retired session ID keeps its marker ({@link Retirement#encode()}) under {@code
+ * {<prefix><id>}:retired}, expiring at the time the core gives. The braces make the live key the
+ * marker's hash tag, so on a Redis Cluster both sit in one slot; a prefix containing braces defeats
+ * that. Writes refuse an ID that has a marker; {@link #retire} and {@link #replace} remove the live
+ * key and set the marker in one script, so no reader sees the session gone without its marker.
+ * {@link #replace} touches two session IDs, whose keys are in different slots: a cluster would
+ * refuse that script, and this driver speaks to a single server.
+ *
  * <p>While the server is unreachable, commands fail at once instead of queueing, and every command
- * has a timeout: a request never hangs on a dead store.
+ * has a timeout: a request never hangs on a dead store. Reconnection attempts back off
+ * exponentially from a millisecond but never wait more than {@link #MAX_RECONNECT_DELAY}: a server
+ * that comes back is used again within about a second, however long it was away.
  *
  * <p>Commands that request threads send while the connection's event loop is busy leave in one
  * socket write instead of one each: with many threads on one connection, a write per command costs
  * the client more CPU than Redis spends running the command. For the same reason blobs cross the
  * connection as bytes, converted to and from text on the request's own thread: the one event loop
  * serves every request, so work moved off it is work no longer queued behind.
+ *
+ * <p>Needs Redis 6.2 or newer ({@code GETEX}, {@code SET ... PXAT}); start-up checks.
  */
 final class RedisDriver implements SessionDriver {
+  private static final System.Logger LOG = System.getLogger("dev.satchel.redis");
+
+  /** The longest wait between two attempts to reconnect. */
+  static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
   /**
-   * KEYS: the session, then sessions to remove once written. ARGV: the expected blob ("" = must be
-   * absent), the new blob, the expiry in epoch ms ("" = none, "0" = already expired).
+   * Lua the scripts share. A flag {@code "1"} means the key must be absent, whatever the version
+   * beside it says: an empty string is a version like any other. An expiry is {@code ""} for none,
+   * {@code "0"} for already passed (the key is removed), otherwise epoch milliseconds.
+   */
+  private static final String HELPERS =
+      "local function holds(key, mustBeAbsent, version)\n"
+          + "  local current = redis.call('GET', key)\n"
+          + "  if mustBeAbsent == '1' then return not current end\n"
+          + "  return current == version\n"
+          + "end\n"
+          + "local function put(key, value, expiry)\n"
+          + "  if expiry == '' then\n"
+          + "    redis.call('SET', key, value)\n"
+          + "  elseif expiry == '0' then\n"
+          + "    redis.call('DEL', key)\n"
+          + "  else\n"
+          + "    redis.call('SET', key, value, 'PXAT', expiry)\n"
+          + "  end\n"
+          + "end\n";
+
+  /**
+   * KEYS: the session, its marker. ARGV: must be absent, the expected blob, the new blob, the
+   * expiry.
    */
   static final String COMPARE_AND_SET =
-      "local current = redis.call('GET', KEYS[1])\n"
-          + "if ARGV[1] == '' then\n"
-          + "  if current then return 0 end\n"
-          + "elseif current ~= ARGV[1] then\n"
-          + "  return 0\n"
-          + "end\n"
-          + "if ARGV[3] == '' then\n"
-          + "  redis.call('SET', KEYS[1], ARGV[2])\n"
-          + "elseif ARGV[3] == '0' then\n"
-          + "  redis.call('DEL', KEYS[1])\n"
-          + "else\n"
-          + "  redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])\n"
-          + "end\n"
-          + "for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end\n"
+      HELPERS
+          + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
+          + "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end\n"
+          + "put(KEYS[1], ARGV[3], ARGV[4])\n"
           + "return 1\n";
 
-  private final RedisClient client;
+  /**
+   * KEYS: the replaced session, its marker, the new session, its marker. ARGV: the replaced one
+   * must be absent, its expected blob, the new blob, its expiry, the marker, the marker's expiry.
+   */
+  static final String REPLACE =
+      HELPERS
+          + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
+          + "if redis.call('EXISTS', KEYS[3], KEYS[4]) > 0 then return 0 end\n"
+          + "put(KEYS[3], ARGV[3], ARGV[4])\n"
+          + "redis.call('DEL', KEYS[1])\n"
+          + "put(KEYS[2], ARGV[5], ARGV[6])\n"
+          + "return 1\n";
+
+  /** KEYS: the session, its marker. ARGV: the marker, its expiry. */
+  static final String RETIRE =
+      HELPERS + "redis.call('DEL', KEYS[1])\n" + "put(KEYS[2], ARGV[1], ARGV[2])\n" + "return 1\n";
+
+  /** A script and the SHA-1 the server knows it by once loaded. */
+  private record Script(String source, String sha) {}
 
   /** Keys as text, values (blobs, script arguments) as bytes. */
   private static final RedisCodec<String, byte[]> CODEC =
@@ -76,13 +123,18 @@ final class RedisDriver implements SessionDriver {
 
   private static final byte[] NONE = new byte[0];
   private static final byte[] ALREADY_EXPIRED = {'0'};
+  private static final byte[] ABSENT = {'1'};
+  private static final byte[] PRESENT = {'0'};
 
+  private final RedisClient client;
   private final StatefulRedisConnection<String, byte[]> connection;
   private final RedisAsyncCommands<String, byte[]> redis;
   private final long timeoutNanos;
   private final String prefix;
   private final Clock clock;
-  private final String scriptSha;
+  private final Script compareAndSetScript;
+  private final Script replaceScript;
+  private final Script retireScript;
 
   private RedisDriver(
       RedisClient client,
@@ -96,7 +148,13 @@ final class RedisDriver implements SessionDriver {
     this.timeoutNanos = timeout.toNanos();
     this.prefix = prefix;
     this.clock = clock;
-    this.scriptSha = await(redis.scriptLoad(COMPARE_AND_SET));
+    this.compareAndSetScript = load(COMPARE_AND_SET);
+    this.replaceScript = load(REPLACE);
+    this.retireScript = load(RETIRE);
+  }
+
+  private Script load(String source) {
+    return new Script(source, await(redis.scriptLoad(source)));
   }
 
   /**
@@ -118,7 +176,11 @@ final class RedisDriver implements SessionDriver {
     }
     uri.setTimeout(timeout);
     ClientResources resources =
-        ClientResources.builder().nettyCustomizer(new CoalescedFlushes()).build();
+        ClientResources.builder()
+            .nettyCustomizer(new CoalescedFlushes())
+            .reconnectDelay(
+                Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+            .build();
     RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
@@ -127,14 +189,128 @@ final class RedisDriver implements SessionDriver {
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
             .build());
+    String address = uri.getHost() + ":" + uri.getPort();
+    StatefulRedisConnection<String, byte[]> connection;
+    String info;
     try {
-      return new RedisDriver(client, client.connect(CODEC), prefix, timeout, clock);
+      connection = client.connect(CODEC);
+      info = serverInfo(connection, timeout, address);
     } catch (RuntimeException e) {
       shutDown(client, 1);
       throw new IllegalStateException(
-          "cannot reach Redis at " + uri.getHost() + ":" + uri.getPort() + ": " + rootMessage(e),
-          e);
+          "cannot reach Redis at " + address + ": " + rootMessage(e), e);
     }
+    try {
+      requireSupportedVersion(info, address);
+    } catch (IllegalStateException e) {
+      shutDown(client, 1);
+      throw e;
+    }
+    try {
+      return new RedisDriver(client, connection, prefix, timeout, clock);
+    } catch (RuntimeException e) {
+      shutDown(client, 1);
+      throw new IllegalStateException(
+          "cannot load the session scripts into Redis at " + address + ": " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * The text of {@code INFO server}, or {@code null} when the server refuses the command (an ACL
+   * without it, a renamed command): not knowing the version is no reason to refuse to start.
+   */
+  private static String serverInfo(
+      StatefulRedisConnection<String, byte[]> connection, Duration timeout, String address) {
+    try {
+      return LettuceFutures.awaitOrCancel(
+          connection.async().info("server"), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RedisCommandExecutionException e) {
+      LOG.log(
+          Level.WARNING,
+          "The redis driver cannot tell the version of the server at "
+              + address
+              + " ("
+              + e.getMessage()
+              + "); it needs Redis 6.2 or newer (GETEX, PXAT).");
+      return null;
+    }
+  }
+
+  /**
+   * Refuses a server older than Redis 6.2 by the {@code redis_version} in {@code info} (the text of
+   * {@code INFO server}). A version that cannot be read is let through.
+   *
+   * @throws IllegalStateException naming the server and its version when it is too old
+   */
+  static void requireSupportedVersion(String info, String address) {
+    String version = redisVersion(info);
+    int[] majorMinor = version == null ? null : majorMinor(version);
+    if (majorMinor == null) {
+      if (info != null) {
+        LOG.log(
+            Level.WARNING,
+            "The redis driver cannot read the version of the server at "
+                + address
+                + "; it needs Redis 6.2 or newer (GETEX, PXAT).");
+      }
+      return;
+    }
+    if (majorMinor[0] < 6 || (majorMinor[0] == 6 && majorMinor[1] < 2)) {
+      throw new IllegalStateException(
+          "the redis driver needs Redis 6.2 or newer (GETEX, PXAT); the server at "
+              + address
+              + " is "
+              + version);
+    }
+  }
+
+  /** The {@code redis_version} line's value in {@code INFO server} text, or {@code null}. */
+  static String redisVersion(String info) {
+    if (info == null) {
+      return null;
+    }
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("redis_version:")) {
+        return line.substring("redis_version:".length()).trim();
+      }
+    }
+    return null;
+  }
+
+  /** The major and minor numbers of a version such as {@code 7.2.4}, or {@code null}. */
+  private static int[] majorMinor(String version) {
+    String[] parts = version.split("\\.");
+    if (parts.length < 2) {
+      return null;
+    }
+    try {
+      return new int[] {
+        Integer.parseInt(leadingDigits(parts[0])), Integer.parseInt(leadingDigits(parts[1]))
+      };
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static String leadingDigits(String part) {
+    int end = 0;
+    while (end < part.length() && Character.isDigit(part.charAt(end))) {
+      end++;
+    }
+    return part.substring(0, end);
+  }
+
+  /** The client's resources, which hold the reconnection delay. */
+  ClientResources clientResources() {
+    return client.getResources();
+  }
+
+  private String key(String id) {
+    return prefix + id;
+  }
+
+  private String markerKey(String id) {
+    return "{" + prefix + id + "}:retired";
   }
 
   @Override
@@ -142,41 +318,20 @@ final class RedisDriver implements SessionDriver {
     byte[] blob =
         await(
             idleTimeout == null
-                ? redis.get(prefix + id)
-                : redis.getex(prefix + id, GetExArgs.Builder.px(idleTimeout.toMillis())));
+                ? redis.get(key(id))
+                : redis.getex(key(id), GetExArgs.Builder.px(idleTimeout.toMillis())));
     return blob == null ? null : StoredBlob.ofContent(new String(blob, StandardCharsets.UTF_8));
   }
 
   @Override
   public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
-    List<String> keys = new ArrayList<>(1);
-    keys.add(prefix + id);
-    byte[] expiry;
-    if (expiresAt == null) {
-      expiry = NONE;
-    } else if (!expiresAt.isAfter(clock.instant())) {
-      expiry = ALREADY_EXPIRED;
-    } else {
-      expiry = Long.toString(expiresAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
-    }
-    String[] keyArray = keys.toArray(new String[0]);
-    byte[] expected =
-        expectedVersion == null ? NONE : expectedVersion.getBytes(StandardCharsets.UTF_8);
-    byte[] content = blob.getBytes(StandardCharsets.UTF_8);
-    Long result;
-    try {
-      result =
-          await(
-              redis.evalsha(
-                  scriptSha, ScriptOutputType.INTEGER, keyArray, expected, content, expiry));
-    } catch (RedisNoScriptException e) {
-      // The server lost its script cache (a restart, SCRIPT FLUSH): send the script itself.
-      result =
-          await(
-              redis.eval(
-                  COMPARE_AND_SET, ScriptOutputType.INTEGER, keyArray, expected, content, expiry));
-    }
-    return result != null && result == 1L;
+    return run(
+        compareAndSetScript,
+        new String[] {key(id), markerKey(id)},
+        expectedVersion == null ? ABSENT : PRESENT,
+        utf8(expectedVersion),
+        utf8(blob),
+        expiry(expiresAt));
   }
 
   @Override
@@ -188,22 +343,72 @@ final class RedisDriver implements SessionDriver {
       Instant expiresAt,
       Retirement retirement,
       Instant markerExpiresAt) {
-    throw new UnsupportedOperationException("not yet");
+    return run(
+        replaceScript,
+        new String[] {key(replacedId), markerKey(replacedId), key(id), markerKey(id)},
+        replacedVersion == null ? ABSENT : PRESENT,
+        utf8(replacedVersion),
+        utf8(blob),
+        expiry(expiresAt),
+        utf8(retirement.encode()),
+        expiry(markerExpiresAt));
   }
 
   @Override
   public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
-    throw new UnsupportedOperationException("not yet");
+    run(
+        retireScript,
+        new String[] {key(id), markerKey(id)},
+        utf8(retirement.encode()),
+        expiry(markerExpiresAt));
   }
 
   @Override
   public Retirement retirement(String id) {
-    throw new UnsupportedOperationException("not yet");
+    byte[] marker = await(redis.get(markerKey(id)));
+    if (marker == null) {
+      return null;
+    }
+    try {
+      return Retirement.decode(new String(marker, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      // The ID stays retired for writes (the marker is there); only where it went is unknown.
+      LOG.log(
+          Level.WARNING,
+          "A retirement marker in Redis could not be read (" + e.getMessage() + "); ignoring it.");
+      return null;
+    }
   }
 
   @Override
   public void delete(String id) {
-    await(redis.del(prefix + id));
+    await(redis.del(key(id)));
+  }
+
+  /** Runs a script by its SHA-1, or by its text when the server has forgotten it. */
+  private boolean run(Script script, String[] keys, byte[]... arguments) {
+    Long result;
+    try {
+      result = await(redis.evalsha(script.sha(), ScriptOutputType.INTEGER, keys, arguments));
+    } catch (RedisNoScriptException e) {
+      // The server lost its script cache (a restart, SCRIPT FLUSH): send the script itself.
+      result = await(redis.eval(script.source(), ScriptOutputType.INTEGER, keys, arguments));
+    }
+    return result != null && result == 1L;
+  }
+
+  private static byte[] utf8(String text) {
+    return text == null ? NONE : text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] expiry(Instant expiresAt) {
+    if (expiresAt == null) {
+      return NONE;
+    }
+    if (!expiresAt.isAfter(clock.instant())) {
+      return ALREADY_EXPIRED;
+    }
+    return Long.toString(expiresAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override

@@ -11,7 +11,8 @@ import java.time.Duration;
  * password and database as usual: {@code redis://:secret@host:6379/2}); {@code prefix} for keys
  * (empty by default, so keys are bare session IDs as in Astro; {@code x:} matches an Astro app
  * using unstorage's redis driver with {@code base: "x"}); {@code timeout}, how long a command may
- * take ({@code PT2S}); {@code connect-timeout} ({@code PT2S}).
+ * take ({@code PT2S}); {@code connect-timeout} ({@code PT2S}). Needs Redis 6.2 or newer, which
+ * start-up checks.
  */
 public final class RedisDriverProvider implements SessionDriverProvider {
 

@@ -7,15 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
+import dev.satchel.spi.StoredBlob;
 import dev.satchel.testing.MutableClock;
 import dev.satchel.testing.SessionDriverContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The redis driver against a real server, through the driver contract. Redis keeps time by its own
  * clock, so the contract's clock-moving expiry tests are replaced here by checks of the expiry
- * Redis was handed (its own PTTL) and one test that waits for Redis to drop a key.
+ * Redis was handed (its own PTTL) and tests that wait for Redis to drop a key. The tests below them
+ * look at the keys as any other Redis client sees them.
  */
 final class RedisDriverContractTest extends SessionDriverContract {
   private static RedisServerProcess server;
@@ -149,5 +156,250 @@ final class RedisDriverContractTest extends SessionDriverContract {
     assertEquals("blob", rawConnection.sync().get("shop:" + id));
     assertNull(rawConnection.sync().get(id));
     prefixed.close();
+  }
+
+  private static RedisCommands<String, String> raw() {
+    return rawConnection.sync();
+  }
+
+  private static String markerKey(String id) {
+    return "{" + id + "}:retired";
+  }
+
+  private static Instant inTenMinutes() {
+    return Instant.now().plus(Duration.ofMinutes(10));
+  }
+
+  private static void assertExpiresInAboutTenMinutes(String key) {
+    long ttl = raw().pttl(key);
+    assertTrue(
+        ttl > Duration.ofMinutes(9).toMillis() && ttl <= Duration.ofMinutes(10).toMillis(),
+        key + " PTTL " + ttl);
+  }
+
+  /** Waits, a bounded while, for Redis to drop the marker by its expiry. */
+  private void awaitMarkerGone(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (driver.retirement(id) != null && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+  }
+
+  // ---------------------------------------------------------------------------- retirement
+
+  @Test
+  @Override
+  protected void retirementMarker_expires() {
+    String id = SessionIds.generate();
+    driver.retire(id, Retirement.destroyed(Instant.now()), inTenMinutes());
+    assertExpiresInAboutTenMinutes(markerKey(id));
+
+    String shortLived = SessionIds.generate();
+    driver.retire(shortLived, Retirement.destroyed(Instant.now()), Instant.now().plusMillis(200));
+    assertNotNull(raw().get(markerKey(shortLived)));
+    awaitMarkerGone(shortLived);
+    assertNull(driver.retirement(shortLived));
+    assertEquals(0L, raw().exists(markerKey(shortLived)));
+  }
+
+  @Test
+  void retire_removesTheLiveKeyForAnyClient_andStoresTheEncodedMarker() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, null);
+    Retirement destroyed = Retirement.destroyed(Instant.ofEpochMilli(1_700_000_000_123L));
+    driver.retire(id, destroyed, inTenMinutes());
+    assertEquals(0L, raw().exists(id));
+    assertEquals(destroyed.encode(), raw().get(markerKey(id)));
+    assertEquals("1700000000123 -", raw().get(markerKey(id)));
+  }
+
+  @Test
+  void replace_removesTheOldKeyForAnyClient_andExpiresBothAsTold() {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, "old", null, null);
+    Retirement moved = Retirement.movedTo(next, Instant.now());
+    Instant sessionExpiry = Instant.now().plus(Duration.ofMinutes(30));
+    assertTrue(driver.replace(old, "old", next, "new", sessionExpiry, moved, inTenMinutes()));
+    assertEquals(0L, raw().exists(old));
+    assertEquals("new", raw().get(next));
+    long ttl = raw().pttl(next);
+    assertTrue(
+        ttl > Duration.ofMinutes(29).toMillis() && ttl <= Duration.ofMinutes(30).toMillis(),
+        "PTTL " + ttl);
+    assertEquals(moved.encode(), raw().get(markerKey(old)));
+    assertExpiresInAboutTenMinutes(markerKey(old));
+    assertEquals(0L, raw().exists(markerKey(next)));
+  }
+
+  @Test
+  void replace_withoutExpiry_keepsTheNewSessionForever() {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, "old", null, null);
+    assertTrue(
+        driver.replace(
+            old,
+            "old",
+            next,
+            "new",
+            null,
+            Retirement.movedTo(next, Instant.now()),
+            inTenMinutes()));
+    assertEquals(-1L, raw().pttl(next));
+  }
+
+  @Test
+  void replace_ontoARetiredId_changesNothing() {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, "old", null, null);
+    driver.retire(next, Retirement.destroyed(Instant.now()), inTenMinutes());
+    assertFalse(
+        driver.replace(
+            old,
+            "old",
+            next,
+            "new",
+            null,
+            Retirement.movedTo(next, Instant.now()),
+            inTenMinutes()));
+    assertEquals("old", raw().get(old));
+    assertEquals(0L, raw().exists(next));
+    assertEquals(0L, raw().exists(markerKey(old)));
+    assertTrue(driver.retirement(next).isDestroyed());
+  }
+
+  @Test
+  void retiredId_putBackByAnotherClient_isStillNeverWritten() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, null);
+    driver.retire(id, Retirement.destroyed(Instant.now()), inTenMinutes());
+    raw().set(id, "blob");
+    assertFalse(driver.write(id, "again", "blob", null));
+    assertEquals("blob", raw().get(id));
+  }
+
+  @Test
+  void markerThatDoesNotDecode_readsAsNone_butStillRefusesWrites() {
+    String id = SessionIds.generate();
+    raw().set(markerKey(id), "not a marker");
+    assertNull(driver.retirement(id));
+    assertFalse(driver.write(id, "blob", null, null));
+    assertEquals(0L, raw().exists(id));
+  }
+
+  @Test
+  void markerKey_isInTheLiveKeysClusterSlot() {
+    try (SessionDriver prefixed = prefixedDriver("shop:")) {
+      String id = SessionIds.generate();
+      prefixed.retire(id, Retirement.destroyed(Instant.now()), inTenMinutes());
+      String marker = "{shop:" + id + "}:retired";
+      assertEquals(1L, raw().exists(marker));
+      assertEquals(SlotHash.getSlot("shop:" + id), SlotHash.getSlot(marker));
+      // Without the braces the two would almost never share a slot.
+      assertFalse(SlotHash.getSlot("shop:" + id) == SlotHash.getSlot("shop:" + id + ":retired"));
+    }
+  }
+
+  @Test
+  void scriptCacheFlushed_replaceAndRetireStillWork() {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, "old", null, null);
+    raw().scriptFlush();
+    assertTrue(
+        driver.replace(
+            old,
+            "old",
+            next,
+            "new",
+            null,
+            Retirement.movedTo(next, Instant.now()),
+            inTenMinutes()));
+    assertEquals("new", raw().get(next));
+    raw().scriptFlush();
+    driver.retire(next, Retirement.destroyed(Instant.now()), inTenMinutes());
+    assertEquals(0L, raw().exists(next));
+    assertTrue(driver.retirement(next).isDestroyed());
+  }
+
+  // ---------------------------------------------------------------------------- empty blobs
+
+  @Test
+  void emptyStringSetByAPlainClient_isAVersionThatCanBeReplaced() {
+    String id = SessionIds.generate();
+    raw().set(id, "");
+    StoredBlob stored = driver.read(id, null);
+    assertEquals("", stored.version());
+    assertFalse(driver.write(id, "must be absent", null, null));
+    assertTrue(driver.write(id, "[\"next\"]", "", null));
+    assertEquals("[\"next\"]", raw().get(id));
+  }
+
+  @Test
+  void absentKey_isNotTheEmptyVersion() {
+    String id = SessionIds.generate();
+    assertFalse(driver.write(id, "blob", "", null));
+    assertEquals(0L, raw().exists(id));
+  }
+
+  // ---------------------------------------------------------------------------- round trips
+
+  /**
+   * The commands the server ran while {@code action} did, by name; a script's own commands count
+   * too. The raw client's INFO and CONFIG are left out.
+   */
+  private static Map<String, Integer> commandsDuring(Runnable action) {
+    raw().configResetstat();
+    action.run();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String line : raw().info("commandstats").split("\r?\n")) {
+      if (!line.startsWith("cmdstat_")) {
+        continue;
+      }
+      String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+      int calls = Integer.parseInt(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+      if (calls > 0 && !name.equals("info") && !name.startsWith("config")) {
+        counts.put(name, calls);
+      }
+    }
+    return counts;
+  }
+
+  @Test
+  void eachOperation_isOneRoundTrip() {
+    String id = SessionIds.generate();
+    String next = SessionIds.generate();
+    Retirement moved = Retirement.movedTo(next, Instant.now());
+    assertEquals(
+        Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 1),
+        commandsDuring(() -> driver.write(id, "old", null, null)),
+        "write");
+    assertEquals(Map.of("get", 1), commandsDuring(() -> driver.read(id, null)), "read");
+    assertEquals(
+        Map.of("getex", 1),
+        commandsDuring(() -> driver.read(id, Duration.ofMinutes(5))),
+        "read refreshing the expiry");
+    // Inside: GET of the old session, one EXISTS of the new one and its marker, SET of the new
+    // one, DEL of the old one, SET of its marker.
+    assertEquals(
+        Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 2, "del", 1),
+        commandsDuring(
+            () -> assertTrue(driver.replace(id, "old", next, "new", null, moved, inTenMinutes()))),
+        "replace");
+    assertEquals(
+        Map.of("evalsha", 1, "del", 1, "set", 1),
+        commandsDuring(
+            () -> driver.retire(next, Retirement.destroyed(Instant.now()), inTenMinutes())),
+        "retire");
+    assertEquals(Map.of("get", 1), commandsDuring(() -> driver.retirement(id)), "retirement");
+  }
+
+  private static SessionDriver prefixedDriver(String prefix) {
+    return new RedisDriverProvider()
+        .create(
+            new DriverContext(
+                "redis", Map.of("url", server.url(), "prefix", prefix), Clock.systemUTC()));
   }
 }

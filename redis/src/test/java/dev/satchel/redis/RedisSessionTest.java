@@ -76,8 +76,8 @@ final class RedisSessionTest {
 
   /**
    * The commands the server ran while {@code action} did, by name. Redis counts the commands a
-   * script runs too: each compare-and-set EVALSHA also shows as one GET and one SET (plus one DEL
-   * per session it replaces), which the expectations below spell out.
+   * script runs too: each compare-and-set EVALSHA also shows as one GET, one EXISTS (of the
+   * retirement marker) and one SET, which the expectations below spell out.
    */
   private static Map<String, Integer> commandsDuring(Runnable action) {
     raw.configResetstat();
@@ -100,7 +100,7 @@ final class RedisSessionTest {
 
   @Test
   void commandCounts_perKindOfRequest() {
-    try (Satchel satchel = satchel(b -> {})) {
+    try (Satchel satchel = satchel(b -> b.idleTimeout(null))) {
       String cookie = run(satchel, null, s -> s.set("cart", List.of("a")));
 
       assertEquals(Map.of(), commandsDuring(() -> run(satchel, cookie, s -> {})), "untouched");
@@ -112,13 +112,13 @@ final class RedisSessionTest {
           Map.of("get", 1),
           commandsDuring(() -> run(satchel, cookie, s -> s.get("cart"))),
           "read-only");
-      // Round trips: GET, EVALSHA. Inside the script: GET, SET.
+      // Round trips: GET, EVALSHA. Inside the script: GET, EXISTS, SET.
       assertEquals(
-          Map.of("get", 1 + 1, "evalsha", 1, "set", 1),
+          Map.of("get", 1 + 1, "evalsha", 1, "exists", 1, "set", 1),
           commandsDuring(() -> run(satchel, cookie, s -> s.set("other", 1))),
           "write-only on an existing session");
       assertEquals(
-          Map.of("get", 1 + 1, "evalsha", 1, "set", 1),
+          Map.of("get", 1 + 1, "evalsha", 1, "exists", 1, "set", 1),
           commandsDuring(
               () ->
                   run(
@@ -129,21 +129,32 @@ final class RedisSessionTest {
                         s.set("cart", List.of("a", "b"));
                       })),
           "read then write");
-      // Round trip: EVALSHA. Inside: GET, SET.
+      // Round trip: EVALSHA. Inside: GET, EXISTS, SET.
       assertEquals(
-          Map.of("evalsha", 1, "get", 1, "set", 1),
+          Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 1),
           commandsDuring(() -> run(satchel, null, s -> s.set("k", "v"))),
           "brand-new session");
+    }
+  }
+
+  @Test
+  void commandCounts_regenerateAndDestroy() {
+    try (Satchel satchel = satchel(b -> b.idleTimeout(null))) {
+      String cookie = run(satchel, null, s -> s.set("cart", List.of("a")));
       String[] regenerated = new String[1];
-      // Round trips: GET, EVALSHA. Inside: GET, SET of the new ID, DEL of the old one.
+      // Round trips: GET, EVALSHA (replace). Inside: GET of the old session, one EXISTS of the new
+      // one and its marker, SET of the new one, DEL of the old one, SET of the old one's marker.
       assertEquals(
-          Map.of("get", 1 + 1, "evalsha", 1, "set", 1, "del", 1),
+          Map.of("get", 1 + 1, "evalsha", 1, "exists", 1, "set", 2, "del", 1),
           commandsDuring(() -> regenerated[0] = run(satchel, cookie, Session::regenerate)),
           "regenerate");
+      assertEquals(0L, raw.exists(cookie));
+      // Round trip: EVALSHA (retire). Inside: DEL of the session, SET of its marker.
       assertEquals(
-          Map.of("del", 1),
+          Map.of("evalsha", 1, "del", 1, "set", 1),
           commandsDuring(() -> run(satchel, regenerated[0], Session::destroy)),
           "destroy");
+      assertEquals(0L, raw.exists(regenerated[0]));
     }
   }
 
@@ -157,8 +168,19 @@ final class RedisSessionTest {
   }
 
   @Test
-  void sessionsWhoseEveryKeyExpires_expireInRedisToo() {
+  void byDefault_aSessionExpiresAfterThirtyIdleMinutes() {
     try (Satchel satchel = satchel(b -> {})) {
+      String cookie = run(satchel, null, s -> s.set("forever", "v"));
+      long ttl = raw.pttl(cookie);
+      assertTrue(
+          ttl > Duration.ofMinutes(29).toMillis() && ttl <= Duration.ofMinutes(30).toMillis(),
+          "PTTL " + ttl);
+    }
+  }
+
+  @Test
+  void sessionsWhoseEveryKeyExpires_expireInRedisToo() {
+    try (Satchel satchel = satchel(b -> b.idleTimeout(null))) {
       String cookie = run(satchel, null, s -> s.set("k", "v", Duration.ofMinutes(5)));
       long ttl = raw.pttl(cookie);
       assertTrue(ttl > 0 && ttl <= Duration.ofMinutes(5).toMillis(), "PTTL " + ttl);

@@ -1,5 +1,8 @@
 package dev.satchel.driver.fs;
 
+import dev.satchel.devalue.Devalue;
+import dev.satchel.devalue.DevalueException;
+import dev.satchel.devalue.PlainObject;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
@@ -9,8 +12,9 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,50 +26,82 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One file per session, named by its ID, holding exactly the blob. A write goes to a temporary file
- * in the same folder, is forced to disk, and is moved over the old file atomically, so a reader or
- * a crash never sees half a file.
+ * One file per session under the base folder, named by its ID and holding exactly the blob: the
+ * layout of Astro's {@code fs} session driver, so an Astro app and Satchel can share the folder. A
+ * write goes to a temporary file in the same folder and is moved over the old file atomically, so a
+ * reader or a crash never sees half a file; with {@code fsync} on, the file and then the folder
+ * entry are forced to disk first.
  *
- * <p>The file's modification time is the session's expiry; a time of 0 (1970) means it never
- * expires. That keeps the file itself the plain blob and makes an idle-timeout refresh a metadata
- * update instead of a rewrite.
+ * <p>The file's modification time is the real time of its last write, or of the last read that
+ * refreshed an idle timeout, so tools that age files by it see the truth. A session has expired
+ * when its modification time plus the application's idle timeout is past, or when every key in its
+ * blob has expired. Both are known from the folder alone, which is why {@code write} and {@code
+ * replace} ignore their {@code expiresAt}: a file written by Astro, which knows no such value,
+ * expires by the same rules as one written here. Reading applies only the idle timeout (the core
+ * already skips expired keys, and parsing every read would cost more than the file access); the
+ * clean-up, at start and every {@code cleanup-interval}, applies both and removes expired files.
  *
- * <p>Writers are serialized per session by a lock stripe: a {@link ReentrantLock} inside this JVM
- * and a {@link FileLock} on {@code .locks/<stripe>} across processes.
+ * <p>Retirement markers live beside, never inside, the session files, in {@code .retired/<id>}: the
+ * marker's {@link Retirement#encode() text} on the first line and its expiry in epoch milliseconds
+ * ({@code -} for never) on the second. A retired ID has a marker and no session file.
+ *
+ * <p>Writers are serialized per session by a lock stripe: a {@link
+ * java.util.concurrent.locks.ReentrantLock} inside this JVM and a {@link
+ * java.nio.channels.FileLock} on {@code .locks/<stripe>} across processes, shared by every driver
+ * on the folder in this JVM (see {@link FsLocks}). A stripe still held after {@code lock-timeout}
+ * fails the request instead of blocking it for ever. A base folder removed while running is created
+ * again by the next write.
  */
 final class FsDriver implements SessionDriver {
   private static final System.Logger LOG = System.getLogger("dev.satchel.driver.fs");
-  private static final FileTime NEVER = FileTime.fromMillis(0);
-  private static final int STRIPES = 64;
   private static final String TEMP_SUFFIX = ".tmp";
+  private static final String NEVER = "-";
 
   private final Path base;
-  private final Path locks;
+  private final Path retired;
   private final boolean fsync;
+  private final Duration lockTimeout;
+  private final Duration idleTimeout;
   private final Clock clock;
-  private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+  private final FsLocks locks;
   private final ScheduledExecutorService cleaner;
   private volatile boolean closed;
 
-  FsDriver(Path base, Duration cleanupInterval, boolean fsync, Clock clock) {
-    this.base = base.toAbsolutePath().normalize();
-    this.locks = this.base.resolve(".locks");
-    this.fsync = fsync;
-    this.clock = clock;
-    for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new ReentrantLock();
-    }
+  /**
+   * Opens the store in {@code base}, creating it if needed.
+   *
+   * @param idleTimeout the application's idle timeout, applied by writes and the clean-up, or
+   *     {@code null} for none
+   */
+  FsDriver(
+      Path base,
+      Duration cleanupInterval,
+      boolean fsync,
+      Duration lockTimeout,
+      Duration idleTimeout,
+      Clock clock) {
+    Path folder = base.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(locks);
+      FsLocks.createFolders(folder);
+      // The real path, so that every driver on this folder in the JVM finds the same locks.
+      this.base = folder.toRealPath();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the session folder " + this.base, e);
+      throw new UncheckedIOException("cannot create the session folder " + folder, e);
     }
+    this.retired = this.base.resolve(FsLocks.RETIRED_FOLDER);
+    this.fsync = fsync;
+    this.lockTimeout = lockTimeout;
+    this.idleTimeout = idleTimeout;
+    this.clock = clock;
+    this.locks = FsLocks.open(this.base);
     this.cleaner =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -77,90 +113,81 @@ final class FsDriver implements SessionDriver {
         this::cleanUpQuietly, 0, cleanupInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  // ---------------------------------------------------------------------------- sessions
+
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
     Path file = fileFor(id);
     try {
-      FileTime expiry = Files.getLastModifiedTime(file);
-      if (isExpired(expiry)) {
+      if (idleTimeout == null) {
+        return StoredBlob.ofContent(Files.readString(file, StandardCharsets.UTF_8));
+      }
+      if (isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
         return null;
       }
       String blob = Files.readString(file, StandardCharsets.UTF_8);
-      if (idleTimeout != null) {
-        refresh(id, file, idleTimeout);
+      // One metadata update, without the lock: a write that replaced the file meanwhile was
+      // just made, so pushing its time to now is as true for it.
+      try {
+        Files.setLastModifiedTime(file, now());
+      } catch (NoSuchFileException e) {
+        // Removed meanwhile: nothing to refresh.
       }
       return StoredBlob.ofContent(blob);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read session file " + file, e);
+      throw failure("cannot read session file " + file, e);
     }
-  }
-
-  private void refresh(String id, Path file, Duration idleTimeout) throws IOException {
-    withLock(
-        id,
-        () -> {
-          try {
-            if (!isExpired(Files.getLastModifiedTime(file))) {
-              Files.setLastModifiedTime(file, FileTime.from(clock.instant().plus(idleTimeout)));
-            }
-          } catch (NoSuchFileException e) {
-            // Removed meanwhile: nothing to refresh.
-          }
-          return null;
-        });
   }
 
   @Override
   public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
     Path file = fileFor(id);
+    byte[] bytes = blob.getBytes(StandardCharsets.UTF_8);
     try {
-      return withLock(
+      return locks.withStripes(
           id,
+          null,
+          lockTimeout,
           () -> {
-            String current = currentBlob(file);
-            boolean matches =
-                current == null ? expectedVersion == null : current.equals(expectedVersion);
-            if (!matches) {
+            if (!holds(id, file, expectedVersion)) {
               return false;
             }
-            Path temp = Files.createTempFile(base, id + ".", TEMP_SUFFIX);
-            try {
-              try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(blob.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                  channel.write(bytes);
-                }
-                if (fsync) {
-                  channel.force(true);
-                }
-              }
-              Files.setLastModifiedTime(temp, expiresAt == null ? NEVER : FileTime.from(expiresAt));
-              move(temp, file);
-            } finally {
-              Files.deleteIfExists(temp);
-            }
+            writeAtomically(base, id, file, bytes);
             return true;
           });
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write session file " + file, e);
+      throw failure("cannot write session file " + file, e);
     }
   }
 
-  private static void move(Path temp, Path file) throws IOException {
+  @Override
+  public void delete(String id) {
+    Path file = fileFor(id);
     try {
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException(
-          "the file system cannot replace files atomically: " + e.getMessage(), e);
+      locks.withStripes(id, null, lockTimeout, () -> Files.deleteIfExists(file));
+    } catch (IOException e) {
+      throw failure("cannot remove session file " + file, e);
     }
   }
 
-  /** The live blob in {@code file}, or {@code null} when there is none or it expired. */
+  /**
+   * Whether {@code id} holds {@code version}; for {@code null}, whether it holds no session and no
+   * live marker. Called under the ID's stripe.
+   */
+  private boolean holds(String id, Path file, String version) throws IOException {
+    String current = currentBlob(file);
+    if (version == null) {
+      return current == null && !hasLiveMarker(id);
+    }
+    return version.equals(current);
+  }
+
+  /** The blob in {@code file}, or {@code null} when there is none or it has been idle too long. */
   private String currentBlob(Path file) throws IOException {
     try {
-      if (isExpired(Files.getLastModifiedTime(file))) {
+      if (idleTimeout != null && isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
         return null;
       }
       return Files.readString(file, StandardCharsets.UTF_8);
@@ -168,6 +195,25 @@ final class FsDriver implements SessionDriver {
       return null;
     }
   }
+
+  private boolean isIdle(FileTime lastWrite, Duration idleTimeout) {
+    return clock.millis() - lastWrite.toMillis() > saturatedMillis(idleTimeout);
+  }
+
+  private static long saturatedMillis(Duration duration) {
+    try {
+      return duration.toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** The driver's clock as a file time: tests move that clock, and expiry is measured by it. */
+  private FileTime now() {
+    return FileTime.fromMillis(clock.millis());
+  }
+
+  // ---------------------------------------------------------------------------- retirement
 
   @Override
   public boolean replace(
@@ -178,33 +224,210 @@ final class FsDriver implements SessionDriver {
       Instant expiresAt,
       Retirement retirement,
       Instant markerExpiresAt) {
-    throw new UnsupportedOperationException("not yet");
+    Path replacedFile = fileFor(replacedId);
+    Path file = fileFor(id);
+    Path marker = markerFor(replacedId);
+    byte[] bytes = blob.getBytes(StandardCharsets.UTF_8);
+    byte[] markerBytes = encodeMarker(retirement, markerExpiresAt);
+    try {
+      return locks.withStripes(
+          replacedId,
+          id,
+          lockTimeout,
+          () -> {
+            if (!holds(replacedId, replacedFile, replacedVersion) || !holds(id, file, null)) {
+              return false;
+            }
+            // In this order, a reader in another process never sees the old session gone
+            // without its marker, and a crash leaves at worst both (which the clean-up settles).
+            writeAtomically(retired, replacedId, marker, markerBytes);
+            writeAtomically(base, id, file, bytes);
+            Files.deleteIfExists(replacedFile);
+            return true;
+          });
+    } catch (IOException e) {
+      throw failure("cannot replace session file " + replacedFile + " by " + file, e);
+    }
   }
 
   @Override
   public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
-    throw new UnsupportedOperationException("not yet");
+    Path file = fileFor(id);
+    Path marker = markerFor(id);
+    byte[] markerBytes = encodeMarker(retirement, markerExpiresAt);
+    try {
+      locks.withStripes(
+          id,
+          null,
+          lockTimeout,
+          () -> {
+            writeAtomically(retired, id, marker, markerBytes);
+            return Files.deleteIfExists(file);
+          });
+    } catch (IOException e) {
+      throw failure("cannot retire session file " + file, e);
+    }
   }
 
   @Override
   public Retirement retirement(String id) {
-    throw new UnsupportedOperationException("not yet");
-  }
-
-  @Override
-  public void delete(String id) {
-    Path file = fileFor(id);
+    Path marker = markerFor(id);
     try {
-      withLock(id, () -> Files.deleteIfExists(file));
+      Marker found = readMarker(marker);
+      return found == null || found.hasExpired(clock.millis()) ? null : found.retirement();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove session file " + file, e);
+      throw failure("cannot read retirement marker " + marker, e);
     }
   }
+
+  /**
+   * Whether {@code id} has a marker that has not expired. One that cannot be read counts, so that
+   * an ID is refused rather than reused; the clean-up removes it.
+   */
+  private boolean hasLiveMarker(String id) throws IOException {
+    try {
+      Marker marker = readMarker(markerFor(id));
+      return marker != null && !marker.hasExpired(clock.millis());
+    } catch (IllegalStateException e) {
+      return true;
+    }
+  }
+
+  /** A retirement and when it may be dropped, in epoch milliseconds. */
+  private record Marker(Retirement retirement, long expiresAt) {
+    boolean hasExpired(long nowMillis) {
+      return expiresAt <= nowMillis;
+    }
+  }
+
+  private static byte[] encodeMarker(Retirement retirement, Instant expiresAt) {
+    String expiry = expiresAt == null ? NEVER : Long.toString(expiresAt.toEpochMilli());
+    return (retirement.encode() + "\n" + expiry + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The marker in {@code file}, or {@code null} when there is none.
+   *
+   * @throws IllegalStateException naming the file when it is not a marker
+   */
+  private static Marker readMarker(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (CharacterCodingException e) {
+      throw notAMarker(file, e);
+    }
+    int lineEnd = text.indexOf('\n');
+    if (lineEnd < 0) {
+      throw notAMarker(file, null);
+    }
+    try {
+      Retirement retirement = Retirement.decode(text.substring(0, lineEnd));
+      String expiry = text.substring(lineEnd + 1).strip();
+      long expiresAt = expiry.equals(NEVER) ? Long.MAX_VALUE : Long.parseLong(expiry);
+      return new Marker(retirement, expiresAt);
+    } catch (IllegalArgumentException e) { // NumberFormatException included
+      throw notAMarker(file, e);
+    }
+  }
+
+  private static IllegalStateException notAMarker(Path file, Exception cause) {
+    return new IllegalStateException(file + " is not a retirement marker", cause);
+  }
+
+  // ---------------------------------------------------------------------------- files
+
+  /**
+   * Writes {@code bytes} to {@code target} through a temporary file in {@code folder}, moved over
+   * it atomically. Called under the stripe of {@code id}, which the temporary file's name starts
+   * with.
+   */
+  private void writeAtomically(Path folder, String id, Path target, byte[] bytes)
+      throws IOException {
+    Path temp = createTempFile(folder, id);
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        Files.setLastModifiedTime(temp, now());
+        if (fsync) {
+          channel.force(true);
+        }
+      }
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException(
+            "the file system cannot replace files atomically: " + e.getMessage(), e);
+      }
+      if (fsync) {
+        forceFolder(folder);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private Path createTempFile(Path folder, String id) throws IOException {
+    try {
+      return Files.createTempFile(folder, id + ".", TEMP_SUFFIX);
+    } catch (NoSuchFileException e) {
+      // Someone removed the folder while we run: make it again rather than fail until restart.
+      LOG.log(Level.WARNING, "The session folder " + base + " was removed; creating it again");
+      FsLocks.createFolders(base);
+      return Files.createTempFile(folder, id + ".", TEMP_SUFFIX);
+    }
+  }
+
+  /** Forces a folder's entries to disk, so that a move into it survives a power loss. */
+  private static void forceFolder(Path folder) throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(folder, StandardOpenOption.READ);
+    } catch (AccessDeniedException e) {
+      return; // Windows opens no folder as a file, and makes a move durable without it.
+    }
+    try (channel) {
+      channel.force(true);
+    }
+  }
+
+  private Path fileFor(String id) {
+    return base.resolve(checked(id));
+  }
+
+  private Path markerFor(String id) {
+    return retired.resolve(checked(id));
+  }
+
+  private static String checked(String id) {
+    // IDs are validated by the core already; checking again keeps any other string off the disk.
+    if (!SessionIds.isValid(id)) {
+      throw new IllegalArgumentException("not a session ID");
+    }
+    return id;
+  }
+
+  private static UncheckedIOException failure(String what, IOException e) {
+    return new UncheckedIOException(what + ": " + e, e);
+  }
+
+  // ---------------------------------------------------------------------------- clean-up
 
   /** Stops the clean-up and waits for one under way, so the folder is left alone on return. */
   @Override
   public void close() {
-    closed = true;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
     cleaner.shutdownNow();
     try {
       if (!cleaner.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -213,46 +436,20 @@ final class FsDriver implements SessionDriver {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    locks.release();
   }
 
   boolean cleanUpStopped() {
     return cleaner.isTerminated();
   }
 
-  private boolean isExpired(FileTime expiry) {
-    return !expiry.equals(NEVER) && expiry.toMillis() < clock.millis();
-  }
-
-  private Path fileFor(String id) {
-    // IDs are validated by the core already; checking again keeps any other string off the disk.
-    if (!SessionIds.isValid(id)) {
-      throw new IllegalArgumentException("not a session ID");
-    }
-    return base.resolve(id);
-  }
-
-  private interface LockedAction<T> {
-    T run() throws IOException;
-  }
-
-  private <T> T withLock(String id, LockedAction<T> action) throws IOException {
-    int stripe = Math.floorMod(id.hashCode(), STRIPES);
-    ReentrantLock lock = stripes[stripe];
-    lock.lock();
-    try (FileChannel channel =
-            FileChannel.open(
-                locks.resolve(Integer.toString(stripe)),
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock ignored = channel.lock()) {
-      return action.run();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Removes expired sessions and temporary files left by a crash. */
+  /**
+   * Removes expired sessions and markers, temporary files left by a crash, and a session left
+   * beside its live marker by a crash in the middle of {@link #retire} or {@link #replace}.
+   */
   void cleanUp() throws IOException {
+    long now = clock.millis();
+    Set<String> markedIds = cleanUpMarkers(now);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(base)) {
       for (Path file : files) {
         if (closed) {
@@ -260,24 +457,137 @@ final class FsDriver implements SessionDriver {
         }
         String name = file.getFileName().toString();
         if (SessionIds.isValid(name)) {
-          withLock(
-              name,
-              () -> {
-                try {
-                  if (isExpired(Files.getLastModifiedTime(file))) {
-                    Files.deleteIfExists(file);
-                  }
-                } catch (NoSuchFileException e) {
-                  // Already gone.
-                }
-                return null;
-              });
-        } else if (name.endsWith(TEMP_SUFFIX)
-            && SessionIds.isValid(name.substring(0, Math.min(36, name.length())))) {
-          // A writer holds its session's lock for the whole life of its temporary file, so one
-          // found under that lock was left by a process that died mid-write.
-          withLock(name.substring(0, 36), () -> Files.deleteIfExists(file));
+          cleanUpSession(name, file, markedIds.contains(name), now);
+        } else {
+          removeIfTemporary(name, file);
         }
+      }
+    } catch (NoSuchFileException e) {
+      // The folder was removed; the next write makes it again.
+    }
+  }
+
+  /** Removes expired and unreadable markers; returns the IDs of the live ones. */
+  private Set<String> cleanUpMarkers(long now) throws IOException {
+    Set<String> live = new HashSet<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(retired)) {
+      for (Path file : files) {
+        if (closed) {
+          return live;
+        }
+        String name = file.getFileName().toString();
+        if (!SessionIds.isValid(name)) {
+          removeIfTemporary(name, file);
+          continue;
+        }
+        if (isLiveMarker(file, now)) {
+          live.add(name);
+          continue;
+        }
+        locks.withStripes(
+            name,
+            null,
+            lockTimeout,
+            () -> {
+              // Checked again under the lock: a retire may have renewed it meanwhile.
+              try {
+                Marker marker = readMarker(file);
+                if (marker != null && !marker.hasExpired(now)) {
+                  return null;
+                }
+              } catch (IllegalStateException e) {
+                LOG.log(Level.WARNING, "Removing an unreadable marker: " + e.getMessage());
+              }
+              return Files.deleteIfExists(file);
+            });
+      }
+    } catch (NoSuchFileException e) {
+      // The folder was removed; the next write makes it again.
+    }
+    return live;
+  }
+
+  /** Whether {@code file} is a marker that has not expired; one that cannot be read is not. */
+  private static boolean isLiveMarker(Path file, long now) throws IOException {
+    try {
+      Marker marker = readMarker(file);
+      return marker != null && !marker.hasExpired(now);
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  private void cleanUpSession(String id, Path file, boolean marked, long now) throws IOException {
+    if (marked) {
+      locks.withStripes(
+          id, null, lockTimeout, () -> hasLiveMarker(id) ? Files.deleteIfExists(file) : null);
+      return;
+    }
+    try {
+      if (idleTimeout != null && isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
+        locks.withStripes(
+            id,
+            null,
+            lockTimeout,
+            () -> {
+              // Checked again under the lock: a write or a read may have refreshed it meanwhile.
+              if (isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
+                Files.deleteIfExists(file);
+              }
+              return null;
+            });
+        return;
+      }
+      // Parsed outside the lock, which writers of this stripe would otherwise wait on.
+      String blob = Files.readString(file, StandardCharsets.UTF_8);
+      if (allKeysExpired(blob, now)) {
+        locks.withStripes(
+            id,
+            null,
+            lockTimeout,
+            () -> blob.equals(currentBlob(file)) ? Files.deleteIfExists(file) : null);
+      }
+    } catch (NoSuchFileException | CharacterCodingException e) {
+      // Removed meanwhile, or not text: not a session this rule can judge.
+    }
+  }
+
+  /**
+   * Whether {@code blob} is a session, as Astro and the core write it (a devalue {@code Map} of key
+   * to {@code {data, expires}}), all of whose keys have expired, the core's test for each key. A
+   * blob of any other form is never expired by this rule.
+   */
+  static boolean allKeysExpired(String blob, long nowMillis) {
+    Object parsed;
+    try {
+      parsed = Devalue.astro().parse(blob);
+    } catch (DevalueException e) {
+      return false;
+    }
+    if (!(parsed instanceof Map<?, ?> entries)) {
+      return false;
+    }
+    for (Map.Entry<?, ?> entry : entries.entrySet()) {
+      if (!(entry.getKey() instanceof String) || !(entry.getValue() instanceof PlainObject value)) {
+        return false;
+      }
+      if (!(value.get("expires") instanceof Double expires)
+          || !Double.isFinite(expires)
+          || Math.floor(expires) >= nowMillis) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Removes a temporary file left by a process that died mid-write. */
+  private void removeIfTemporary(String name, Path file) throws IOException {
+    if (name.endsWith(TEMP_SUFFIX) && name.length() > 36) {
+      String id = name.substring(0, 36);
+      if (SessionIds.isValid(id)) {
+        // A writer holds its session's stripe for the whole life of its temporary file, so one
+        // found under that stripe was left by a process that died mid-write.
+        locks.withStripes(id, null, lockTimeout, () -> Files.deleteIfExists(file));
       }
     }
   }

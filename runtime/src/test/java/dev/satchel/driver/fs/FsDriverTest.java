@@ -2,33 +2,102 @@ package dev.satchel.driver.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
+import dev.satchel.spi.StoredBlob;
 import dev.satchel.testing.MutableClock;
 import dev.satchel.testing.SessionDriverContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fs driver passes the driver contract, keeps files plain, and cleans up after itself. */
+/**
+ * The fs driver passes the driver contract, keeps files plain with true modification times, keeps
+ * retirement markers beside them, shares its folder with Astro, and cleans up after itself.
+ */
 final class FsDriverTest extends SessionDriverContract {
+  private static final Duration IDLE = Duration.ofMinutes(30);
+
   @TempDir Path folder;
+  private final List<SessionDriver> extraDrivers = new ArrayList<>();
 
   @Override
   protected SessionDriver createDriver(MutableClock clock) {
-    return new FsDriverProvider()
-        .create(
-            new DriverContext("fs", Map.of("base", folder.toString(), "fsync", "false"), clock));
+    return open(null);
   }
+
+  /** Another driver on the test's folder, for an application with {@code idleTimeout}. */
+  private FsDriver open(Duration idleTimeout) {
+    SessionDriver created =
+        new FsDriverProvider()
+            .create(
+                new DriverContext(
+                    "fs", Map.of("base", folder.toString(), "fsync", "false"), clock, idleTimeout));
+    if (driver != null) {
+      extraDrivers.add(created);
+    }
+    return (FsDriver) created;
+  }
+
+  @AfterEach
+  void closeExtraDrivers() {
+    extraDrivers.forEach(SessionDriver::close);
+  }
+
+  private FsDriver fs() {
+    return (FsDriver) driver;
+  }
+
+  /** A session as the core and Astro write it: one key, expiring at {@code expires} or never. */
+  private static String session(String value, Instant expires) {
+    return "[[\"Map\",1,2],\"k\",{\"data\":3,\"expires\":"
+        + (expires == null ? "-1" : "4")
+        + "},\""
+        + value
+        + "\""
+        + (expires == null ? "" : "," + expires.toEpochMilli())
+        + "]";
+  }
+
+  private Instant in(Duration duration) {
+    return clock.instant().plus(duration);
+  }
+
+  private Path marker(String id) {
+    return folder.resolve(".retired").resolve(id);
+  }
+
+  private Set<String> names(Path dir) throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+
+  // ---------------------------------------------------------------------------- files
 
   @Test
   void file_holdsExactlyTheBlob() throws Exception {
@@ -39,34 +108,174 @@ final class FsDriverTest extends SessionDriverContract {
 
   @Test
   void idsThatAreNotSessionIds_neverBecomePaths() {
+    String valid = SessionIds.generate();
+    Retirement destroyed = Retirement.destroyed(clock.instant());
     for (String bad : new String[] {"../../etc/passwd", "", "A1B2", "x".repeat(300)}) {
       assertThrows(IllegalArgumentException.class, () -> driver.read(bad, null));
       assertThrows(IllegalArgumentException.class, () -> driver.write(bad, "x", null, null));
+      assertThrows(IllegalArgumentException.class, () -> driver.retirement(bad));
+      assertThrows(IllegalArgumentException.class, () -> driver.retire(bad, destroyed, in(IDLE)));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> driver.replace(valid, "v", bad, "x", null, destroyed, in(IDLE)));
+    }
+  }
+
+  @Test
+  void modificationTime_isTheTimeOfTheWrite_notTheExpiry() throws Exception {
+    String id = SessionIds.generate();
+    driver.write(id, session("v", null), null, in(Duration.ofDays(30)));
+    long written = Files.getLastModifiedTime(folder.resolve(id)).toMillis();
+    assertEquals(clock.millis(), written);
+    // The test clock starts at the real time: a tool that ages files by their time sees a new one.
+    assertTrue(Math.abs(System.currentTimeMillis() - written) < Duration.ofDays(1).toMillis());
+
+    clock.advance(Duration.ofMinutes(5));
+    String next = SessionIds.generate();
+    driver.replace(
+        id,
+        driver.read(id, null).version(),
+        next,
+        session("w", null),
+        null,
+        Retirement.movedTo(next, clock.instant()),
+        in(IDLE));
+    assertEquals(clock.millis(), Files.getLastModifiedTime(folder.resolve(next)).toMillis());
+  }
+
+  @Test
+  void readWithIdleTimeout_touchesTheFile_andAPlainReadDoesNot() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    driver.write(id, session("v", null), null, null);
+    long written = clock.millis();
+    clock.advance(Duration.ofMinutes(10));
+    assertNotNull(driver.read(id, null));
+    assertEquals(written, Files.getLastModifiedTime(file).toMillis());
+    assertNotNull(driver.read(id, IDLE));
+    assertEquals(clock.millis(), Files.getLastModifiedTime(file).toMillis());
+  }
+
+  // ---------------------------------------------------------------------------- expiry
+  // The contract's versions store arbitrary blobs with an expiresAt, which this driver ignores:
+  // here expiry comes from real session blobs and the idle timeout.
+
+  @Test
+  @Override
+  protected void expiry_inTheFuture_keepsTheSessionUntilThen() {
+    try {
+      String id = SessionIds.generate();
+      driver.write(id, session("v", in(Duration.ofMinutes(10))), null, null);
+      clock.advance(Duration.ofMinutes(9));
+      fs().cleanUp();
+      assertNotNull(driver.read(id, null));
+      clock.advance(Duration.ofMinutes(2));
+      fs().cleanUp();
+      assertNull(driver.read(id, null));
+      assertTrue(driver.write(id, session("again", null), null, null));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  @Override
+  protected void expiry_passed_makesTheSessionAbsentForWritesToo() {
+    FsDriver idle = open(Duration.ofSeconds(5));
+    String id = SessionIds.generate();
+    idle.write(id, session("v", null), null, null);
+    clock.advance(Duration.ofSeconds(6));
+    assertNull(idle.read(id, Duration.ofSeconds(5)));
+    assertTrue(idle.write(id, session("fresh", null), null, null));
+    assertEquals(session("fresh", null), idle.read(id, Duration.ofSeconds(5)).blob());
+  }
+
+  @Test
+  @Override
+  protected void noExpiry_keepsTheSessionForever() {
+    try {
+      String id = SessionIds.generate();
+      driver.write(id, session("v", null), null, null);
+      clock.advance(Duration.ofDays(3650));
+      fs().cleanUp();
+      assertEquals(session("v", null), driver.read(id, null).blob());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  @Override
+  protected void idleTimeout_readRefreshesTheExpiry() {
+    try {
+      FsDriver idle = open(IDLE);
+      String id = SessionIds.generate();
+      idle.write(id, session("v", null), null, null);
+      for (int i = 0; i < 5; i++) {
+        clock.advance(Duration.ofMinutes(20));
+        assertNotNull(idle.read(id, IDLE), "read " + i);
+        idle.cleanUp();
+        assertTrue(Files.exists(folder.resolve(id)), "clean-up " + i);
+      }
+      clock.advance(Duration.ofMinutes(31));
+      assertNull(idle.read(id, IDLE));
+      idle.cleanUp();
+      assertFalse(Files.exists(folder.resolve(id)));
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 
   @Test
   void cleanUp_removesExpiredFilesAndKeepsLiveOnes() throws Exception {
-    String expiring = SessionIds.generate();
+    String allExpired = SessionIds.generate();
+    String oneLive = SessionIds.generate();
     String forever = SessionIds.generate();
-    driver.write(expiring, "a", null, clock.instant().plus(Duration.ofMinutes(1)));
-    driver.write(forever, "b", null, null);
+    String notASession = SessionIds.generate();
+    Instant soon = in(Duration.ofMinutes(1));
+    driver.write(allExpired, session("a", soon), null, null);
+    driver.write(
+        oneLive,
+        "[[\"Map\",1,2,5,6],\"k\",{\"data\":3,\"expires\":4},\"v\","
+            + soon.toEpochMilli()
+            + ",\"l\",{\"data\":7,\"expires\":8},\"w\","
+            + in(Duration.ofDays(1)).toEpochMilli()
+            + "]",
+        null,
+        null);
+    driver.write(forever, session("b", null), null, null);
+    driver.write(notASession, "[\"blob\"]", null, null);
     clock.advance(Duration.ofMinutes(2));
-    ((FsDriver) driver).cleanUp();
-    assertFalse(Files.exists(folder.resolve(expiring)));
+    fs().cleanUp();
+    assertFalse(Files.exists(folder.resolve(allExpired)));
+    assertTrue(Files.exists(folder.resolve(oneLive)));
     assertTrue(Files.exists(folder.resolve(forever)));
+    assertTrue(Files.exists(folder.resolve(notASession)));
+  }
+
+  @Test
+  void allKeysExpired_followsTheCoresRule() {
+    long now = 1_700_000_000_000L;
+    assertTrue(FsDriver.allKeysExpired(session("v", Instant.ofEpochMilli(now - 1)), now));
+    assertFalse(FsDriver.allKeysExpired(session("v", Instant.ofEpochMilli(now)), now));
+    assertFalse(FsDriver.allKeysExpired(session("v", null), now));
+    assertTrue(FsDriver.allKeysExpired("[[\"Map\"]]", now), "an empty session");
+    assertFalse(FsDriver.allKeysExpired("[\"blob\"]", now));
+    assertFalse(FsDriver.allKeysExpired("not devalue", now));
+    assertFalse(FsDriver.allKeysExpired("[[\"Map\",1,2],\"k\",\"not an entry\"]", now));
   }
 
   @Test
   void cleanUp_removesTemporaryFilesLeftByACrash() throws Exception {
     String id = SessionIds.generate();
     Path orphan = folder.resolve(id + ".123456.tmp");
+    Path orphanMarker = marker(id).resolveSibling(id + ".654321.tmp");
     Files.writeString(orphan, "[\"half");
-    ((FsDriver) driver).cleanUp();
+    Files.writeString(orphanMarker, "17");
+    fs().cleanUp();
     assertFalse(Files.exists(orphan));
-    try (Stream<Path> files = Files.list(folder)) {
-      assertEquals(1, files.count()); // only .locks
-    }
+    assertFalse(Files.exists(orphanMarker));
+    assertEquals(Set.of(".locks", ".retired"), names(folder));
   }
 
   @Test
@@ -82,21 +291,260 @@ final class FsDriverTest extends SessionDriverContract {
 
   @Test
   void options_areChecked() {
-    assertThrows(
-        IllegalArgumentException.class,
-        () ->
-            new FsDriverProvider()
-                .create(
-                    new DriverContext(
-                        "fs",
-                        Map.of("base", folder.toString(), "cleanup-interval", "often"),
-                        clock)));
-    assertThrows(
-        IllegalArgumentException.class,
-        () ->
-            new FsDriverProvider()
-                .create(
-                    new DriverContext(
-                        "fs", Map.of("base", folder.toString(), "fsync", "maybe"), clock)));
+    for (Map<String, String> bad :
+        List.of(
+            Map.of("cleanup-interval", "often"),
+            Map.of("fsync", "maybe"),
+            Map.of("lock-timeout", "a while"),
+            Map.of("lock-timeout", "0"))) {
+      Map<String, String> options = new HashMap<>(bad);
+      options.put("base", folder.toString());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new FsDriverProvider().create(new DriverContext("fs", options, clock)),
+          bad.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------------------- sharing with Astro
+
+  @Test
+  void aSessionWrittenAsAstroWritesIt_isReadAndExpiresByItsIdleTime() throws Exception {
+    FsDriver idle = open(IDLE);
+    String id = SessionIds.generate();
+    String blob = session("from astro", null);
+    // Astro's fs driver writes the blob and nothing else; the file gets the real time.
+    Files.writeString(folder.resolve(id), blob);
+    assertEquals(blob, driver.read(id, null).blob());
+    assertEquals(blob, idle.read(id, IDLE).blob());
+    idle.cleanUp();
+    assertTrue(Files.exists(folder.resolve(id)));
+
+    StoredBlob read = idle.read(id, IDLE);
+    assertTrue(idle.write(id, session("from satchel", null), read.version(), null));
+    assertEquals(session("from satchel", null), Files.readString(folder.resolve(id)));
+
+    clock.advance(IDLE.plusMinutes(1));
+    assertNull(idle.read(id, IDLE));
+    idle.cleanUp();
+    assertFalse(Files.exists(folder.resolve(id)));
+  }
+
+  @Test
+  void anAstroSessionWhoseKeysExpired_isRemovedByTheCleanUp() throws Exception {
+    String expired = SessionIds.generate();
+    String live = SessionIds.generate();
+    Files.writeString(folder.resolve(expired), session("old", in(Duration.ofSeconds(-1))));
+    Files.writeString(folder.resolve(live), session("new", in(Duration.ofHours(1))));
+    fs().cleanUp();
+    assertFalse(Files.exists(folder.resolve(expired)));
+    assertEquals(session("new", in(Duration.ofHours(1))), driver.read(live, null).blob());
+  }
+
+  // ---------------------------------------------------------------------------- markers
+
+  @Test
+  void retire_leavesAMarkerFileAndNoSessionFile() throws Exception {
+    String id = SessionIds.generate();
+    driver.write(id, session("v", null), null, null);
+    Retirement destroyed = Retirement.destroyed(clock.instant());
+    Instant expires = in(Duration.ofMinutes(10));
+    driver.retire(id, destroyed, expires);
+    assertFalse(Files.exists(folder.resolve(id)));
+    assertEquals(
+        List.of(destroyed.encode(), Long.toString(expires.toEpochMilli())),
+        Files.readAllLines(marker(id)));
+  }
+
+  @Test
+  void replace_leavesTheMarkerAndTheNewFile_andRemovesTheOld() throws Exception {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, session("v", null), null, null);
+    Retirement moved = Retirement.movedTo(next, clock.instant());
+    assertTrue(
+        driver.replace(
+            old,
+            driver.read(old, null).version(),
+            next,
+            session("w", null),
+            null,
+            moved,
+            in(IDLE)));
+    assertFalse(Files.exists(folder.resolve(old)));
+    assertEquals(session("w", null), Files.readString(folder.resolve(next)));
+    assertEquals(moved.encode(), Files.readAllLines(marker(old)).get(0));
+    assertFalse(Files.exists(marker(next)));
+  }
+
+  @Test
+  void replace_ontoARetiredId_changesNothing() {
+    String old = SessionIds.generate();
+    String taken = SessionIds.generate();
+    driver.retire(taken, Retirement.destroyed(clock.instant()), in(IDLE));
+    driver.write(old, "old", null, null);
+    assertFalse(
+        driver.replace(
+            old, "old", taken, "new", null, Retirement.movedTo(taken, clock.instant()), in(IDLE)));
+    assertEquals("old", driver.read(old, null).blob());
+    assertNull(driver.read(taken, null));
+    assertNull(driver.retirement(old));
+  }
+
+  @Test
+  void anExpiredMarker_letsTheIdBeWritten_andTheCleanUpRemovesIt() throws Exception {
+    String id = SessionIds.generate();
+    driver.retire(id, Retirement.destroyed(clock.instant()), in(Duration.ofMinutes(10)));
+    assertFalse(driver.write(id, "again", null, null));
+    clock.advance(Duration.ofMinutes(9));
+    fs().cleanUp();
+    assertTrue(Files.exists(marker(id)));
+    clock.advance(Duration.ofMinutes(2));
+    fs().cleanUp();
+    assertFalse(Files.exists(marker(id)));
+    assertTrue(driver.write(id, "again", null, null));
+  }
+
+  @Test
+  void anUnreadableMarker_refusesTheId_failsItsLookUp_andIsCleanedUp() throws Exception {
+    String id = SessionIds.generate();
+    Files.writeString(marker(id), "not a marker");
+    assertFalse(driver.write(id, "x", null, null));
+    RuntimeException failure = assertThrows(RuntimeException.class, () -> driver.retirement(id));
+    assertTrue(failure.getMessage().contains(marker(id).getFileName().toString()));
+    fs().cleanUp();
+    assertFalse(Files.exists(marker(id)));
+    assertNull(driver.retirement(id));
+  }
+
+  @Test
+  void aSessionLeftBesideItsMarkerByACrash_isRemovedByTheCleanUp() throws Exception {
+    String crashed = SessionIds.generate();
+    String expiredMarker = SessionIds.generate();
+    driver.write(crashed, "old", null, null);
+    driver.write(expiredMarker, "kept", null, null);
+    // What a process that died between the marker and the removal leaves behind.
+    Files.writeString(
+        marker(crashed),
+        Retirement.destroyed(clock.instant()).encode() + "\n" + in(IDLE).toEpochMilli() + "\n");
+    Files.writeString(
+        marker(expiredMarker),
+        Retirement.destroyed(clock.instant()).encode() + "\n" + (clock.millis() - 1) + "\n");
+    fs().cleanUp();
+    assertFalse(Files.exists(folder.resolve(crashed)));
+    assertTrue(driver.retirement(crashed).isDestroyed());
+    assertEquals("kept", driver.read(expiredMarker, null).blob());
+    assertFalse(Files.exists(marker(expiredMarker)));
+  }
+
+  @Test
+  void replace_withBothIdsInOneStripe_works() {
+    String old = SessionIds.generate();
+    String next;
+    do {
+      next = SessionIds.generate();
+    } while (FsLocks.stripeOf(next) != FsLocks.stripeOf(old));
+    driver.write(old, "old", null, null);
+    assertTrue(
+        driver.replace(
+            old, "old", next, "new", null, Retirement.movedTo(next, clock.instant()), in(IDLE)));
+    assertEquals("new", driver.read(next, null).blob());
+    assertNotNull(driver.retirement(old));
+  }
+
+  /**
+   * Threads replace sessions across two stripes in both directions at once: taking the stripes in a
+   * fixed order, none waits for another for ever (which would end in lock time-outs here).
+   */
+  @Test
+  void replacesInOppositeStripeOrder_neverDeadlock() throws Exception {
+    String seed = SessionIds.generate();
+    int low = FsLocks.stripeOf(seed);
+    int high;
+    do {
+      high = FsLocks.stripeOf(SessionIds.generate());
+    } while (high == low);
+    int[] stripes = {low, high};
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int from = stripes[t % 2];
+      int to = stripes[(t + 1) % 2];
+      results.add(
+          pool.submit(
+              () -> {
+                int done = 0;
+                for (int i = 0; i < 100; i++) {
+                  String old = idInStripe(from);
+                  String next = idInStripe(to);
+                  driver.write(old, "old", null, null);
+                  if (driver.replace(
+                      old,
+                      "old",
+                      next,
+                      "new",
+                      null,
+                      Retirement.movedTo(next, clock.instant()),
+                      in(IDLE))) {
+                    done++;
+                  }
+                }
+                return done;
+              }));
+    }
+    for (Future<Integer> result : results) {
+      assertEquals(100, result.get(120, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+  }
+
+  private static String idInStripe(int stripe) {
+    while (true) {
+      String id = SessionIds.generate();
+      if (FsLocks.stripeOf(id) == stripe) {
+        return id;
+      }
+    }
+  }
+
+  /**
+   * A reader that polls an ID while it is replaced never finds the session gone without its marker:
+   * the marker is written first.
+   */
+  @Test
+  void aReaderNeverSeesTheOldSessionGoneWithoutItsMarker() throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    List<String> olds = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String old = SessionIds.generate();
+      driver.write(old, "old", null, null);
+      olds.add(old);
+    }
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Future<Integer> reader =
+        pool.submit(
+            () -> {
+              int gone = 0;
+              boolean last;
+              do {
+                last = stop.get(); // one whole pass after the last replace
+                for (String old : olds) {
+                  if (driver.read(old, null) == null) {
+                    assertNotNull(driver.retirement(old), old);
+                    gone++;
+                  }
+                }
+              } while (!last);
+              return gone;
+            });
+    for (String old : olds) {
+      String next = SessionIds.generate();
+      assertTrue(
+          driver.replace(
+              old, "old", next, "new", null, Retirement.movedTo(next, clock.instant()), in(IDLE)));
+    }
+    stop.set(true);
+    assertTrue(reader.get(60, TimeUnit.SECONDS) >= olds.size());
+    pool.shutdown();
   }
 }

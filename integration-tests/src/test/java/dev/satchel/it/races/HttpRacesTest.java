@@ -1,0 +1,336 @@
+package dev.satchel.it.races;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.Satchel;
+import dev.satchel.Session;
+import dev.satchel.codec.ValueCodec;
+import dev.satchel.codec.ValueCodecs;
+import dev.satchel.redis.RedisServerProcess;
+import dev.satchel.servlet.SatchelFilter;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Requests of one session racing over real HTTP, on each driver: parallel add-to-carts, log-in and
+ * log-out against an add-to-cart, and parallel commits of different keys. What is checked
+ * afterwards is read from the store itself (the file, the Redis key) where the store can be seen
+ * from outside.
+ */
+final class HttpRacesTest {
+  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
+  private static final Pattern SESSION_COOKIE = Pattern.compile("satchel-session=([^;]*)");
+  private static final int TRIALS = 100;
+
+  private static RedisServerProcess redis;
+  private static RedisClient redisClient;
+  private static StatefulRedisConnection<String, String> redisConnection;
+
+  @TempDir Path folder;
+  private Satchel satchel;
+  private Server server;
+  private String driver;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServerProcess.start(false);
+    redisClient = RedisClient.create(redis.url());
+    redisConnection = redisClient.connect();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redisConnection.close();
+    redisClient.shutdown();
+    redis.close();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop();
+    satchel.close();
+  }
+
+  private void start(String driver) throws Exception {
+    this.driver = driver;
+    Satchel.Builder builder = Satchel.builder().driver(driver).secure(false);
+    if (driver.equals("fs")) {
+      builder.driverOption("base", folder.toString());
+    } else if (driver.equals("redis")) {
+      builder.driverOption("url", redis.url());
+    }
+    satchel = builder.build();
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.addFilter(
+        new FilterHolder(new SatchelFilter(satchel)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder(new Add()), "/add");
+    context.addServlet(new ServletHolder(new LogIn()), "/login");
+    context.addServlet(new ServletHolder(new LogOut()), "/logout");
+    context.addServlet(new ServletHolder(new SetKey()), "/set");
+    server.setHandler(context);
+    server.start();
+  }
+
+  /** A short random pause, so that the two racing requests overlap in every order. */
+  private static void jitter() {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Reads the session first, as a page or middleware would, then adds the item atomically. */
+  static final class Add extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      Session session = SatchelFilter.session(request);
+      session.get("user");
+      jitter();
+      String item = request.getParameter("item");
+      List<String> cart =
+          session.update(
+              "cart",
+              CART,
+              current -> {
+                List<String> next = current == null ? new ArrayList<>() : new ArrayList<>(current);
+                next.add(item);
+                return next;
+              });
+      response.setContentType("text/plain");
+      response.getWriter().write(cart == null ? "ended" : String.join(",", cart));
+    }
+  }
+
+  static final class LogIn extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      Session session = SatchelFilter.session(request);
+      session.get("cart", CART);
+      jitter();
+      session.regenerate();
+      session.set("user", "ann");
+      response.getWriter().write("in");
+    }
+  }
+
+  static final class LogOut extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      Session session = SatchelFilter.session(request);
+      session.get("cart", CART);
+      jitter();
+      session.destroy();
+      response.getWriter().write("out");
+    }
+  }
+
+  static final class SetKey extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      Session session = SatchelFilter.session(request);
+      session.get("cart", CART);
+      session.set(request.getParameter("key"), "set");
+      response.getWriter().write("ok");
+    }
+  }
+
+  // ------------------------------------------------------------------------------ HTTP
+
+  private URI uri(String path) {
+    return URI.create(
+        "http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort() + path);
+  }
+
+  private CompletableFuture<HttpResponse<String>> post(String path, String cookie) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody());
+    if (cookie != null) {
+      request.header("Cookie", "satchel-session=" + cookie);
+    }
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The session cookie a response sets: its value, "" for a deletion, or empty for none. */
+  private static Optional<String> cookieSet(HttpResponse<String> response) {
+    List<String> values = new ArrayList<>();
+    for (String header : response.headers().allValues("Set-Cookie")) {
+      Matcher matcher = SESSION_COOKIE.matcher(header);
+      if (matcher.find()) {
+        values.add(header.contains("Expires=Thu, 01 Jan 1970") ? "" : matcher.group(1));
+      }
+    }
+    assertTrue(values.size() <= 1, "at most one session cookie per response: " + values);
+    return values.stream().findFirst();
+  }
+
+  private String newSession() throws Exception {
+    HttpResponse<String> first = post("/add?item=first", null).get();
+    assertEquals(200, first.statusCode());
+    return cookieSet(first).orElseThrow();
+  }
+
+  // ------------------------------------------------------------------------------ the store
+
+  /** Whether the store holds a live session under {@code id}, asked of the store itself. */
+  private boolean stored(String id) throws Exception {
+    switch (driver) {
+      case "fs":
+        return Files.exists(folder.resolve(id));
+      case "redis":
+        return redisConnection.sync().exists(id) == 1;
+      default:
+        // The memory store lives in this JVM: a request opened now follows no earlier move.
+        Thread.sleep(1);
+        Session session = satchel.open(id, cookie -> {});
+        return !session.keys().isEmpty();
+    }
+  }
+
+  private List<String> cartOf(String id) {
+    return satchel.open(id, cookie -> {}).get("cart", CART).orElse(List.of());
+  }
+
+  // ------------------------------------------------------------------------------ tests
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis"})
+  void parallelAddToCarts_keepEveryItem(String driver) throws Exception {
+    start(driver);
+    String id = newSession();
+    List<CompletableFuture<HttpResponse<String>>> adds = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      adds.add(post("/add?item=item-" + i, id));
+    }
+    for (int i = 0; i < 32; i++) {
+      HttpResponse<String> response = adds.get(i).get();
+      assertEquals(200, response.statusCode(), response.body());
+      assertTrue(List.of(response.body().split(",")).contains("item-" + i), response.body());
+    }
+    List<String> cart = cartOf(id);
+    assertEquals(33, cart.size(), cart.toString());
+    for (int i = 0; i < 32; i++) {
+      assertTrue(cart.contains("item-" + i), "item-" + i);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis"})
+  void logInRacingAnAddToCart_retiresTheOldIdAndKeepsTheAdd(String driver) throws Exception {
+    start(driver);
+    int acknowledged = 0;
+    for (int trial = 0; trial < TRIALS; trial++) {
+      String old = newSession();
+      CompletableFuture<HttpResponse<String>> login = post("/login", old);
+      CompletableFuture<HttpResponse<String>> add = post("/add?item=during-" + trial, old);
+      HttpResponse<String> loggedIn = login.get();
+      HttpResponse<String> added = add.get();
+      assertEquals(200, loggedIn.statusCode());
+      String fresh = cookieSet(loggedIn).orElseThrow();
+      assertNotEquals(old, fresh);
+      assertFalse(stored(old), "trial " + trial + ": the pre-login ID is gone from the store");
+      List<String> cart = cartOf(fresh);
+      if (added.statusCode() == 200) {
+        acknowledged++;
+        assertTrue(
+            cart.contains("during-" + trial),
+            "trial " + trial + ": the acknowledged add is in the logged-in session: " + cart);
+      } else {
+        // The add first asked for the session after the log-in had replaced its ID: refused.
+        assertEquals(500, added.statusCode(), added.body());
+        assertFalse(cart.contains("during-" + trial), "trial " + trial);
+      }
+      assertEquals(
+          Optional.of("ann"), satchel.open(fresh, cookie -> {}).get("user"), "trial " + trial);
+      Optional<String> addCookie = cookieSet(added);
+      assertTrue(
+          addCookie.isEmpty() || addCookie.get().equals(fresh),
+          "trial " + trial + ": the add does not send the old ID back: " + addCookie);
+    }
+    System.out.println(
+        driver + ": " + acknowledged + " of " + TRIALS + " racing adds acknowledged");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis"})
+  void logOutRacingAnAddToCart_bringsNothingBack(String driver) throws Exception {
+    start(driver);
+    for (int trial = 0; trial < TRIALS; trial++) {
+      String old = newSession();
+      CompletableFuture<HttpResponse<String>> logout = post("/logout", old);
+      CompletableFuture<HttpResponse<String>> add = post("/add?item=during-" + trial, old);
+      HttpResponse<String> loggedOut = logout.get();
+      HttpResponse<String> added = add.get();
+      assertEquals(200, loggedOut.statusCode());
+      assertEquals(Optional.of(""), cookieSet(loggedOut), "log-out deletes the cookie");
+      assertEquals(200, added.statusCode(), added.body());
+      assertFalse(stored(old), "trial " + trial + ": the logged-out ID is gone from the store");
+      Optional<String> addCookie = cookieSet(added);
+      if (addCookie.isPresent() && !addCookie.get().isEmpty()) {
+        assertNotEquals(old, addCookie.get(), "trial " + trial);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis"})
+  void parallelCommitsOfDifferentKeys_allSucceedWithTheDefaults(String driver) throws Exception {
+    start(driver);
+    String id = newSession();
+    List<CompletableFuture<HttpResponse<String>>> sets = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      sets.add(post("/set?key=key-" + i, id));
+    }
+    for (CompletableFuture<HttpResponse<String>> set : sets) {
+      assertEquals(200, set.get().statusCode(), set.get().body());
+    }
+    Session session = satchel.open(id, cookie -> {});
+    for (int i = 0; i < 64; i++) {
+      assertNotNull(session.get("key-" + i).orElse(null), "key-" + i);
+    }
+  }
+}
