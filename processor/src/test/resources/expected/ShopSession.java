@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Generated;
 
 /**
- * Typed access to the session keys declared by {@link Shop}: a getter, two setters,
- * {@code has} and {@code delete} for each, over a request's {@link Session}.
+ * Typed access to the session keys declared by {@link Shop}: a getter, two setters, two
+ * atomic updates, {@code has} and {@code delete} for each, over a request's
+ * {@link Session}.
  */
 @Generated("dev.satchel.processor.SessionDataProcessor")
 public final class ShopSession {
@@ -61,6 +63,36 @@ public final class ShopSession {
     }
 
     /**
+     * Changes the {@code user} key atomically, expiring after {@code PT1H}, and stores the
+     * session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public Shop.User updateUser(UnaryOperator<Shop.User> change) {
+        return session.update("user", USER_CODEC, USER_TTL, change);
+    }
+
+    /**
+     * Changes the {@code user} key atomically, expiring after {@code ttl}, and stores the
+     * session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public Shop.User updateUser(UnaryOperator<Shop.User> change, Duration ttl) {
+        return session.update("user", USER_CODEC, ttl, change);
+    }
+
+    /**
      * Whether the {@code user} key is present.
      */
     public boolean hasUser() {
@@ -93,6 +125,35 @@ public final class ShopSession {
      */
     public void setCart(List<String> value, Duration ttl) {
         session.set("cart", value, CART_CODEC, ttl);
+    }
+
+    /**
+     * Changes the {@code cart} key atomically and stores the session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public List<String> updateCart(UnaryOperator<List<String>> change) {
+        return session.update("cart", CART_CODEC, change);
+    }
+
+    /**
+     * Changes the {@code cart} key atomically, expiring after {@code ttl}, and stores the
+     * session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public List<String> updateCart(UnaryOperator<List<String>> change, Duration ttl) {
+        return session.update("cart", CART_CODEC, ttl, change);
     }
 
     /**
@@ -131,6 +192,35 @@ public final class ShopSession {
     }
 
     /**
+     * Changes the {@code last-visit} key atomically and stores the session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public Instant updateLastVisit(UnaryOperator<Instant> change) {
+        return session.update("last-visit", LAST_VISIT_CODEC, change);
+    }
+
+    /**
+     * Changes the {@code last-visit} key atomically, expiring after {@code ttl}, and stores the
+     * session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public Instant updateLastVisit(UnaryOperator<Instant> change, Duration ttl) {
+        return session.update("last-visit", LAST_VISIT_CODEC, ttl, change);
+    }
+
+    /**
      * Whether the {@code last-visit} key is present.
      */
     public boolean hasLastVisit() {
@@ -163,6 +253,37 @@ public final class ShopSession {
      */
     public void setWishlists(Map<String, List<Shop.Item>> value, Duration ttl) {
         session.set("wishlists", value, WISHLISTS_CODEC, ttl);
+    }
+
+    /**
+     * Changes the {@code wishlists} key atomically and stores the session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public Map<String, List<Shop.Item>> updateWishlists(
+            UnaryOperator<Map<String, List<Shop.Item>>> change) {
+        return session.update("wishlists", WISHLISTS_CODEC, change);
+    }
+
+    /**
+     * Changes the {@code wishlists} key atomically, expiring after {@code ttl}, and stores the
+     * session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public Map<String, List<Shop.Item>> updateWishlists(
+            UnaryOperator<Map<String, List<Shop.Item>>> change, Duration ttl) {
+        return session.update("wishlists", WISHLISTS_CODEC, ttl, change);
     }
 
     /**
@@ -201,6 +322,40 @@ public final class ShopSession {
     }
 
     /**
+     * Changes the {@code preferredSize} key atomically and stores the session at once.
+     * {@code change} gets the current value, empty when the key is absent, and returns the
+     * new one: empty stores {@code undefined}, as {@code setPreferredSize(Optional.empty())} does,
+     * and {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, empty if the key was removed
+     */
+    public Optional<Shop.Size> updatePreferredSize(UnaryOperator<Optional<Shop.Size>> change) {
+        Optional<Shop.Size> stored = session.update("preferredSize", PREFERRED_SIZE_CODEC, current -> change.apply(current == null ? Optional.empty() : current));
+        return stored == null ? Optional.empty() : stored;
+    }
+
+    /**
+     * Changes the {@code preferredSize} key atomically, expiring after {@code ttl}, and stores the
+     * session at once.
+     * {@code change} gets the current value, empty when the key is absent, and returns the
+     * new one: empty stores {@code undefined}, as {@code setPreferredSize(Optional.empty())} does,
+     * and {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, empty if the key was removed
+     */
+    public Optional<Shop.Size> updatePreferredSize(UnaryOperator<Optional<Shop.Size>> change,
+            Duration ttl) {
+        Optional<Shop.Size> stored = session.update("preferredSize", PREFERRED_SIZE_CODEC, ttl, current -> change.apply(current == null ? Optional.empty() : current));
+        return stored == null ? Optional.empty() : stored;
+    }
+
+    /**
      * Whether the {@code preferredSize} key is present.
      */
     public boolean hasPreferredSize() {
@@ -233,6 +388,35 @@ public final class ShopSession {
      */
     public void setVisits(int value, Duration ttl) {
         session.set("visits", value, VISITS_CODEC, ttl);
+    }
+
+    /**
+     * Changes the {@code visits} key atomically and stores the session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public Integer updateVisits(UnaryOperator<Integer> change) {
+        return session.update("visits", VISITS_CODEC, change);
+    }
+
+    /**
+     * Changes the {@code visits} key atomically, expiring after {@code ttl}, and stores the
+     * session at once.
+     * {@code change} gets the current value, {@code null} when the key is absent, and returns
+     * the new one; {@code null} removes the key.
+     *
+     * <p>{@code change} may run more than once, when another request changes the session
+     * meanwhile: it must have no side effects and must not modify the value it is given.
+     *
+     * @return the value stored, or {@code null} if the key was removed
+     */
+    public Integer updateVisits(UnaryOperator<Integer> change, Duration ttl) {
+        return session.update("visits", VISITS_CODEC, ttl, change);
     }
 
     /**

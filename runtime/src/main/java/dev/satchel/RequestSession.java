@@ -463,7 +463,10 @@ final class RequestSession implements Session {
     return key.matches("[A-Za-z_$][A-Za-z0-9_$]*") ? "." + key : "[\"" + key + "\"]";
   }
 
-  /** Gives the session an ID for writing, sending the cookie on the first write. */
+  /**
+   * Gives the session an ID for writing, sending the cookie on the first write, as Astro does (a
+   * write that lands after another request moved the session withdraws it again).
+   */
   private void ensureId() {
     if (candidates != null) {
       ensureLoaded(true);

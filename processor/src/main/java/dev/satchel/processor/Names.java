@@ -19,6 +19,7 @@ final class Names {
   static final ClassName DURATION = ClassName.get("java.time", "Duration");
   static final ClassName OPTIONAL = ClassName.get("java.util", "Optional");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+  static final ClassName UNARY_OPERATOR = ClassName.get("java.util.function", "UnaryOperator");
   static final ClassName OVERRIDE = ClassName.get("java.lang", "Override");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 }

@@ -30,8 +30,9 @@ final class SessionClassWriter {
             .addOriginatingElement(model.element())
             .addModifiers(Modifier.FINAL)
             .addJavadoc(
-                "Typed access to the session keys declared by {@link $T}: a getter, two setters,\n"
-                    + "{@code has} and {@code delete} for each, over a request's {@link $T}.\n",
+                "Typed access to the session keys declared by {@link $T}: a getter, two setters, two\n"
+                    + "atomic updates, {@code has} and {@code delete} for each, over a request's\n"
+                    + "{@link $T}.\n",
                 data,
                 Names.SESSION);
     if (model.isPublic()) {
@@ -167,6 +168,7 @@ final class SessionClassWriter {
             .addParameter(Names.DURATION, "ttl")
             .addStatement("session.set($S, value, $L, ttl)", key.key(), codec)
             .build());
+    addUpdateMethods(type, key, codec, ttl);
     type.addMethod(
         MethodSpec.methodBuilder("has" + property)
             .addJavadoc("Whether the {@code $L} key is present.\n", key.key())
@@ -180,6 +182,86 @@ final class SessionClassWriter {
             .addModifiers(Modifier.PUBLIC)
             .addStatement("session.delete($S)", key.key())
             .build());
+  }
+
+  /**
+   * {@code updateX(change)} and {@code updateX(change, ttl)}, over {@code Session.update}. The type
+   * is the codec's: boxed for primitive keys, as the getter reads them, and {@code Optional<U>} for
+   * optional keys, as the setter takes it.
+   */
+  private static void addUpdateMethods(TypeSpec.Builder type, Key key, String codec, String ttl) {
+    String name = "update" + key.propertyName();
+    TypeName change = ParameterizedTypeName.get(Names.UNARY_OPERATOR, key.valueType());
+    MethodSpec.Builder update =
+        MethodSpec.methodBuilder(name)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(key.valueType())
+            .addParameter(change, "change");
+    if (ttl == null) {
+      update.addJavadoc(
+          "Changes the {@code $L} key atomically and stores the session at once.\n", key.key());
+    } else {
+      update.addJavadoc(
+          "Changes the {@code $L} key atomically, expiring after {@code $L}, and stores the\n"
+              + "session at once.\n",
+          key.key(),
+          key.ttl());
+    }
+    addUpdateJavadoc(update, key);
+    addUpdateBody(update, key, codec, ttl);
+    type.addMethod(update.build());
+
+    MethodSpec.Builder updateWithTtl =
+        MethodSpec.methodBuilder(name)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(key.valueType())
+            .addParameter(change, "change")
+            .addParameter(Names.DURATION, "ttl")
+            .addJavadoc(
+                "Changes the {@code $L} key atomically, expiring after {@code ttl}, and stores the\n"
+                    + "session at once.\n",
+                key.key());
+    addUpdateJavadoc(updateWithTtl, key);
+    addUpdateBody(updateWithTtl, key, codec, "ttl");
+    type.addMethod(updateWithTtl.build());
+  }
+
+  private static void addUpdateJavadoc(MethodSpec.Builder update, Key key) {
+    if (key.isOptional()) {
+      // Absent and empty are one state to the getter, so they are one state here too.
+      update.addJavadoc(
+          "{@code change} gets the current value, empty when the key is absent, and returns the\n"
+              + "new one: empty stores {@code undefined}, as {@code set$L(Optional.empty())} does,\n"
+              + "and {@code null} removes the key.\n",
+          key.propertyName());
+    } else {
+      update.addJavadoc(
+          "{@code change} gets the current value, {@code null} when the key is absent, and returns\n"
+              + "the new one; {@code null} removes the key.\n");
+    }
+    update.addJavadoc(
+        "\n<p>{@code change} may run more than once, when another request changes the session\n"
+            + "meanwhile: it must have no side effects and must not modify the value it is given.\n"
+            + "\n@return the value stored, $L if the key was removed\n",
+        key.isOptional() ? "empty" : "or {@code null}");
+  }
+
+  private static void addUpdateBody(MethodSpec.Builder update, Key key, String codec, String ttl) {
+    String ttlArgument = ttl == null ? "" : ttl + ", ";
+    if (key.isOptional()) {
+      update
+          .addStatement(
+              "$T stored = session.update($S, $L, $Lcurrent -> change.apply(current == null ?"
+                  + " $T.empty() : current))",
+              key.valueType(),
+              key.key(),
+              codec,
+              ttlArgument,
+              Names.OPTIONAL)
+          .addStatement("return stored == null ? $T.empty() : stored", Names.OPTIONAL);
+    } else {
+      update.addStatement("return session.update($S, $L, $Lchange)", key.key(), codec, ttlArgument);
+    }
   }
 
   static String constantCase(String camel) {

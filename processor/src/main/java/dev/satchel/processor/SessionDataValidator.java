@@ -52,6 +52,9 @@ final class SessionDataValidator {
           "clone",
           "finalize");
 
+  /** What the generated class puts before a key's capitalized name for its other methods. */
+  private static final List<String> KEY_METHOD_PREFIXES = List.of("set", "update", "has", "delete");
+
   /** Thrown when the interface refers to a type that is not defined yet. */
   static final class Undefined extends Exception {
     private static final long serialVersionUID = 1L;
@@ -118,6 +121,7 @@ final class SessionDataValidator {
       }
       keys.add(key);
     }
+    reportGettersNamedLikeGeneratedMethods(type, keys);
     List<RecordCodec> recordCodecs = records.resolve(shapes);
     if (diagnostics.errorCount() > errorsBefore) {
       return null;
@@ -205,6 +209,29 @@ final class SessionDataValidator {
         TypeName.get(returnType),
         codec,
         ttl);
+  }
+
+  /**
+   * A {@code hasCart()} or {@code deleteCart()} key would not compile next to a {@code cart} key,
+   * and a {@code setCart()} or {@code updateCart()} key would read as a call about {@code cart}.
+   */
+  private void reportGettersNamedLikeGeneratedMethods(TypeElement type, List<Key> keys) {
+    Set<String> generatedPerKey = new HashSet<>();
+    for (Key key : keys) {
+      for (String prefix : KEY_METHOD_PREFIXES) {
+        generatedPerKey.add(prefix + key.propertyName());
+      }
+    }
+    for (Key key : keys) {
+      if (generatedPerKey.contains(key.getterName())) {
+        diagnostics.error(
+            pin(type, key.method()),
+            Message.RESERVED_NAME,
+            name(key.method()),
+            key.getterName(),
+            key.key());
+      }
+    }
   }
 
   /** The abstract methods of the interface and its superinterfaces, declared order first. */

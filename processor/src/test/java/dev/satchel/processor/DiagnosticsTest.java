@@ -328,6 +328,48 @@ final class DiagnosticsTest {
   }
 
   @Test
+  void reservedName_aKeyNamedLikeAnotherKeysUpdate() {
+    // updateCart() would sit next to the generated updateCart(change) of the cart key.
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  java.util.List<String> cart();",
+            "  String updateCart();",
+            "}");
+    assertError(
+        Message.RESERVED_NAME,
+        "session key method Shop.updateCart() clashes with the generated updateCart(); rename the"
+            + " method and keep the key name with @SessionKey(\"updateCart\")",
+        file,
+        "String updateCart()",
+        file);
+  }
+
+  @Test
+  void reservedName_aKeyNamedLikeAnotherKeysHas_whicheverIsDeclaredFirst() {
+    // Without the check the generated class would not compile: two hasCart() methods.
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  @dev.satchel.SessionKey(\"flag\") String hasCart();",
+            "  String getCart();",
+            "}");
+    assertError(
+        Message.RESERVED_NAME,
+        "session key method Shop.hasCart() clashes with the generated hasCart(); rename the"
+            + " method and keep the key name with @SessionKey(\"flag\")",
+        file,
+        "String hasCart()",
+        file);
+  }
+
+  @Test
   void inheritedProblem_isReportedOnTheInterfaceNamingTheMethod() {
     JavaFileObject base =
         source("test.Base", "package test;", "public interface Base {", "  Thread worker();", "}");

@@ -1,5 +1,7 @@
 package dev.satchel.servlet;
 
+import dev.satchel.CookieSink;
+import dev.satchel.SessionCookie;
 import dev.satchel.SessionStorageException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -11,8 +13,9 @@ import java.io.Writer;
 
 /**
  * Stores the session at the last moment the status can still change: before the first byte of the
- * body, a flush, a redirect or an error is sent. After a failed store the response is a 500 and the
- * handler's output is dropped.
+ * body, a flush, a redirect or an error is sent, and sends the session cookie right after each
+ * store. After a failed store the response is a 500 with a generic message, the handler's output is
+ * dropped and no session cookie is sent.
  */
 final class CommittingResponse extends HttpServletResponseWrapper {
   interface Persister {
@@ -21,23 +24,44 @@ final class CommittingResponse extends HttpServletResponseWrapper {
 
   private static final System.Logger LOG = System.getLogger("dev.satchel.servlet");
 
+  private final SessionCookieHeader cookie;
   private Persister persister;
-  private boolean persistedBeforeOutput;
-  private boolean failed;
+  private volatile boolean persistedBeforeOutput;
+  private volatile boolean finished;
   private ServletOutputStream stream;
   private PrintWriter writer;
 
-  CommittingResponse(HttpServletResponse response) {
+  CommittingResponse(HttpServletResponse response, String sessionHeader) {
     super(response);
+    this.cookie = new SessionCookieHeader(response, sessionHeader);
   }
 
   void bind(Persister persister) {
     this.persister = persister;
   }
 
-  /** Stores the session before output leaves, once. */
+  /** Where the session sends its cookie: held until the session is stored. */
+  CookieSink cookieSink() {
+    return new CookieSink() {
+      @Override
+      public void setCookie(SessionCookie sessionCookie) {
+        cookie.hold(sessionCookie);
+      }
+
+      @Override
+      public void withdraw() {
+        cookie.withdraw();
+      }
+    };
+  }
+
+  /**
+   * Stores the session before output leaves: before the first output, and again before any output
+   * once the cookie changed, so that a cookie never reaches the client before its session is
+   * stored.
+   */
   private void beforeOutput() throws IOException {
-    if (!persistedBeforeOutput) {
+    if (!persistedBeforeOutput || cookie.changed()) {
       persistedBeforeOutput = true;
       persistOrFail();
     }
@@ -45,10 +69,20 @@ final class CommittingResponse extends HttpServletResponseWrapper {
 
   /** Stores whatever changed since, at the end of the request. */
   void persistNow() throws IOException {
-    if (!failed) {
+    if (!finished) {
       persistedBeforeOutput = true;
       persistOrFail();
     }
+  }
+
+  /** Whether the response was answered for the session: a failed store, or {@link #abandon()}. */
+  boolean finished() {
+    return finished;
+  }
+
+  /** Stores nothing more and lets no more output through: the filter answers instead. */
+  void abandon() {
+    finished = true;
   }
 
   private void persistOrFail() throws IOException {
@@ -61,23 +95,24 @@ final class CommittingResponse extends HttpServletResponseWrapper {
       }
       LOG.log(System.Logger.Level.ERROR, "The session could not be saved; answering 500", e);
       failWith500();
+      return;
     }
+    cookie.send();
   }
 
-  void failWith500() throws IOException {
-    failed = true;
+  private void failWith500() throws IOException {
+    finished = true;
     HttpServletResponse wrapped = (HttpServletResponse) getResponse();
     wrapped.resetBuffer();
+    // A fixed message: the exception's names the driver and the store's own error.
     wrapped.sendError(
         HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "The session could not be saved");
   }
 
-  void addHeaderToWrapped(String name, String value) {
-    ((HttpServletResponse) getResponse()).addHeader(name, value);
-  }
-
-  void setHeaderOnWrapped(String name, String value) {
-    ((HttpServletResponse) getResponse()).setHeader(name, value);
+  @Override
+  public void reset() {
+    super.reset();
+    cookie.headersCleared();
   }
 
   @Override
@@ -108,8 +143,11 @@ final class CommittingResponse extends HttpServletResponseWrapper {
    * Every way output can leave goes through here: store the session first, drop it after a failure.
    */
   private void output(Output action) throws IOException {
+    if (finished) {
+      return;
+    }
     beforeOutput();
-    if (!failed) {
+    if (!finished) {
       action.run();
     }
   }

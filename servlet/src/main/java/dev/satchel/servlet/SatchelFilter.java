@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
-import dev.satchel.SessionCookie;
+import dev.satchel.SessionStorageException;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -17,14 +17,35 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
- * Gives every request its {@link Session}: reads the session cookie, sends {@code Set-Cookie} the
- * moment the session changes it, and stores the session before the response is committed, so a
- * client that follows a redirect, or sends its next request as soon as the body arrives, always
- * sees the write. A store failure before the response is committed becomes a 500; it is never
- * reported as success.
+ * Gives every request its {@link Session}. It reads the session cookie, stores the session before
+ * the response is committed (before the first byte of the body, a flush, a redirect or an error,
+ * and before an async request completes), and sends the session cookie right after: so a client
+ * that follows a redirect, or sends its next request as soon as the body arrives, always sees the
+ * write.
+ *
+ * <p>A response carries one {@code Set-Cookie} header for the session cookie, the latest, however
+ * often the request changed it (a write, then {@code regenerate} at log-in; a write, then {@code
+ * destroy} at log-out); the application's other cookies are left as they are. A change after the
+ * response is committed cannot reach the client and is logged. When a request carries several
+ * session cookies (a stale one on a parent path beside the current one), the first the store knows
+ * is used.
+ *
+ * <p>A store failure is never reported as success, and never shows the store's error to the client
+ * (it is logged at {@code ERROR}). If the store fails while the request runs, typically on a read,
+ * the answer is a {@code 503} with {@code Retry-After: 1} and a plain-text body; if the session
+ * cannot be saved, a {@code 500}. Once the response is committed, the failure is rethrown instead,
+ * so that the container aborts the response.
  *
  * <pre>{@code
  * context.addFilter(new FilterHolder(new SatchelFilter(satchel)), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -32,15 +53,37 @@ import java.lang.System.Logger.Level;
  * Session session = SatchelFilter.session(request);
  * }</pre>
  *
- * <p>Declared in {@code web.xml} instead (no-argument constructor), it configures itself with
- * {@link Satchel#fromEnvironment()}.
+ * <p>Declared in {@code web.xml} instead, with the no-argument constructor, it configures itself
+ * with {@link Satchel#fromEnvironment()} and takes two optional {@code init-param}s: {@value
+ * #SESSION_HEADER_PARAMETER} for header mode and {@value #COOKIE_NAME_PARAMETER}.
+ *
+ * <pre>{@code
+ * <filter>
+ *   <filter-name>satchel</filter-name>
+ *   <filter-class>dev.satchel.servlet.SatchelFilter</filter-class>
+ *   <init-param>
+ *     <param-name>session-header</param-name>
+ *     <param-value>X-Session-Token</param-value>
+ *   </init-param>
+ * </filter>
+ * }</pre>
  */
 public final class SatchelFilter implements Filter {
+  /** The {@code init-param} that names the session header, for header mode. */
+  public static final String SESSION_HEADER_PARAMETER = "session-header";
+
+  /** The {@code init-param} that names the session cookie. */
+  public static final String COOKIE_NAME_PARAMETER = "cookie-name";
+
   private static final System.Logger LOG = System.getLogger("dev.satchel.servlet");
   private static final String ATTRIBUTE = SatchelFilter.class.getName() + ".session";
+  private static final String UNAVAILABLE_MESSAGE =
+      "The session store is unavailable; try again shortly.";
+  private static final byte[] UNAVAILABLE = UNAVAILABLE_MESSAGE.getBytes(StandardCharsets.UTF_8);
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private Satchel satchel;
-  private final String sessionHeader;
+  private String sessionHeader;
   private boolean ownsSatchel;
 
   /** A filter over {@code satchel}, reading the session ID from the cookie only. */
@@ -53,23 +96,89 @@ public final class SatchelFilter implements Filter {
    * without cookies, and answers in the same header when the ID changes.
    *
    * @param sessionHeader the header name, such as {@code X-Session-Token}; {@code null} for none
+   * @throws IllegalArgumentException if {@code sessionHeader} is not a header name
    */
   public SatchelFilter(Satchel satchel, String sessionHeader) {
     this.satchel = requireNonNull(satchel, "satchel");
-    this.sessionHeader = sessionHeader;
+    this.sessionHeader = sessionHeader == null ? null : checkHeaderName(sessionHeader);
   }
 
-  /** For {@code web.xml}: configured from {@code satchel.properties} and the environment. */
-  public SatchelFilter() {
-    this.sessionHeader = null;
-  }
+  /**
+   * For {@code web.xml}: configured in {@link #init} from {@code satchel.properties}, the filter's
+   * {@code init-param}s ({@value #SESSION_HEADER_PARAMETER}, {@value #COOKIE_NAME_PARAMETER}) and
+   * the environment.
+   */
+  public SatchelFilter() {}
 
+  /**
+   * Configures a filter made with the no-argument constructor: {@link Satchel#fromEnvironment()},
+   * with the cookie name from the {@value #COOKIE_NAME_PARAMETER} {@code init-param} when there is
+   * one ({@code SATCHEL_COOKIE_NAME} still wins over it, as over {@code satchel.properties}), and
+   * header mode when {@value #SESSION_HEADER_PARAMETER} names a header.
+   *
+   * @throws ServletException if an {@code init-param} is unknown or invalid, or given to a filter
+   *     made with a {@link Satchel}, which these cannot change
+   */
   @Override
-  public void init(FilterConfig config) {
-    if (satchel == null) {
-      satchel = Satchel.fromEnvironment();
-      ownsSatchel = true;
+  public void init(FilterConfig config) throws ServletException {
+    String header = null;
+    String cookieName = null;
+    for (String name : Collections.list(config.getInitParameterNames())) {
+      switch (name) {
+        case SESSION_HEADER_PARAMETER -> header = config.getInitParameter(name).trim();
+        case COOKIE_NAME_PARAMETER -> cookieName = config.getInitParameter(name).trim();
+        default ->
+            throw new ServletException(
+                "Unknown init-param "
+                    + name
+                    + " of SatchelFilter; it takes "
+                    + SESSION_HEADER_PARAMETER
+                    + " and "
+                    + COOKIE_NAME_PARAMETER);
+      }
     }
+    if (satchel != null) {
+      if (header != null || cookieName != null) {
+        throw new ServletException(
+            "The init-params of SatchelFilter apply only to a filter made with the no-argument"
+                + " constructor; this one was given its Satchel");
+      }
+      return;
+    }
+    try {
+      sessionHeader = header == null ? null : checkHeaderName(header);
+      satchel = cookieName == null ? Satchel.fromEnvironment() : fromEnvironment(cookieName);
+    } catch (IllegalArgumentException e) {
+      throw new ServletException(e.getMessage(), e);
+    }
+    ownsSatchel = true;
+  }
+
+  /**
+   * What {@link Satchel#fromEnvironment()} builds, with the cookie name between {@code
+   * satchel.properties} and the environment.
+   */
+  private static Satchel fromEnvironment(String cookieName) {
+    Satchel.Builder builder = Satchel.builder();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try (InputStream in =
+        loader == null ? null : loader.getResourceAsStream("satchel.properties")) {
+      if (in != null) {
+        Properties properties = new Properties();
+        properties.load(in);
+        builder.properties(properties);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("satchel.properties could not be read", e);
+    }
+    return builder.cookieName(cookieName).environment(System.getenv()).build();
+  }
+
+  private static String checkHeaderName(String name) {
+    if (!HEADER_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("Invalid session header name \"" + name + "\"");
+    }
+    return name;
   }
 
   @Override
@@ -106,49 +215,98 @@ public final class SatchelFilter implements Filter {
       chain.doFilter(req, res); // a forward or include inside a request that already has one
       return;
     }
-    CommittingResponse committing = new CommittingResponse(response);
-    Session session = satchel.open(incomingId(request), cookie -> send(committing, cookie));
+    CommittingResponse committing = new CommittingResponse(response, sessionHeader);
+    Session session = open(request, committing);
     committing.bind(session::commit);
     request.setAttribute(ATTRIBUTE, session);
     try {
-      chain.doFilter(request, committing);
-    } finally {
-      if (request.isAsyncStarted()) {
-        request.getAsyncContext().addListener(new PersistOnComplete(committing));
-      } else {
-        committing.persistNow();
+      chain.doFilter(new CompletingRequest(request, committing), committing);
+    } catch (IOException | ServletException | RuntimeException e) {
+      boolean storeFailed = causedByTheStore(e);
+      if (storeFailed && committing.finished()) {
+        // The failed save already answered 500; the handler then failed on the store too.
+        LOG.log(Level.ERROR, "The session store failed after the session could not be saved", e);
+        return;
       }
+      if (storeFailed && !response.isCommitted() && !request.isAsyncStarted()) {
+        committing.abandon();
+        answerUnavailable(response, e);
+        return;
+      }
+      try {
+        finish(request, committing);
+      } catch (IOException | RuntimeException finishing) {
+        e.addSuppressed(finishing);
+      }
+      throw e;
+    }
+    finish(request, committing);
+  }
+
+  private static void finish(HttpServletRequest request, CommittingResponse committing)
+      throws IOException {
+    if (request.isAsyncStarted()) {
+      request.getAsyncContext().addListener(new PersistOnComplete(committing));
+    } else {
+      committing.persistNow();
     }
   }
 
-  private String incomingId(HttpServletRequest request) {
+  private Session open(HttpServletRequest request, CommittingResponse committing) {
     if (sessionHeader != null) {
       String header = request.getHeader(sessionHeader);
       if (header != null && !header.isBlank()) {
-        return header.trim();
+        return satchel.open(header.trim(), committing.cookieSink());
       }
     }
-    Cookie[] cookies = request.getCookies();
-    if (cookies != null) {
-      for (Cookie cookie : cookies) {
-        if (cookie.getName().equals(satchel.cookieName())) {
-          return cookie.getValue();
-        }
-      }
-    }
-    return null;
+    return satchel.openFromCookies(sessionCookieValues(request), committing.cookieSink());
   }
 
-  private void send(CommittingResponse response, SessionCookie cookie) {
-    if (response.isCommitted()) {
-      LOG.log(
-          Level.WARNING,
-          "The session cookie changed after the response was committed; the client keeps the old one");
-      return;
+  /** Every value of the session cookie, in the request's order: stale copies may come first. */
+  private List<String> sessionCookieValues(HttpServletRequest request) {
+    Cookie[] cookies = request.getCookies();
+    if (cookies == null) {
+      return List.of();
     }
-    response.addHeaderToWrapped("Set-Cookie", cookie.toHeaderValue());
-    if (sessionHeader != null) {
-      response.setHeaderOnWrapped(sessionHeader, cookie.isDeletion() ? "" : cookie.value());
+    List<String> values = new ArrayList<>(1);
+    for (Cookie cookie : cookies) {
+      if (cookie.getName().equals(satchel.cookieName())) {
+        values.add(cookie.getValue());
+      }
+    }
+    return values;
+  }
+
+  /** Whether {@code thrown} is a store failure, possibly wrapped by a servlet. */
+  private static boolean causedByTheStore(Throwable thrown) {
+    Throwable cause = thrown;
+    // Bounded: a cause chain may loop.
+    for (int depth = 0; cause != null && depth < 16; depth++) {
+      if (cause instanceof SessionStorageException) {
+        return true;
+      }
+      cause = cause.getCause();
+    }
+    return false;
+  }
+
+  /**
+   * A 503 the client may retry, with a body that says nothing of the store: the exception's message
+   * names the driver and the store's own error, which the log keeps.
+   */
+  private static void answerUnavailable(HttpServletResponse response, Exception failure)
+      throws IOException {
+    LOG.log(Level.ERROR, "The session store failed; answering 503", failure);
+    response.resetBuffer();
+    response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+    response.setHeader("Retry-After", "1");
+    response.setContentType("text/plain;charset=utf-8");
+    response.setContentLength(UNAVAILABLE.length);
+    try {
+      response.getOutputStream().write(UNAVAILABLE);
+    } catch (IllegalStateException writerInUse) {
+      // The handler took the writer; the message is ASCII, so any charset it chose carries it.
+      response.getWriter().write(UNAVAILABLE_MESSAGE);
     }
   }
 

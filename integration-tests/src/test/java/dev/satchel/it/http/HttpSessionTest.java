@@ -203,8 +203,13 @@ final class HttpSessionTest {
       assertNotEquals(before, after);
       assertEquals(
           "{\"previousValue\":\"expected\"}", send(RAW, "GET", app.uri("/update"), after).body());
+      // The old ID was replaced moments ago: a request still carrying it reads nothing, and its
+      // write is refused rather than forking a session the logged-in client would lose.
+      HttpResponse<String> stale = send(RAW, "GET", app.uri("/update"), before);
+      assertEquals(500, stale.statusCode());
+      assertTrue(stale.body().contains("could not be saved"), stale.body());
       assertEquals(
-          "{\"previousValue\":\"none\"}", send(RAW, "GET", app.uri("/update"), before).body());
+          "{\"previousValue\":\"expected\"}", send(RAW, "GET", app.uri("/update"), after).body());
     }
   }
 

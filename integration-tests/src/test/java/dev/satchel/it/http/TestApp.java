@@ -2,10 +2,13 @@ package dev.satchel.it.http;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
+import dev.satchel.SessionStorageException;
 import dev.satchel.codec.ValueCodecs;
 import dev.satchel.devalue.PlainObject;
 import dev.satchel.servlet.SatchelFilter;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,6 +16,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -29,6 +33,14 @@ final class TestApp implements AutoCloseable {
   private final Server server;
 
   TestApp(Satchel satchel) throws Exception {
+    this(new FilterHolder(new SatchelFilter(satchel, "X-Session-Token")), null);
+  }
+
+  /**
+   * An app behind {@code filter}; {@code classLoader}, when given, is the web app's, where a filter
+   * that configures itself finds {@code satchel.properties}.
+   */
+  TestApp(FilterHolder filter, ClassLoader classLoader) throws Exception {
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -36,11 +48,12 @@ final class TestApp implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    context.addFilter(
-        new FilterHolder(new SatchelFilter(satchel, "X-Session-Token")),
-        "/*",
-        EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
-    Map<String, HttpServlet> routes =
+    if (classLoader != null) {
+      context.setClassLoader(classLoader);
+    }
+    context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+    Map<String, HttpServlet> routes = new HashMap<>();
+    routes.putAll(
         Map.of(
             "/regenerate",
                 handler(
@@ -125,11 +138,67 @@ final class TestApp implements AutoCloseable {
                             .write(
                                 s.get(req.getParameter("key"))
                                     .map(Object::toString)
-                                    .orElse("none"))));
+                                    .orElse("none")))));
+    routes.putAll(
+        Map.of(
+            // Log-in behind a middleware that already wrote to the session.
+            "/set-then-regenerate",
+            handler(
+                (s, req, res) -> {
+                  res.addCookie(new Cookie("theme", "dark"));
+                  s.set(req.getParameter("key"), req.getParameter("value"));
+                  res.addHeader("Set-Cookie", "tracking=1; Path=/");
+                  s.regenerate();
+                  res.getWriter().write(s.id().orElseThrow());
+                }),
+            // The cookie changes after the body started but before the response is committed.
+            "/set-write-regenerate",
+            handler(
+                (s, req, res) -> {
+                  res.addCookie(new Cookie("theme", "dark"));
+                  s.set(req.getParameter("key"), req.getParameter("value"));
+                  res.getWriter().write("before ");
+                  res.addHeader("Set-Cookie", "tracking=1; Path=/");
+                  s.regenerate();
+                  res.getWriter().write(s.id().orElseThrow());
+                }),
+            // Log-out behind a middleware that already wrote to the session.
+            "/set-then-destroy",
+            handler(
+                (s, req, res) -> {
+                  s.set("seen", "yes");
+                  s.destroy();
+                  res.getWriter().write("bye");
+                }),
+            "/read",
+            handler(
+                (s, req, res) ->
+                    res.getWriter().write(s.get("a").map(Object::toString).orElse("none"))),
+            "/read-wrapped",
+            handler(
+                (s, req, res) -> {
+                  try {
+                    res.getWriter().write(s.get("a").map(Object::toString).orElse("none"));
+                  } catch (SessionStorageException e) {
+                    throw new ServletException("The page could not be built", e);
+                  }
+                }),
+            "/write-then-read",
+            handler(
+                (s, req, res) -> {
+                  res.getWriter().write("partial output ");
+                  res.getWriter().write(s.get("a").map(Object::toString).orElse("none"));
+                })));
     routes.forEach((path, servlet) -> context.addServlet(new ServletHolder(servlet), path));
     context.addServlet(new ServletHolder(new AsyncSet()), "/async-set");
+    context.addServlet(new ServletHolder(new QuietAsyncSet()), "/async-set-quiet");
     server.setHandler(context);
-    server.start();
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop();
+      throw e;
+    }
   }
 
   /** Sets a key from another thread after the request went async, then completes it. */
@@ -153,16 +222,34 @@ final class TestApp implements AutoCloseable {
     }
   }
 
+  /** Sets a key from another thread after the request went async, and completes it with no body. */
+  static final class QuietAsyncSet extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) {
+      var async = request.startAsync();
+      new Thread(
+              () -> {
+                try {
+                  SatchelFilter.session(request)
+                      .set(request.getParameter("key"), request.getParameter("value"));
+                } finally {
+                  async.complete();
+                }
+              })
+          .start();
+    }
+  }
+
   interface Handler {
     void handle(Session session, HttpServletRequest request, HttpServletResponse response)
-        throws IOException;
+        throws IOException, ServletException;
   }
 
   private static HttpServlet handler(Handler handler) {
     return new HttpServlet() {
       @Override
       protected void service(HttpServletRequest request, HttpServletResponse response)
-          throws IOException {
+          throws IOException, ServletException {
         response.setContentType("text/plain;charset=utf-8");
         handler.handle(SatchelFilter.session(request), request, response);
       }

@@ -13,6 +13,13 @@ public interface ShopData {
 
   Instant lastVisit();
 
+  /**
+   * The items of a shared cart, set only in the snapshot that "share my cart" creates: a key of its
+   * own, so that a visitor's session is never taken for a shared cart, and a shared cart is never
+   * changed by adding to a cart.
+   */
+  List<String> sharedCart();
+
   /** A signed-in visitor. */
   record User(String id, String name) {}
 }
