@@ -53,7 +53,7 @@ public class UpdateContentionBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void stop() {
+    public void stop() throws InterruptedException {
       satchel.close();
       server.close();
     }

@@ -45,10 +45,23 @@ final class ReadmeExamplesTest {
           session.get("cart", ValueCodecs.list(ValueCodecs.string())).orElse(List.of());
       session.set("cart", List.of("sku-0001"), ValueCodecs.list(ValueCodecs.string()));
       session.set("user", user, userCodec, java.time.Duration.ofHours(1));
+      List<String> stored =
+          session.update(
+              "cart",
+              ValueCodecs.list(ValueCodecs.string()),
+              current -> {
+                List<String> next =
+                    current == null
+                        ? new java.util.ArrayList<>()
+                        : new java.util.ArrayList<>(current);
+                next.add("sku-0002");
+                return next;
+              });
+      assertEquals(List.of("sku-0001", "sku-0002"), stored);
       session.regenerate();
       assertEquals(List.of(), cart);
       assertEquals(
-          java.util.Optional.of(List.of("sku-0001")),
+          java.util.Optional.of(List.of("sku-0001", "sku-0002")),
           session.get("cart", ValueCodecs.list(ValueCodecs.string())));
       session.destroy();
       session.commit();

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,7 @@ final class FsDriver implements SessionDriver {
   private final FsLocks locks;
   private final ScheduledExecutorService cleaner;
   private volatile boolean closed;
+  private final CountDownLatch firstCleanUp = new CountDownLatch(1);
 
   /**
    * Opens the store in {@code base}, creating it if needed.
@@ -596,10 +598,16 @@ final class FsDriver implements SessionDriver {
     try {
       cleanUp();
     } catch (IOException | RuntimeException e) {
-      if (closed) {
-        return; // interrupted by close()
+      if (!closed) { // else interrupted by close()
+        LOG.log(Level.WARNING, "Removing expired sessions from " + base + " failed", e);
       }
-      LOG.log(Level.WARNING, "Removing expired sessions from " + base + " failed", e);
+    } finally {
+      firstCleanUp.countDown();
     }
+  }
+
+  /** Waits for the clean-up that runs at start, so that a test's files are not raced by it. */
+  void awaitFirstCleanUp() throws InterruptedException {
+    firstCleanUp.await();
   }
 }

@@ -60,6 +60,13 @@ final class FsDriverTest extends SessionDriverContract {
     if (driver != null) {
       extraDrivers.add(created);
     }
+    try {
+      // The clean-up at start would race the files a test puts in place itself.
+      ((FsDriver) created).awaitFirstCleanUp();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
     return (FsDriver) created;
   }
 

@@ -55,6 +55,13 @@ final class FsFaultsTest {
     }
     SessionDriver driver = new FsDriverProvider().create(new DriverContext("fs", all, clock));
     drivers.add(driver);
+    try {
+      // The clean-up at start would race the faults a test sets up.
+      ((FsDriver) driver).awaitFirstCleanUp();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
     return driver;
   }
 

@@ -43,6 +43,13 @@ public final class ShopApp {
   /** How long a shared cart can be opened. */
   static final Duration SHARED_CART_TTL = Duration.ofDays(1);
 
+  /**
+   * How long a visitor's session, and so their cart, lives without a visit: a day, longer than
+   * Satchel's 30-minute default, as shops keep carts; {@code SATCHEL_IDLE_TIMEOUT} overrides it. A
+   * shared cart's snapshot lives no longer than this either.
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofDays(1);
+
   private ShopApp() {}
 
   public static void main(String[] args) throws Exception {
@@ -54,7 +61,8 @@ public final class ShopApp {
       System.exit(1);
       return;
     }
-    Satchel satchel = Satchel.fromEnvironment();
+    Satchel satchel =
+        Satchel.builder().idleTimeout(IDLE_TIMEOUT).environment(System.getenv()).build();
     Server server;
     try {
       server = start(satchel, host, port, Clock.systemUTC());

@@ -55,7 +55,13 @@ final class ShopHttpTest {
   @BeforeEach
   void start() throws Exception {
     // A plain-HTTP Java client sends no Secure cookies, so this shop runs without them.
-    satchel = Satchel.builder().driver("memory").secure(false).clock(clock).build();
+    satchel =
+        Satchel.builder()
+            .driver("memory")
+            .secure(false)
+            .idleTimeout(ShopApp.IDLE_TIMEOUT)
+            .clock(clock)
+            .build();
     server = ShopApp.start(satchel, 0, clock);
     browser = client(cookies);
   }
