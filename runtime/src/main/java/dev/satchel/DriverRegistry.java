@@ -26,11 +26,14 @@ final class DriverRegistry {
     }
     List<SessionDriverProvider> providers = byName.get(name);
     if (providers == null) {
-      throw SessionStorageException.initializing(
-          name,
+      String closest = SettingNames.closest(name, byName.keySet());
+      throw new SessionConfigurationException(
+          null,
           "No session driver is named \""
               + name
-              + "\". Drivers found: "
+              + "\""
+              + (closest == null ? "" : " (did you mean \"" + closest + "\"?)")
+              + ". Drivers found: "
               + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet()))
               + ". Add the jar that provides it, or choose one of these.",
           null);
@@ -47,9 +50,15 @@ final class DriverRegistry {
               + ". Remove one from the class path.",
           null);
     }
+    SessionDriverProvider provider = providers.get(0);
+    checkOptions(provider, context);
     SessionDriver driver;
     try {
-      driver = providers.get(0).create(context);
+      driver = provider.create(context);
+    } catch (IllegalArgumentException e) {
+      // A missing or invalid option: the driver's message names it.
+      throw new SessionConfigurationException(
+          null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
     } catch (RuntimeException e) {
       throw SessionStorageException.initializing(
           name, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
@@ -59,5 +68,35 @@ final class DriverRegistry {
           name, "The driver provider returned no driver.", null);
     }
     return new GuardedDriver(name, driver);
+  }
+
+  /** Refuses options the driver does not declare: a typo must not be silently ignored. */
+  private static void checkOptions(SessionDriverProvider provider, DriverContext context) {
+    java.util.Set<String> known = provider.options();
+    for (String option : context.options().keySet()) {
+      if (!known.contains(option)) {
+        String written = context.describe(option);
+        String suggestion =
+            SettingNames.suggestion(
+                option,
+                known,
+                other ->
+                    SettingsBinding.spelling("driver." + option, written).apply("driver." + other));
+        throw new SessionConfigurationException(
+            written,
+            "Unknown option "
+                + written
+                + " for the "
+                + provider.name()
+                + " driver"
+                + suggestion
+                + ". It knows "
+                + (known.isEmpty()
+                    ? "no options"
+                    : String.join(", ", new java.util.TreeSet<>(known)))
+                + ".",
+            null);
+      }
+    }
   }
 }

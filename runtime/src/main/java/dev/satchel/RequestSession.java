@@ -228,6 +228,7 @@ final class RequestSession implements Session {
       if (loaded != null && !loaded.isCorrupt()) {
         identity.originFound();
         base = new Base(loaded.entries(), loaded.version(), true);
+        rollCookie();
         return;
       }
       if (loaded != null) {
@@ -290,6 +291,7 @@ final class RequestSession implements Session {
       if (loaded != null && !loaded.isCorrupt()) {
         identity.adopt(candidate);
         base = new Base(loaded.entries(), loaded.version(), true);
+        rollCookie();
         return;
       }
     }
@@ -482,6 +484,19 @@ final class RequestSession implements Session {
       }
     }
     if (!cookieSent) {
+      cookieSent = true;
+      cookies.setCookie(context.cookie(identity.id()));
+    }
+  }
+
+  /**
+   * With a rolling cookie, a request that found its stored session sends the cookie again, so that
+   * its Max-Age counts from the last request rather than the last write.
+   */
+  private void rollCookie() {
+    if (context.rollingCookie()
+        && !cookieSent
+        && identity.state() == SessionIdentity.State.STORED) {
       cookieSent = true;
       cookies.setCookie(context.cookie(identity.id()));
     }

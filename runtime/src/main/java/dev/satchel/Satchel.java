@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -144,6 +143,8 @@ public final class Satchel implements AutoCloseable {
   public static final class Builder {
     private String driver = DEFAULT_DRIVER;
     private final Map<String, String> driverOptions = new LinkedHashMap<>();
+    private final Map<String, String> driverOptionSources = new LinkedHashMap<>();
+    private boolean rollingCookie;
     private String cookieName = DEFAULT_COOKIE_NAME;
     private String cookiePath = "/";
     private String cookieDomain;
@@ -170,9 +171,27 @@ public final class Satchel implements AutoCloseable {
       return this;
     }
 
-    /** One of the driver's options ({@code base} for {@code fs}, {@code url} for {@code redis}). */
+    /**
+     * One of the driver's options ({@code base} for {@code fs}, {@code url} for {@code redis}). An
+     * option the driver does not declare fails {@link #build()}.
+     */
     public Builder driverOption(String name, String value) {
+      return driverOption(name, value, "driver." + name);
+    }
+
+    Builder driverOption(String name, String value, String source) {
       driverOptions.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
+      driverOptionSources.put(name, source);
+      return this;
+    }
+
+    /**
+     * Whether a request that reads a stored session sends its cookie again, so that a cookie with a
+     * {@link #cookieMaxAge Max-Age} expires that long after the last request rather than after the
+     * last write; off by default.
+     */
+    public Builder rollingCookie(boolean rolling) {
+      this.rollingCookie = rolling;
       return this;
     }
 
@@ -316,18 +335,40 @@ public final class Satchel implements AutoCloseable {
     }
 
     /**
-     * Applies settings by name: {@code driver}, {@code driver.<option>}, {@code cookie.name},
-     * {@code cookie.path}, {@code cookie.domain}, {@code cookie.max-age}, {@code cookie.secure},
-     * {@code cookie.same-site}, {@code ttl}, {@code idle-timeout}, {@code corrupt-data}, {@code
+     * Applies one setting by name, as configuration files and frameworks give them: {@code driver},
+     * {@code driver.<option>}, {@code cookie.name}, {@code cookie.path}, {@code cookie.domain},
+     * {@code cookie.max-age}, {@code cookie.secure}, {@code cookie.same-site}, {@code
+     * cookie.rolling}, {@code ttl}, {@code idle-timeout}, {@code corrupt-data}, {@code
      * undecodable-values}, {@code max-commit-attempts}, {@code decoded-cache-size}, {@code
      * max-session-size}. Durations are seconds or ISO-8601; {@code idle-timeout} also takes {@code
-     * off}.
+     * off}. A driver option is checked against the options its driver declares when the Satchel is
+     * built.
      *
-     * @throws IllegalArgumentException naming the setting when a name or value is invalid
+     * @param name the setting's name, as above
+     * @param value its value
+     * @param source how the user wrote it ({@code satchel.cookie.max-age}, {@code
+     *     SATCHEL_COOKIE_MAX_AGE}), for messages; a close known name is suggested in the same
+     *     spelling
+     * @throws SessionConfigurationException naming {@code source} when the name is unknown or the
+     *     value invalid
+     */
+    public Builder setting(String name, String value, String source) {
+      SettingsBinding.apply(
+          this,
+          requireNonNull(name, "name"),
+          requireNonNull(value, "value"),
+          requireNonNull(source, "source"));
+      return this;
+    }
+
+    /**
+     * Applies settings by name, as {@link #setting} does for each.
+     *
+     * @throws SessionConfigurationException naming the setting when a name or value is invalid
      */
     public Builder properties(Properties properties) {
-      for (String name : properties.stringPropertyNames()) {
-        apply(name, properties.getProperty(name), name);
+      for (String name : new java.util.TreeSet<>(properties.stringPropertyNames())) {
+        setting(name, properties.getProperty(name), name);
       }
       return this;
     }
@@ -335,110 +376,19 @@ public final class Satchel implements AutoCloseable {
     /**
      * Applies {@code SATCHEL_*} variables: {@code SATCHEL_DRIVER}, {@code SATCHEL_DRIVER_URL}
      * (option {@code url}), {@code SATCHEL_COOKIE_NAME}, {@code SATCHEL_IDLE_TIMEOUT} and so on,
-     * the property name upper-cased with dots and dashes as underscores.
+     * the setting's name upper-cased with dots and dashes as underscores. Other variables are
+     * ignored.
+     *
+     * @throws SessionConfigurationException naming the variable when a name or value is invalid
      */
     public Builder environment(Map<String, String> environment) {
       for (Map.Entry<String, String> variable : new java.util.TreeMap<>(environment).entrySet()) {
-        String name = variable.getKey();
-        if (!name.startsWith("SATCHEL_")) {
-          continue;
+        String name = SettingsBinding.nameOfVariable(variable.getKey());
+        if (name != null) {
+          setting(name, variable.getValue(), variable.getKey());
         }
-        String key = name.substring("SATCHEL_".length()).toLowerCase(Locale.ROOT);
-        String property;
-        if (key.startsWith("driver_")) {
-          property = "driver." + key.substring("driver_".length()).replace('_', '-');
-        } else if (key.startsWith("cookie_")) {
-          property = "cookie." + key.substring("cookie_".length()).replace('_', '-');
-        } else {
-          property = key.replace('_', '-');
-        }
-        apply(property, variable.getValue(), name);
       }
       return this;
-    }
-
-    private void apply(String property, String value, String source) {
-      String v = value.trim();
-      switch (property) {
-        case "driver" -> driver(v);
-        case "cookie.name" -> cookieName(v);
-        case "cookie.path" -> cookiePath(v);
-        case "cookie.domain" -> cookieDomain(v);
-        case "cookie.max-age" -> cookieMaxAge(DriverContext.parseDuration(source, v));
-        case "cookie.secure" -> secure(parseBoolean(source, v));
-        case "cookie.same-site" -> sameSite(parseEnum(SameSite.class, source, v));
-        case "ttl" -> defaultTtl(DriverContext.parseDuration(source, v));
-        case "idle-timeout" ->
-            idleTimeout(v.equalsIgnoreCase("off") ? null : DriverContext.parseDuration(source, v));
-        case "max-session-size" -> {
-          long characters;
-          try {
-            characters = Long.parseLong(v);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                source + " must be a number of characters, got \"" + value + "\"");
-          }
-          try {
-            maxSessionSize(characters);
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage());
-          }
-        }
-        case "corrupt-data" -> corruptData(parseEnum(CorruptDataPolicy.class, source, v));
-        case "undecodable-values" ->
-            undecodableValues(parseEnum(UndecodableValuePolicy.class, source, v));
-        case "max-commit-attempts" -> {
-          try {
-            maxCommitAttempts(Integer.parseInt(v));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                source + " must be a whole number, got \"" + value + "\"");
-          }
-        }
-        case "decoded-cache-size" -> {
-          long characters;
-          try {
-            characters = Long.parseLong(v);
-          } catch (NumberFormatException e) {
-            characters = -1;
-          }
-          if (characters < 0) {
-            throw new IllegalArgumentException(
-                source + " must be a number of characters, 0 or more, got \"" + value + "\"");
-          }
-          decodedCacheSize(characters);
-        }
-        default -> {
-          if (property.startsWith("driver.") && property.length() > "driver.".length()) {
-            driverOption(property.substring("driver.".length()), v);
-          } else {
-            throw new IllegalArgumentException("Unknown Satchel setting " + source);
-          }
-        }
-      }
-    }
-
-    private static boolean parseBoolean(String source, String value) {
-      String v = value.toLowerCase(Locale.ROOT);
-      if (!v.equals("true") && !v.equals("false")) {
-        throw new IllegalArgumentException(
-            source + " must be true or false, got \"" + value + "\"");
-      }
-      return v.equals("true");
-    }
-
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String source, String value) {
-      try {
-        return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            source
-                + " must be one of "
-                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
-                + ", got \""
-                + value
-                + "\"");
-      }
     }
 
     private static String checkAttribute(String what, String value) {
@@ -475,7 +425,9 @@ public final class Satchel implements AutoCloseable {
                   : Satchel.class.getClassLoader();
       GuardedDriver started =
           DriverRegistry.start(
-              driver, new DriverContext(driver, driverOptions, clock, idleTimeout), loader);
+              driver,
+              new DriverContext(driver, driverOptions, driverOptionSources, clock, idleTimeout),
+              loader);
       return new Satchel(
           new SessionContext(
               new SessionStore(
@@ -490,6 +442,7 @@ public final class Satchel implements AutoCloseable {
               cookieMaxAge,
               secure,
               sameSite,
+              rollingCookie,
               defaultTtl,
               idleTimeout,
               undecodableValues,

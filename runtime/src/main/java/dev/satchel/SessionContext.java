@@ -12,6 +12,7 @@ record SessionContext(
     Duration cookieMaxAge,
     boolean secure,
     SameSite sameSite,
+    boolean rollingCookie,
     Duration defaultTtl,
     Duration idleTimeout,
     UndecodableValuePolicy undecodableValues,

@@ -83,14 +83,16 @@ final class SatchelConfigurationTest {
 
   @Test
   void unknownDriver_namesTheDriversFound() {
-    SessionStorageException e =
+    SessionConfigurationException e =
         assertThrows(
-            SessionStorageException.class, () -> Satchel.builder().driver("mongo").build());
-    assertTrue(
-        e.getMessage().startsWith("Error when initializing session storage with driver `mongo`."),
-        e.getMessage());
+            SessionConfigurationException.class, () -> Satchel.builder().driver("mongo").build());
+    assertTrue(e.getMessage().startsWith("No session driver is named \"mongo\"."), e.getMessage());
     assertTrue(
         e.getMessage().contains("Drivers found: counting, failing, fs, memory"), e.getMessage());
+    SessionConfigurationException typo =
+        assertThrows(
+            SessionConfigurationException.class, () -> Satchel.builder().driver("memroy").build());
+    assertTrue(typo.getMessage().contains("(did you mean \"memory\"?)"), typo.getMessage());
   }
 
   @Test
@@ -121,10 +123,153 @@ final class SatchelConfigurationTest {
 
   @Test
   void missingRequiredOption_isNamed() {
-    SessionStorageException e =
+    SessionConfigurationException e =
         assertThrows(
-            SessionStorageException.class, () -> Satchel.builder().driver("counting").build());
+            SessionConfigurationException.class,
+            () -> Satchel.builder().driver("counting").build());
     assertTrue(e.getMessage().contains("needs the option `store`"), e.getMessage());
+  }
+
+  @Test
+  void aMistypedDriverOption_failsAtStartUp_namedAsWritten_withTheClosestOption() {
+    SessionConfigurationException fromEnvironment =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                Satchel.builder()
+                    .environment(Map.of("SATCHEL_DRIVER", "fs", "SATCHEL_DRIVER_BSAE", "/tmp/x"))
+                    .build());
+    assertEquals("SATCHEL_DRIVER_BSAE", fromEnvironment.setting());
+    assertTrue(
+        fromEnvironment
+            .getMessage()
+            .contains("Unknown option SATCHEL_DRIVER_BSAE for the fs driver"),
+        fromEnvironment.getMessage());
+    assertTrue(
+        fromEnvironment.getMessage().contains("(did you mean SATCHEL_DRIVER_BASE?)"),
+        fromEnvironment.getMessage());
+    Properties properties = new Properties();
+    properties.setProperty("driver", "memory");
+    properties.setProperty("driver.max-bytez", "1000");
+    SessionConfigurationException fromProperties =
+        assertThrows(
+            SessionConfigurationException.class,
+            () -> Satchel.builder().properties(properties).build());
+    assertTrue(
+        fromProperties.getMessage().contains("(did you mean driver.max-bytes?)"),
+        fromProperties.getMessage());
+    SessionConfigurationException fromAFramework =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                Satchel.builder()
+                    .setting("driver", "memory", "satchel.driver")
+                    .setting("driver.max-byte", "1000", "satchel.driver.max-byte")
+                    .build());
+    assertTrue(
+        fromAFramework.getMessage().contains("(did you mean satchel.driver.max-bytes?)"),
+        fromAFramework.getMessage());
+  }
+
+  @Test
+  void aMistypedSetting_suggestsTheClosest_inTheSpellingUsed() {
+    SessionConfigurationException variable =
+        assertThrows(
+            SessionConfigurationException.class,
+            () -> Satchel.builder().environment(Map.of("SATCHEL_IDLE_TIMOUT", "PT5M")));
+    assertEquals("SATCHEL_IDLE_TIMOUT", variable.setting());
+    assertTrue(
+        variable.getMessage().contains("(did you mean SATCHEL_IDLE_TIMEOUT?)"),
+        variable.getMessage());
+    SessionConfigurationException prefixed =
+        assertThrows(
+            SessionConfigurationException.class,
+            () -> Satchel.builder().setting("cookie.max-ag", "60", "satchel.cookie.max-ag"));
+    assertTrue(
+        prefixed.getMessage().contains("(did you mean satchel.cookie.max-age?)"),
+        prefixed.getMessage());
+  }
+
+  @Test
+  void badValues_nameTheSettingAsWritten() {
+    SessionConfigurationException attempts =
+        assertThrows(
+            SessionConfigurationException.class,
+            () -> Satchel.builder().environment(Map.of("SATCHEL_MAX_COMMIT_ATTEMPTS", "many")));
+    assertTrue(
+        attempts.getMessage().startsWith("SATCHEL_MAX_COMMIT_ATTEMPTS must be a whole number"),
+        attempts.getMessage());
+    SessionConfigurationException maxAge =
+        assertThrows(
+            SessionConfigurationException.class,
+            () -> Satchel.builder().setting("cookie.max-age", "-5", "satchel.cookie.max-age"));
+    assertTrue(maxAge.getMessage().startsWith("satchel.cookie.max-age"), maxAge.getMessage());
+    SessionConfigurationException option =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                Satchel.builder()
+                    .environment(Map.of("SATCHEL_DRIVER", "fs", "SATCHEL_DRIVER_FSYNC", "maybe"))
+                    .build());
+    assertTrue(
+        option.getMessage().startsWith("SATCHEL_DRIVER_FSYNC must be true or false"),
+        option.getMessage());
+    SessionConfigurationException size =
+        assertThrows(
+            SessionConfigurationException.class,
+            () -> Satchel.builder().setting("max-session-size", "0", "max-session-size"));
+    assertTrue(size.getMessage().startsWith("max-session-size"), size.getMessage());
+  }
+
+  @Test
+  void idleTimeout_isThirtyMinutesByDefault_andCanBeTurnedOff() {
+    try (Satchel satchel =
+        Satchel.builder().driver("counting").driverOption("store", "idle-default").build()) {
+      Session session = satchel.open(null, cookie -> {});
+      session.set("k", "v");
+      session.commit();
+      assertTrue(CountingDriverProvider.store("idle-default").writeExpiries.get(0) != null);
+    }
+    try (Satchel satchel =
+        Satchel.builder()
+            .driver("counting")
+            .driverOption("store", "idle-off")
+            .setting("idle-timeout", "off", "SATCHEL_IDLE_TIMEOUT")
+            .build()) {
+      Session session = satchel.open(null, cookie -> {});
+      session.set("k", "v");
+      session.commit();
+      assertEquals(null, CountingDriverProvider.store("idle-off").writeExpiries.get(0));
+    }
+  }
+
+  @Test
+  void rollingCookie_isSentAgainByAReadingRequest() {
+    try (Satchel satchel =
+        Satchel.builder()
+            .driver("memory")
+            .cookieMaxAge(java.time.Duration.ofHours(1))
+            .setting("cookie.rolling", "true", "cookie.rolling")
+            .build()) {
+      Session first = satchel.open(null, cookie -> {});
+      first.set("k", "v");
+      first.commit();
+      String id = first.id().orElseThrow();
+      List<SessionCookie> cookies = new ArrayList<>();
+      Session reading = satchel.open(id, cookies::add);
+      reading.get("k");
+      assertEquals(1, cookies.size());
+      assertEquals(id, cookies.get(0).value());
+      assertTrue(cookies.get(0).toHeaderValue().contains("Max-Age=3600"));
+    }
+    try (Satchel satchel = Satchel.builder().driver("memory").build()) {
+      Session first = satchel.open(null, cookie -> {});
+      first.set("k", "v");
+      first.commit();
+      List<SessionCookie> cookies = new ArrayList<>();
+      satchel.open(first.id().orElseThrow(), cookies::add).get("k");
+      assertTrue(cookies.isEmpty(), "not rolling by default");
+    }
   }
 
   @Test

@@ -25,12 +25,42 @@ public final class RedisDriverProvider implements SessionDriverProvider {
   }
 
   @Override
+  public java.util.Set<String> options() {
+    return java.util.Set.of("url", "base", "prefix", "timeout", "connect-timeout");
+  }
+
+  @Override
   public SessionDriver create(DriverContext context) {
     String url = context.option("url").orElse("redis://localhost:6379");
-    String prefix = context.option("prefix").orElse("");
+    String prefix = keyPrefix(context);
     Duration timeout = positive(context, "timeout", Duration.ofSeconds(2));
     Duration connectTimeout = positive(context, "connect-timeout", Duration.ofSeconds(2));
     return RedisDriver.connect(url, prefix, timeout, connectTimeout, context.clock());
+  }
+
+  /**
+   * What goes before each session ID: {@code prefix} as written, or unstorage's {@code base}
+   * ({@code sess} stores {@code sess:<id>}, as an Astro app's unstorage redis driver with {@code
+   * base: "sess"} does).
+   */
+  static String keyPrefix(DriverContext context) {
+    String prefix = context.option("prefix").orElse(null);
+    String base = context.option("base").orElse(null);
+    if (prefix != null && base != null) {
+      throw new IllegalArgumentException(
+          "set either "
+              + context.describe("base")
+              + " (unstorage's base: keys <base>:<id>) or "
+              + context.describe("prefix")
+              + " (put before the ID as written), not both");
+    }
+    if (base == null) {
+      return prefix == null ? "" : prefix;
+    }
+    // unstorage's normalizeBaseKey: slashes become colons, runs of colons one, none at the ends.
+    String normalized =
+        base.replaceAll("[/\\\\]", ":").replaceAll(":+", ":").replaceAll("^:|:$", "");
+    return normalized.isEmpty() ? "" : normalized + ":";
   }
 
   private static Duration positive(DriverContext context, String option, Duration fallback) {

@@ -168,6 +168,29 @@ final class RedisSessionTest {
   }
 
   @Test
+  void unstoragesBase_storesUnderBaseColonId_asAnAstroAppWithTheSameBaseReads() {
+    try (Satchel satchel = satchel(b -> b.driverOption("base", "sess"))) {
+      String cookie = run(satchel, null, s -> s.set("k", "v"));
+      assertEquals(1L, raw.exists("sess:" + cookie));
+      assertEquals(0L, raw.exists(cookie));
+    }
+    for (String[] base :
+        new String[][] {{"sess:", "sess:"}, {"a/b", "a:b:"}, {":x::y:", "x:y:"}, {"", ""}}) {
+      assertEquals(
+          base[1],
+          RedisDriverProvider.keyPrefix(
+              new dev.satchel.spi.DriverContext(
+                  "redis", Map.of("base", base[0]), java.time.Clock.systemUTC())),
+          base[0]);
+    }
+    IllegalArgumentException both =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> satchel(b -> b.driverOption("base", "sess").driverOption("prefix", "p:")));
+    assertTrue(both.getMessage().contains("not both"), both.getMessage());
+  }
+
+  @Test
   void byDefault_aSessionExpiresAfterThirtyIdleMinutes() {
     try (Satchel satchel = satchel(b -> {})) {
       String cookie = run(satchel, null, s -> s.set("forever", "v"));

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 public final class DriverContext {
   private final String driverName;
   private final Map<String, String> options;
+  private final Map<String, String> sources;
   private final Clock clock;
   private final Duration idleTimeout;
 
@@ -24,7 +25,7 @@ public final class DriverContext {
    * @param clock the clock the driver measures expiry with
    */
   public DriverContext(String driverName, Map<String, String> options, Clock clock) {
-    this(driverName, options, clock, null);
+    this(driverName, options, Map.of(), clock, null);
   }
 
   /**
@@ -34,10 +35,32 @@ public final class DriverContext {
    */
   public DriverContext(
       String driverName, Map<String, String> options, Clock clock, Duration idleTimeout) {
+    this(driverName, options, Map.of(), clock, idleTimeout);
+  }
+
+  /**
+   * Creates a context whose errors name each option as the user wrote it.
+   *
+   * @param sources for each option, the setting it came from ({@code SATCHEL_DRIVER_URL}, {@code
+   *     satchel.driver.url}); options without one are named "the {@code <driver>} option"
+   */
+  public DriverContext(
+      String driverName,
+      Map<String, String> options,
+      Map<String, String> sources,
+      Clock clock,
+      Duration idleTimeout) {
     this.driverName = requireNonNull(driverName, "driverName");
     this.options = Map.copyOf(options);
+    this.sources = Map.copyOf(sources);
     this.clock = requireNonNull(clock, "clock");
     this.idleTimeout = idleTimeout;
+  }
+
+  /** How to name an option in a message: as the user wrote it, when known. */
+  public String describe(String option) {
+    String source = sources.get(option);
+    return source != null ? source : "the " + driverName + " option `" + option + "`";
   }
 
   /**
@@ -77,7 +100,12 @@ public final class DriverContext {
     String value = options.get(name);
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(
-          "the " + driverName + " driver needs the option `" + name + "`");
+          "the "
+              + driverName
+              + " driver needs the option `"
+              + name
+              + "`"
+              + (sources.containsKey(name) ? " (" + sources.get(name) + ")" : ""));
     }
     return value;
   }
@@ -88,7 +116,7 @@ public final class DriverContext {
    * @throws IllegalArgumentException naming the option when the value is neither
    */
   public Optional<Duration> durationOption(String name) {
-    return option(name).map(value -> parseDuration(driverName + " option `" + name + "`", value));
+    return option(name).map(value -> parseDuration(describe(name), value));
   }
 
   /** An integer option. */
@@ -100,13 +128,7 @@ public final class DriverContext {
                 return Long.parseLong(value.trim());
               } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
-                    "the "
-                        + driverName
-                        + " option `"
-                        + name
-                        + "` must be a whole number, got \""
-                        + value
-                        + "\"");
+                    describe(name) + " must be a whole number, got \"" + value + "\"");
               }
             });
   }
@@ -119,26 +141,14 @@ public final class DriverContext {
               String v = value.trim().toLowerCase(java.util.Locale.ROOT);
               if (!v.equals("true") && !v.equals("false")) {
                 throw new IllegalArgumentException(
-                    "the "
-                        + driverName
-                        + " option `"
-                        + name
-                        + "` must be true or false, got \""
-                        + value
-                        + "\"");
+                    describe(name) + " must be true or false, got \"" + value + "\"");
               }
               return v.equals("true");
             });
   }
 
-  /**
-   * Parses a duration as configuration gives it: whole seconds, or ISO-8601.
-   *
-   * @param what the setting, for the error message
-   * @param value the text
-   * @throws IllegalArgumentException when the text is neither form
-   */
-  public static Duration parseDuration(String what, String value) {
+  /** A duration as configuration gives it: whole seconds, or ISO-8601. */
+  private static Duration parseDuration(String what, String value) {
     String text = value.trim();
     try {
       if (text.matches("-?\\d+")) {

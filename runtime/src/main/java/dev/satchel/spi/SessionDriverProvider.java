@@ -12,6 +12,15 @@ public interface SessionDriverProvider {
   String name();
 
   /**
+   * The options this driver understands ({@code url}, {@code base}, …). Satchel refuses to start
+   * with any other option for it, suggesting the closest of these, so that a typo is never silently
+   * ignored. None by default.
+   */
+  default java.util.Set<String> options() {
+    return java.util.Set.of();
+  }
+
+  /**
    * Creates a driver.
    *
    * @param context the driver's options and the clock to use for expiry

@@ -33,6 +33,11 @@ public final class CountingDriverProvider implements SessionDriverProvider {
   }
 
   @Override
+  public java.util.Set<String> options() {
+    return java.util.Set.of("store");
+  }
+
+  @Override
   public SessionDriver create(DriverContext context) {
     CountingDriver driver = new CountingDriver(context.clock());
     STORES.put(context.requiredOption("store"), driver);

@@ -34,6 +34,11 @@ public final class FsDriverProvider implements SessionDriverProvider {
   }
 
   @Override
+  public java.util.Set<String> options() {
+    return java.util.Set.of("base", "cleanup-interval", "fsync", "lock-timeout");
+  }
+
+  @Override
   public SessionDriver create(DriverContext context) {
     Path base = Path.of(context.option("base").orElse(".satchel/sessions"));
     Duration cleanup = positive(context, "cleanup-interval", Duration.ofMinutes(10));

@@ -20,6 +20,11 @@ public final class MemoryDriverProvider implements SessionDriverProvider {
   }
 
   @Override
+  public java.util.Set<String> options() {
+    return java.util.Set.of("max-bytes");
+  }
+
+  @Override
   public SessionDriver create(DriverContext context) {
     long maxBytes = context.longOption("max-bytes").orElse(64L * 1024 * 1024);
     if (maxBytes < 1) {
