@@ -2,6 +2,7 @@ package test;
 
 import dev.satchel.Session;
 import dev.satchel.codec.CodecContext;
+import dev.satchel.codec.RecordCodecSupport;
 import dev.satchel.codec.ValueCodec;
 import dev.satchel.codec.ValueCodecs;
 import dev.satchel.devalue.PlainObject;
@@ -25,11 +26,11 @@ public final class ShopSession {
 
     private static final Duration USER_TTL = Duration.parse("PT1H");
 
-    private static final ValueCodec<List<String>> CART_CODEC = ValueCodecs.list(ValueCodecs.string());
+    private static final ValueCodec<List<String>> CART_CODEC = ValueCodecs.list(ValueCodecs.strings());
 
     private static final ValueCodec<Instant> LAST_VISIT_CODEC = ValueCodecs.instants();
 
-    private static final ValueCodec<Map<String, List<Shop.Item>>> WISHLISTS_CODEC = ValueCodecs.map(ValueCodecs.string(), ValueCodecs.list(Shop_ItemCodec.INSTANCE));
+    private static final ValueCodec<Map<String, List<Shop.Item>>> WISHLISTS_CODEC = ValueCodecs.map(ValueCodecs.strings(), ValueCodecs.list(Shop_ItemCodec.INSTANCE));
 
     private static final ValueCodec<Optional<Shop.Size>> PREFERRED_SIZE_CODEC = ValueCodecs.optional(ValueCodecs.enums("Size", Shop.Size.values()));
 
@@ -50,15 +51,25 @@ public final class ShopSession {
 
     /**
      * Sets the {@code user} key, expiring after {@code PT1H}.
+     * {@code null} removes the key, as {@code deleteUser()} does.
      */
     public void setUser(Shop.User value) {
+        if (value == null) {
+            session.delete("user");
+            return;
+        }
         session.set("user", value, USER_CODEC, USER_TTL);
     }
 
     /**
      * Sets the {@code user} key, expiring after {@code ttl}.
+     * {@code null} removes the key, as {@code deleteUser()} does.
      */
     public void setUser(Shop.User value, Duration ttl) {
+        if (value == null) {
+            session.delete("user");
+            return;
+        }
         session.set("user", value, USER_CODEC, ttl);
     }
 
@@ -115,15 +126,25 @@ public final class ShopSession {
 
     /**
      * Sets the {@code cart} key.
+     * {@code null} removes the key, as {@code deleteCart()} does.
      */
     public void setCart(List<String> value) {
+        if (value == null) {
+            session.delete("cart");
+            return;
+        }
         session.set("cart", value, CART_CODEC);
     }
 
     /**
      * Sets the {@code cart} key, expiring after {@code ttl}.
+     * {@code null} removes the key, as {@code deleteCart()} does.
      */
     public void setCart(List<String> value, Duration ttl) {
+        if (value == null) {
+            session.delete("cart");
+            return;
+        }
         session.set("cart", value, CART_CODEC, ttl);
     }
 
@@ -179,15 +200,25 @@ public final class ShopSession {
 
     /**
      * Sets the {@code last-visit} key.
+     * {@code null} removes the key, as {@code deleteLastVisit()} does.
      */
     public void setLastVisit(Instant value) {
+        if (value == null) {
+            session.delete("last-visit");
+            return;
+        }
         session.set("last-visit", value, LAST_VISIT_CODEC);
     }
 
     /**
      * Sets the {@code last-visit} key, expiring after {@code ttl}.
+     * {@code null} removes the key, as {@code deleteLastVisit()} does.
      */
     public void setLastVisit(Instant value, Duration ttl) {
+        if (value == null) {
+            session.delete("last-visit");
+            return;
+        }
         session.set("last-visit", value, LAST_VISIT_CODEC, ttl);
     }
 
@@ -243,15 +274,25 @@ public final class ShopSession {
 
     /**
      * Sets the {@code wishlists} key.
+     * {@code null} removes the key, as {@code deleteWishlists()} does.
      */
     public void setWishlists(Map<String, List<Shop.Item>> value) {
+        if (value == null) {
+            session.delete("wishlists");
+            return;
+        }
         session.set("wishlists", value, WISHLISTS_CODEC);
     }
 
     /**
      * Sets the {@code wishlists} key, expiring after {@code ttl}.
+     * {@code null} removes the key, as {@code deleteWishlists()} does.
      */
     public void setWishlists(Map<String, List<Shop.Item>> value, Duration ttl) {
+        if (value == null) {
+            session.delete("wishlists");
+            return;
+        }
         session.set("wishlists", value, WISHLISTS_CODEC, ttl);
     }
 
@@ -309,15 +350,25 @@ public final class ShopSession {
 
     /**
      * Sets the {@code preferredSize} key.
+     * {@code null} removes the key, as {@code deletePreferredSize()} does.
      */
     public void setPreferredSize(Optional<Shop.Size> value) {
+        if (value == null) {
+            session.delete("preferredSize");
+            return;
+        }
         session.set("preferredSize", value, PREFERRED_SIZE_CODEC);
     }
 
     /**
      * Sets the {@code preferredSize} key, expiring after {@code ttl}.
+     * {@code null} removes the key, as {@code deletePreferredSize()} does.
      */
     public void setPreferredSize(Optional<Shop.Size> value, Duration ttl) {
+        if (value == null) {
+            session.delete("preferredSize");
+            return;
+        }
         session.set("preferredSize", value, PREFERRED_SIZE_CODEC, ttl);
     }
 
@@ -478,9 +529,9 @@ public final class ShopSession {
     private static final class Shop_UserCodec implements ValueCodec<Shop.User> {
         static final Shop_UserCodec INSTANCE = new Shop_UserCodec();
 
-        private final ValueCodec<String> idCodec = ValueCodecs.string();
+        private final ValueCodec<String> idCodec = ValueCodecs.strings();
 
-        private final ValueCodec<String> nameCodec = ValueCodecs.string();
+        private final ValueCodec<String> nameCodec = ValueCodecs.strings();
 
         @Override
         public Object encode(Shop.User value, CodecContext context) {
@@ -489,21 +540,21 @@ public final class ShopSession {
             }
             context.enter();
             PlainObject object = new PlainObject();
-            ValueCodecs.putComponent(object, "id", idCodec, value.id(), context);
-            ValueCodecs.putComponent(object, "name", nameCodec, value.name(), context);
+            RecordCodecSupport.putComponent(object, "id", idCodec, value.id(), context);
+            RecordCodecSupport.putComponent(object, "name", nameCodec, value.name(), context);
             context.exit();
             return object;
         }
 
         @Override
         public Shop.User decode(Object value, CodecContext context) {
-            if (ValueCodecs.isAbsent(value)) {
+            if (RecordCodecSupport.isAbsent(value)) {
                 return null;
             }
-            PlainObject object = ValueCodecs.expectObject(value, "User");
+            PlainObject object = RecordCodecSupport.expectObject(value, "User");
             context.enter();
-            String id = ValueCodecs.component(object, "id", idCodec, context);
-            String name = ValueCodecs.component(object, "name", nameCodec, context);
+            String id = RecordCodecSupport.component(object, "id", idCodec, context);
+            String name = RecordCodecSupport.component(object, "name", nameCodec, context);
             context.exit();
             return new Shop.User(id, name);
         }
@@ -517,11 +568,11 @@ public final class ShopSession {
     private static final class Shop_ItemCodec implements ValueCodec<Shop.Item> {
         static final Shop_ItemCodec INSTANCE = new Shop_ItemCodec();
 
-        private final ValueCodec<String> skuCodec = ValueCodecs.string();
+        private final ValueCodec<String> skuCodec = ValueCodecs.strings();
 
         private final ValueCodec<Integer> quantityCodec = ValueCodecs.integers();
 
-        private final ValueCodec<Optional<String>> noteCodec = ValueCodecs.optional(ValueCodecs.string());
+        private final ValueCodec<Optional<String>> noteCodec = ValueCodecs.optional(ValueCodecs.strings());
 
         @Override
         public Object encode(Shop.Item value, CodecContext context) {
@@ -530,23 +581,23 @@ public final class ShopSession {
             }
             context.enter();
             PlainObject object = new PlainObject();
-            ValueCodecs.putComponent(object, "sku", skuCodec, value.sku(), context);
-            ValueCodecs.putComponent(object, "quantity", quantityCodec, value.quantity(), context);
-            ValueCodecs.putComponent(object, "note", noteCodec, value.note(), context);
+            RecordCodecSupport.putComponent(object, "sku", skuCodec, value.sku(), context);
+            RecordCodecSupport.putComponent(object, "quantity", quantityCodec, value.quantity(), context);
+            RecordCodecSupport.putComponent(object, "note", noteCodec, value.note(), context);
             context.exit();
             return object;
         }
 
         @Override
         public Shop.Item decode(Object value, CodecContext context) {
-            if (ValueCodecs.isAbsent(value)) {
+            if (RecordCodecSupport.isAbsent(value)) {
                 return null;
             }
-            PlainObject object = ValueCodecs.expectObject(value, "Item");
+            PlainObject object = RecordCodecSupport.expectObject(value, "Item");
             context.enter();
-            String sku = ValueCodecs.component(object, "sku", skuCodec, context);
-            Integer quantity = ValueCodecs.component(object, "quantity", quantityCodec, context);
-            Optional<String> note = ValueCodecs.component(object, "note", noteCodec, context);
+            String sku = RecordCodecSupport.component(object, "sku", skuCodec, context);
+            Integer quantity = RecordCodecSupport.component(object, "quantity", quantityCodec, context);
+            Optional<String> note = RecordCodecSupport.component(object, "note", noteCodec, context);
             context.exit();
             return new Shop.Item(sku, quantity == null ? 0 : quantity, note);
         }

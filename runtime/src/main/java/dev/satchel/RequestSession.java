@@ -7,6 +7,7 @@ import dev.satchel.codec.ValueCodec;
 import dev.satchel.codec.ValueCodecException;
 import dev.satchel.codec.ValueCodecs;
 import dev.satchel.devalue.DevalueException;
+import dev.satchel.devalue.Undefined;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionIds;
 import java.lang.System.Logger.Level;
@@ -151,7 +152,7 @@ final class RequestSession implements Session {
     synchronized (this) {
       entry = lookup(key);
     }
-    if (entry == null || ValueCodecs.isAbsent(entry.data())) {
+    if (entry == null || entry.data() == null || entry.data() == Undefined.INSTANCE) {
       return Optional.empty();
     }
     return Optional.of(copyOf(entry.data()));

@@ -138,7 +138,7 @@ final class AstroScenariosTest {
   @Test
   void t10_storedSession_reads() {
     String id = stored(Map.of("key", "value"));
-    assertEquals(Optional.of("value"), app.request(id).session.get("key", ValueCodecs.string()));
+    assertEquals(Optional.of("value"), app.request(id).session.get("key", ValueCodecs.strings()));
   }
 
   @Test

@@ -102,8 +102,8 @@ final class DecodedSessionsTest {
       Session kept = app.request(cookie).session;
       assertEquals(afresh.entries(), kept.entries());
       assertEquals(
-          afresh.get("cart", ValueCodecs.list(ValueCodecs.string())),
-          kept.get("cart", ValueCodecs.list(ValueCodecs.string())));
+          afresh.get("cart", ValueCodecs.list(ValueCodecs.strings())),
+          kept.get("cart", ValueCodecs.list(ValueCodecs.strings())));
     }
   }
 
@@ -135,11 +135,11 @@ final class DecodedSessionsTest {
       first.set("step", "one");
       first.commit();
       String id = first.id().orElseThrow();
-      assertEquals("one", one.open(id, c -> {}).get("step", ValueCodecs.string()).orElseThrow());
+      assertEquals("one", one.open(id, c -> {}).get("step", ValueCodecs.strings()).orElseThrow());
       Session elsewhere = other.open(id, c -> {});
       elsewhere.set("step", "two");
       elsewhere.commit();
-      assertEquals("two", one.open(id, c -> {}).get("step", ValueCodecs.string()).orElseThrow());
+      assertEquals("two", one.open(id, c -> {}).get("step", ValueCodecs.strings()).orElseThrow());
     }
   }
 
@@ -149,7 +149,7 @@ final class DecodedSessionsTest {
     List<String> items = new ArrayList<>(List.of("a", "b", "c"));
     String cookie =
         app.run(
-            null, session -> session.set("cart", items, ValueCodecs.list(ValueCodecs.string())));
+            null, session -> session.set("cart", items, ValueCodecs.list(ValueCodecs.strings())));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<List<String>>> carts = new ArrayList<>();
@@ -161,7 +161,7 @@ final class DecodedSessionsTest {
                   List<String> cart =
                       app.request(cookie)
                           .session
-                          .get("cart", ValueCodecs.list(ValueCodecs.string()))
+                          .get("cart", ValueCodecs.list(ValueCodecs.strings()))
                           .orElseThrow();
                   cart.add("mine-" + n);
                   return cart;

@@ -96,7 +96,7 @@ final class SessionBehaviourTest {
     assertEquals(shared, request.cookies.get(0).value());
     assertEquals(
         Optional.of(List.of("a", "b")),
-        request.session.get("cart", ValueCodecs.list(ValueCodecs.string())));
+        request.session.get("cart", ValueCodecs.list(ValueCodecs.strings())));
   }
 
   // ---------------------------------------------------------------------------- bad stored data
@@ -142,7 +142,7 @@ final class SessionBehaviourTest {
     app.driver.put(id, ReferenceSession.astroBlob());
     Session session = app.request(id).session;
     assertEquals(
-        20, session.get("cart", ValueCodecs.list(ValueCodecs.string())).orElseThrow().size());
+        20, session.get("cart", ValueCodecs.list(ValueCodecs.strings())).orElseThrow().size());
     assertEquals(
         Optional.of(Instant.parse("2026-11-26T12:34:56.789Z")),
         session.get("lastVisit", ValueCodecs.instants()));
@@ -152,7 +152,7 @@ final class SessionBehaviourTest {
     assertEquals(
         Optional.of(25),
         session
-            .get("prefs", ValueCodecs.map(ValueCodecs.string(), ValueCodecs.untyped()))
+            .get("prefs", ValueCodecs.map(ValueCodecs.strings(), ValueCodecs.untyped()))
             .map(p -> ((Double) p.get("pageSize")).intValue()));
   }
 
@@ -187,10 +187,10 @@ final class SessionBehaviourTest {
   void set_takesASnapshot() {
     Session session = app.request(null).session;
     List<String> cart = new ArrayList<>(List.of("a"));
-    session.set("cart", cart, ValueCodecs.list(ValueCodecs.string()));
+    session.set("cart", cart, ValueCodecs.list(ValueCodecs.strings()));
     cart.add("b");
     assertEquals(
-        Optional.of(List.of("a")), session.get("cart", ValueCodecs.list(ValueCodecs.string())));
+        Optional.of(List.of("a")), session.get("cart", ValueCodecs.list(ValueCodecs.strings())));
   }
 
   @Test
@@ -213,7 +213,7 @@ final class SessionBehaviourTest {
             });
     Session session = app.request(cookie).session;
     assertEquals(Optional.empty(), session.get("count", ValueCodecs.integers()));
-    assertEquals(Optional.of("Ann"), session.get("name", ValueCodecs.string()));
+    assertEquals(Optional.of("Ann"), session.get("name", ValueCodecs.strings()));
   }
 
   @Test
@@ -224,7 +224,10 @@ final class SessionBehaviourTest {
         assertThrows(
             SessionValueException.class,
             () ->
-                strict.request(cookie).session.get("cart", ValueCodecs.list(ValueCodecs.string())));
+                strict
+                    .request(cookie)
+                    .session
+                    .get("cart", ValueCodecs.list(ValueCodecs.strings())));
     assertEquals(".cart[1]", e.path());
   }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * log-out against other commits, and the limits a commit enforces.
  */
 final class SessionRacesTest {
-  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
+  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.strings());
 
   private final MutableClock clock = new MutableClock();
   private final Satchel satchel =

@@ -54,8 +54,8 @@ public class CodecBenchmark {
 
   private static final ValueCodec<List<String>> CART = HandWrittenCodecs.CART;
   private static final ValueCodec<Map<String, Object>> PREFS =
-      ValueCodecs.map(ValueCodecs.string(), ValueCodecs.untyped());
-  private static final ValueCodec<Set<String>> TAGS = ValueCodecs.set(ValueCodecs.string());
+      ValueCodecs.map(ValueCodecs.strings(), ValueCodecs.untyped());
+  private static final ValueCodec<Set<String>> TAGS = ValueCodecs.set(ValueCodecs.strings());
 
   private final Devalue devalue = Devalue.astro();
   private final ObjectMapper jackson = new ObjectMapper().registerModule(new JavaTimeModule());

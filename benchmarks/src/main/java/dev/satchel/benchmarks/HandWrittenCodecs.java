@@ -1,6 +1,7 @@
 package dev.satchel.benchmarks;
 
 import dev.satchel.codec.CodecContext;
+import dev.satchel.codec.RecordCodecSupport;
 import dev.satchel.codec.ValueCodec;
 import dev.satchel.codec.ValueCodecs;
 import dev.satchel.devalue.PlainObject;
@@ -10,26 +11,28 @@ import java.util.List;
 final class HandWrittenCodecs {
   private HandWrittenCodecs() {}
 
-  static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
+  static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.strings());
 
   static final ValueCodec<BenchShop.User> USER =
       new ValueCodec<>() {
         @Override
         public Object encode(BenchShop.User value, CodecContext context) {
           PlainObject object = new PlainObject();
-          ValueCodecs.putComponent(object, "id", ValueCodecs.string(), value.id(), context);
-          ValueCodecs.putComponent(object, "name", ValueCodecs.string(), value.name(), context);
-          ValueCodecs.putComponent(object, "email", ValueCodecs.string(), value.email(), context);
+          RecordCodecSupport.putComponent(object, "id", ValueCodecs.strings(), value.id(), context);
+          RecordCodecSupport.putComponent(
+              object, "name", ValueCodecs.strings(), value.name(), context);
+          RecordCodecSupport.putComponent(
+              object, "email", ValueCodecs.strings(), value.email(), context);
           return object;
         }
 
         @Override
         public BenchShop.User decode(Object value, CodecContext context) {
-          PlainObject object = ValueCodecs.expectObject(value, "User");
+          PlainObject object = RecordCodecSupport.expectObject(value, "User");
           return new BenchShop.User(
-              ValueCodecs.component(object, "id", ValueCodecs.string(), context),
-              ValueCodecs.component(object, "name", ValueCodecs.string(), context),
-              ValueCodecs.component(object, "email", ValueCodecs.string(), context));
+              RecordCodecSupport.component(object, "id", ValueCodecs.strings(), context),
+              RecordCodecSupport.component(object, "name", ValueCodecs.strings(), context),
+              RecordCodecSupport.component(object, "email", ValueCodecs.strings(), context));
         }
 
         @Override

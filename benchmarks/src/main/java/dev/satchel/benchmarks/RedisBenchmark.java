@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(2)
 public class RedisBenchmark {
-  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
+  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.strings());
 
   /** The server, the application's Satchel, and a bare client. */
   @State(Scope.Benchmark)

@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class SessionBenchmark {
-  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
+  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.strings());
 
   private Satchel satchel;
   private String id;

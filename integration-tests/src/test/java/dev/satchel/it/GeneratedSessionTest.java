@@ -101,6 +101,29 @@ final class GeneratedSessionTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"memory", "fs"})
+  void settingNull_removesTheKey_soHasAndTheGetterAgree(String driver) throws Exception {
+    try (Drivers drivers = new Drivers(driver)) {
+      Request request = drivers.open(null);
+      ShopSession shop = ShopSession.of(request.session());
+      shop.setCart(List.of("a"));
+      shop.setLocale("fi");
+      request.session().commit();
+      String cookie = request.cookie(null);
+      ShopSession next = ShopSession.of(drivers.open(cookie).session());
+      next.setCart(null);
+      next.setLocale(null, Duration.ofMinutes(1));
+      assertFalse(next.hasCart());
+      assertEquals(Optional.empty(), next.cart());
+      assertFalse(next.hasLocale());
+      next.session().commit();
+      ShopSession after = ShopSession.of(drivers.open(cookie).session());
+      assertFalse(after.hasCart());
+      assertFalse(after.hasLocale());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs"})
   void hasDeleteAndTtls(String driver) throws Exception {
     try (Drivers drivers = new Drivers(driver)) {
       Request request = drivers.open(null);

@@ -13,6 +13,8 @@ final class Names {
   static final ClassName SESSION = ClassName.get("dev.satchel", "Session");
   static final ClassName VALUE_CODEC = ClassName.get("dev.satchel.codec", "ValueCodec");
   static final ClassName VALUE_CODECS = ClassName.get("dev.satchel.codec", "ValueCodecs");
+  static final ClassName RECORD_CODEC_SUPPORT =
+      ClassName.get("dev.satchel.codec", "RecordCodecSupport");
   static final ClassName CODEC_CONTEXT = ClassName.get("dev.satchel.codec", "CodecContext");
   static final ClassName PLAIN_OBJECT = ClassName.get("dev.satchel.devalue", "PlainObject");
 

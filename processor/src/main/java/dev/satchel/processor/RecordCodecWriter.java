@@ -69,7 +69,7 @@ final class RecordCodecWriter {
       Component component = codec.components().get(i);
       encode.addStatement(
           "$T.putComponent(object, $S, $L, value.$L(), context)",
-          Names.VALUE_CODECS,
+          Names.RECORD_CODEC_SUPPORT,
           component.name(),
           fields[i],
           component.name());
@@ -83,13 +83,13 @@ final class RecordCodecWriter {
             .returns(record)
             .addParameter(Object.class, "value")
             .addParameter(Names.CODEC_CONTEXT, "context")
-            .beginControlFlow("if ($T.isAbsent(value))", Names.VALUE_CODECS)
+            .beginControlFlow("if ($T.isAbsent(value))", Names.RECORD_CODEC_SUPPORT)
             .addStatement("return null")
             .endControlFlow()
             .addStatement(
                 "$T object = $T.expectObject(value, $S)",
                 Names.PLAIN_OBJECT,
-                Names.VALUE_CODECS,
+                Names.RECORD_CODEC_SUPPORT,
                 codec.record().getSimpleName().toString())
             .addStatement("context.enter()");
     CodeBlock.Builder arguments = CodeBlock.builder();
@@ -100,7 +100,7 @@ final class RecordCodecWriter {
           "$T $L = $T.component(object, $S, $L, context)",
           boxed,
           locals[i],
-          Names.VALUE_CODECS,
+          Names.RECORD_CODEC_SUPPORT,
           component.name(),
           fields[i]);
       if (i > 0) {

@@ -148,26 +148,26 @@ final class SessionClassWriter {
           .addStatement("return session.get($S, $L)", key.key(), codec);
     }
     type.addMethod(get.build());
+    boolean nullable = !key.declaredType().isPrimitive();
     MethodSpec.Builder set =
         MethodSpec.methodBuilder("set" + property)
             .addModifiers(Modifier.PUBLIC)
             .addParameter(key.declaredType(), "value");
     if (ttl == null) {
-      set.addJavadoc("Sets the {@code $L} key.\n", key.key())
-          .addStatement("session.set($S, value, $L)", key.key(), codec);
+      set.addJavadoc("Sets the {@code $L} key.\n", key.key());
     } else {
-      set.addJavadoc("Sets the {@code $L} key, expiring after {@code $L}.\n", key.key(), key.ttl())
-          .addStatement("session.set($S, value, $L, $L)", key.key(), codec, ttl);
+      set.addJavadoc("Sets the {@code $L} key, expiring after {@code $L}.\n", key.key(), key.ttl());
     }
+    addSetBody(set, key, codec, ttl, nullable);
     type.addMethod(set.build());
-    type.addMethod(
+    MethodSpec.Builder setWithTtl =
         MethodSpec.methodBuilder("set" + property)
             .addJavadoc("Sets the {@code $L} key, expiring after {@code ttl}.\n", key.key())
             .addModifiers(Modifier.PUBLIC)
             .addParameter(key.declaredType(), "value")
-            .addParameter(Names.DURATION, "ttl")
-            .addStatement("session.set($S, value, $L, ttl)", key.key(), codec)
-            .build());
+            .addParameter(Names.DURATION, "ttl");
+    addSetBody(setWithTtl, key, codec, "ttl", nullable);
+    type.addMethod(setWithTtl.build());
     addUpdateMethods(type, key, codec, ttl);
     type.addMethod(
         MethodSpec.methodBuilder("has" + property)
@@ -182,6 +182,27 @@ final class SessionClassWriter {
             .addModifiers(Modifier.PUBLIC)
             .addStatement("session.delete($S)", key.key())
             .build());
+  }
+
+  /**
+   * A setter's body. {@code setX(null)} removes the key, as {@code deleteX()} does, so that {@code
+   * hasX()} and {@code x()} agree: a key is either absent or holds a value.
+   */
+  private static void addSetBody(
+      MethodSpec.Builder set, Key key, String codec, String ttl, boolean nullable) {
+    if (nullable) {
+      set.addJavadoc(
+              "{@code null} removes the key, as {@code delete$L()} does.\n", key.propertyName())
+          .beginControlFlow("if (value == null)")
+          .addStatement("session.delete($S)", key.key())
+          .addStatement("return")
+          .endControlFlow();
+    }
+    if (ttl == null) {
+      set.addStatement("session.set($S, value, $L)", key.key(), codec);
+    } else {
+      set.addStatement("session.set($S, value, $L, $L)", key.key(), codec, ttl);
+    }
   }
 
   /**

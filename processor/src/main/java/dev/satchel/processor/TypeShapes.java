@@ -21,10 +21,11 @@ final class TypeShapes {
       "String, a primitive or its box, BigInteger, Instant, Date, URI, URL, Pattern, byte[], an"
           + " enum, a record, Object, or List, Set, Map, Optional and arrays of these";
 
-  private static final Map<String, String> SCALARS =
+  /** Type names stored by one {@code ValueCodecs} method each, and that method. */
+  static final Map<String, String> SCALARS =
       Map.ofEntries(
-          Map.entry("java.lang.String", "string"),
-          Map.entry("java.lang.Boolean", "bool"),
+          Map.entry("java.lang.String", "strings"),
+          Map.entry("java.lang.Boolean", "booleans"),
           Map.entry("java.lang.Integer", "integers"),
           Map.entry("java.lang.Long", "longs"),
           Map.entry("java.lang.Double", "doubles"),
@@ -40,7 +41,8 @@ final class TypeShapes {
           Map.entry("java.net.URL", "urls"),
           Map.entry("java.util.regex.Pattern", "patterns"));
 
-  private static final Map<String, String> PRIMITIVE_ARRAYS =
+  /** Primitive component types whose arrays have a {@code ValueCodecs} method, and that method. */
+  static final Map<String, String> PRIMITIVE_ARRAYS =
       Map.of(
           "byte", "byteArrays",
           "int", "intArrays",

@@ -307,7 +307,7 @@ final class RedisSessionTest {
           id,
           s -> {
             assertEquals(
-                20, s.get("cart", ValueCodecs.list(ValueCodecs.string())).orElseThrow().size());
+                20, s.get("cart", ValueCodecs.list(ValueCodecs.strings())).orElseThrow().size());
             assertEquals("Houston", ((PlainObject) s.get("user").orElseThrow()).get("name"));
             assertEquals(
                 Optional.of(java.net.URI.create("https://example.com/shop?ref=satchel")),

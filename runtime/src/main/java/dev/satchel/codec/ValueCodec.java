@@ -2,7 +2,7 @@ package dev.satchel.codec;
 
 /**
  * Converts one Java type to and from the values {@link dev.satchel.devalue.Devalue} reads and
- * writes. Codecs compose ({@code ValueCodecs.list(ValueCodecs.string())}), hold no state and are
+ * writes. Codecs compose ({@code ValueCodecs.list(ValueCodecs.strings())}), hold no state and are
  * safe to share between threads.
  *
  * @param <T> the Java type

@@ -169,12 +169,12 @@ public final class ValueCodecs {
   }
 
   /** {@code String} ↔ string. */
-  public static ValueCodec<String> string() {
+  public static ValueCodec<String> strings() {
     return STRING;
   }
 
   /** {@code Boolean} ↔ boolean. */
-  public static ValueCodec<Boolean> bool() {
+  public static ValueCodec<Boolean> booleans() {
     return BOOLEAN;
   }
 
@@ -313,7 +313,7 @@ public final class ValueCodecs {
 
       @Override
       public List<T> decode(Object value, CodecContext context) {
-        if (isAbsent(value)) {
+        if (absent(value)) {
           return null;
         }
         if (!(value instanceof List)) {
@@ -340,7 +340,7 @@ public final class ValueCodecs {
 
       @Override
       public Set<T> decode(Object value, CodecContext context) {
-        if (isAbsent(value)) {
+        if (absent(value)) {
           return null;
         }
         if (!(value instanceof Set)) {
@@ -386,7 +386,7 @@ public final class ValueCodecs {
 
       @Override
       public Map<K, V> decode(Object stored, CodecContext context) {
-        if (isAbsent(stored)) {
+        if (absent(stored)) {
           return null;
         }
         if (!(stored instanceof Map)) {
@@ -491,7 +491,7 @@ public final class ValueCodecs {
   public static ValueCodec<boolean[]> booleanArrays() {
     return primitiveArray(
         "boolean[]",
-        bool(),
+        booleans(),
         a -> {
           List<Boolean> list = new ArrayList<>(a.length);
           for (boolean b : a) {
@@ -557,43 +557,6 @@ public final class ValueCodecs {
     };
   }
 
-  /**
-   * Reads one property of a stored plain object for a record component: a property that is missing
-   * (the record gained a component since the value was stored) reads as {@code null}. Generated
-   * record codecs call this.
-   */
-  public static <T> T component(
-      PlainObject object, String name, ValueCodec<T> codec, CodecContext context) {
-    try {
-      return codec.decode(object.get(name), context);
-    } catch (ValueCodecException e) {
-      throw e.under(propertySegment(name));
-    }
-  }
-
-  /** Writes one record component into the plain object a generated record codec builds. */
-  public static <T> void putComponent(
-      PlainObject object, String name, ValueCodec<T> codec, T value, CodecContext context) {
-    try {
-      object.put(name, codec.encode(value, context));
-    } catch (ValueCodecException e) {
-      throw e.under(propertySegment(name));
-    }
-  }
-
-  /** Checks that a stored value is a plain object, as records are stored. */
-  public static PlainObject expectObject(Object value, String typeName) {
-    if (!(value instanceof PlainObject)) {
-      throw mismatch("an object for " + typeName, value);
-    }
-    return (PlainObject) value;
-  }
-
-  /** Whether a stored value stands for no value: {@code null} or {@code undefined}. */
-  public static boolean isAbsent(Object value) {
-    return value == null || value == Undefined.INSTANCE;
-  }
-
   private static <C extends Collection<Object>, T> C encodeAll(
       Collection<T> values, ValueCodec<T> codec, CodecContext context, C out) {
     context.enter();
@@ -629,6 +592,11 @@ public final class ValueCodecs {
     }
     context.exit();
     return out;
+  }
+
+  /** Whether a stored value stands for no value: {@code null} or {@code undefined}. */
+  static boolean absent(Object value) {
+    return value == null || value == Undefined.INSTANCE;
   }
 
   static String propertySegment(String name) {
@@ -728,7 +696,7 @@ public final class ValueCodecs {
 
       @Override
       public T decode(Object value, CodecContext context) {
-        return isAbsent(value) ? null : decode.apply(value);
+        return absent(value) ? null : decode.apply(value);
       }
 
       @Override

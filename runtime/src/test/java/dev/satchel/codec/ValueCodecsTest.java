@@ -2,7 +2,7 @@ package dev.satchel.codec;
 
 import static dev.satchel.codec.ValueCodecs.list;
 import static dev.satchel.codec.ValueCodecs.map;
-import static dev.satchel.codec.ValueCodecs.string;
+import static dev.satchel.codec.ValueCodecs.strings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,20 +46,23 @@ final class ValueCodecsTest {
             return null;
           }
           PlainObject object = new PlainObject();
-          ValueCodecs.putComponent(object, "sku", string(), value.sku(), context);
-          ValueCodecs.putComponent(object, "price", ValueCodecs.integers(), value.price(), context);
+          RecordCodecSupport.putComponent(object, "sku", strings(), value.sku(), context);
+          RecordCodecSupport.putComponent(
+              object, "price", ValueCodecs.integers(), value.price(), context);
           return object;
         }
 
         @Override
         public Item decode(Object value, CodecContext context) {
-          if (ValueCodecs.isAbsent(value)) {
+          if (RecordCodecSupport.isAbsent(value)) {
             return null;
           }
-          PlainObject object = ValueCodecs.expectObject(value, "Item");
-          Integer price = ValueCodecs.component(object, "price", ValueCodecs.integers(), context);
+          PlainObject object = RecordCodecSupport.expectObject(value, "Item");
+          Integer price =
+              RecordCodecSupport.component(object, "price", ValueCodecs.integers(), context);
           return new Item(
-              ValueCodecs.component(object, "sku", string(), context), price == null ? 0 : price);
+              RecordCodecSupport.component(object, "sku", strings(), context),
+              price == null ? 0 : price);
         }
 
         @Override
@@ -84,8 +87,8 @@ final class ValueCodecsTest {
 
   @Test
   void scalars_roundTrip() {
-    assertEquals("hé", roundTrip(string(), "hé", "[\"hé\"]"));
-    assertEquals(true, roundTrip(ValueCodecs.bool(), true, "[true]"));
+    assertEquals("hé", roundTrip(strings(), "hé", "[\"hé\"]"));
+    assertEquals(true, roundTrip(ValueCodecs.booleans(), true, "[true]"));
     assertEquals(42, roundTrip(ValueCodecs.integers(), 42, "[42]"));
     assertEquals(
         -9007199254740991L,
@@ -136,7 +139,7 @@ final class ValueCodecsTest {
   void containers_roundTrip() {
     assertEquals(
         List.of("a", "b", "a"),
-        roundTrip(list(string()), List.of("a", "b", "a"), "[[1,2,1],\"a\",\"b\"]"));
+        roundTrip(list(strings()), List.of("a", "b", "a"), "[[1,2,1],\"a\",\"b\"]"));
     Set<Integer> set = new LinkedHashSet<>(List.of(3, 1));
     assertEquals(
         set, roundTrip(ValueCodecs.set(ValueCodecs.integers()), set, "[[\"Set\",1,2],3,1]"));
@@ -144,14 +147,15 @@ final class ValueCodecsTest {
     map.put("x", List.of(1));
     assertEquals(
         map,
-        roundTrip(map(string(), list(ValueCodecs.integers())), map, "[[\"Map\",1,2],\"x\",[3],1]"));
+        roundTrip(
+            map(strings(), list(ValueCodecs.integers())), map, "[[\"Map\",1,2],\"x\",[3],1]"));
     assertEquals(
-        Optional.empty(), roundTrip(ValueCodecs.optional(string()), Optional.empty(), "-1"));
+        Optional.empty(), roundTrip(ValueCodecs.optional(strings()), Optional.empty(), "-1"));
     assertEquals(
-        Optional.of("v"), roundTrip(ValueCodecs.optional(string()), Optional.of("v"), "[\"v\"]"));
+        Optional.of("v"), roundTrip(ValueCodecs.optional(strings()), Optional.of("v"), "[\"v\"]"));
     assertArrayEquals(
         new String[] {"a"},
-        roundTrip(ValueCodecs.array(string(), String[]::new), new String[] {"a"}, "[[1],\"a\"]"));
+        roundTrip(ValueCodecs.array(strings(), String[]::new), new String[] {"a"}, "[[1],\"a\"]"));
     assertArrayEquals(
         new int[] {1, 2}, roundTrip(ValueCodecs.intArrays(), new int[] {1, 2}, "[[1,2],1,2]"));
     assertArrayEquals(
@@ -167,14 +171,14 @@ final class ValueCodecsTest {
 
   @Test
   void decodedContainers_areMutable() {
-    List<String> cart = read(list(string()), "[[1],\"a\"]");
+    List<String> cart = read(list(strings()), "[[1],\"a\"]");
     cart.add("b");
     assertEquals(List.of("a", "b"), cart);
   }
 
   @Test
   void stringKeyedMap_alsoReadsAPlainObject() {
-    Map<String, Integer> map = read(map(string(), ValueCodecs.integers()), "[{\"a\":1},1]");
+    Map<String, Integer> map = read(map(strings(), ValueCodecs.integers()), "[{\"a\":1},1]");
     assertEquals(Map.of("a", 1), map);
   }
 
@@ -190,7 +194,7 @@ final class ValueCodecsTest {
             ValueCodecException.class,
             () ->
                 read(
-                    map(string(), list(ITEM)),
+                    map(strings(), list(ITEM)),
                     "[[\"Map\",1,2],\"cart\",[3,3,3,4],{\"sku\":5,\"price\":6},{\"sku\":5,\"price\":7},\"s\",1,\"1.5\"]"));
     assertEquals(".get(\"cart\")[3].price", e.path());
     assertEquals("expected a number, got the string \"1.5\"", e.reason());
@@ -210,9 +214,9 @@ final class ValueCodecsTest {
 
   @Test
   void absentValues_decodeToNull() {
-    assertNull(read(string(), "-1"));
-    assertNull(read(string(), "[null]"));
-    assertNull(read(list(string()), "-1"));
+    assertNull(read(strings(), "-1"));
+    assertNull(read(strings(), "[null]"));
+    assertNull(read(list(strings()), "-1"));
   }
 
   @Test
@@ -226,14 +230,14 @@ final class ValueCodecsTest {
   @Test
   void holes_haveNoTypedForm() {
     ValueCodecException e =
-        assertThrows(ValueCodecException.class, () -> read(list(string()), "[[1,-2],\"a\"]"));
+        assertThrows(ValueCodecException.class, () -> read(list(strings()), "[[1,-2],\"a\"]"));
     assertEquals("[1]", e.path());
   }
 
   @Test
   void sharedReferences_cannotExpandWithoutBound() {
     StringBuilder text = new StringBuilder("[");
-    ValueCodec<?> codec = string();
+    ValueCodec<?> codec = strings();
     for (int i = 0; i < 40; i++) {
       text.append('[').append(i + 1).append(',').append(i + 1).append("],");
       codec = list(codec);
@@ -259,7 +263,8 @@ final class ValueCodecsTest {
           public Object encode(Node value, CodecContext context) {
             PlainObject object = new PlainObject();
             context.enter();
-            ValueCodecs.putComponent(object, "children", list(self), value.children(), context);
+            RecordCodecSupport.putComponent(
+                object, "children", list(self), value.children(), context);
             context.exit();
             return object;
           }

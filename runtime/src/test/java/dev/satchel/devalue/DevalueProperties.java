@@ -114,8 +114,8 @@ class DevalueProperties {
     }
     List<ValueCodec<?>> codecs =
         List.of(
-            ValueCodecs.list(ValueCodecs.string()),
-            ValueCodecs.map(ValueCodecs.string(), ValueCodecs.list(ValueCodecs.integers())),
+            ValueCodecs.list(ValueCodecs.strings()),
+            ValueCodecs.map(ValueCodecs.strings(), ValueCodecs.list(ValueCodecs.integers())),
             ValueCodecs.set(ValueCodecs.instants()),
             ValueCodecs.optional(ValueCodecs.longs()),
             ValueCodecs.array(ValueCodecs.bigIntegers(), BigInteger[]::new),
@@ -139,7 +139,7 @@ class DevalueProperties {
   @Property(tries = 300)
   void typedValues_roundTripThroughTheirCodecs(
       @ForAll("stringLists") List<String> cart, @ForAll("instants") Instant when) {
-    ValueCodec<List<String>> cartCodec = ValueCodecs.list(ValueCodecs.string());
+    ValueCodec<List<String>> cartCodec = ValueCodecs.list(ValueCodecs.strings());
     String text = DEVALUE.stringify(cartCodec.encode(cart, CodecContext.create()));
     assertEquals(cart, cartCodec.decode(DEVALUE.parse(text), CodecContext.create()));
     ValueCodec<Instant> instantCodec = ValueCodecs.instants();

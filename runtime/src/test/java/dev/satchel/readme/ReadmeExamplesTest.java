@@ -42,13 +42,13 @@ final class ReadmeExamplesTest {
           satchel.open(cookieValue, cookie -> setCookieHeaders.add(cookie.toHeaderValue()));
 
       List<String> cart =
-          session.get("cart", ValueCodecs.list(ValueCodecs.string())).orElse(List.of());
-      session.set("cart", List.of("sku-0001"), ValueCodecs.list(ValueCodecs.string()));
+          session.get("cart", ValueCodecs.list(ValueCodecs.strings())).orElse(List.of());
+      session.set("cart", List.of("sku-0001"), ValueCodecs.list(ValueCodecs.strings()));
       session.set("user", user, userCodec, java.time.Duration.ofHours(1));
       List<String> stored =
           session.update(
               "cart",
-              ValueCodecs.list(ValueCodecs.string()),
+              ValueCodecs.list(ValueCodecs.strings()),
               current -> {
                 List<String> next =
                     current == null
@@ -62,7 +62,7 @@ final class ReadmeExamplesTest {
       assertEquals(List.of(), cart);
       assertEquals(
           java.util.Optional.of(List.of("sku-0001", "sku-0002")),
-          session.get("cart", ValueCodecs.list(ValueCodecs.string())));
+          session.get("cart", ValueCodecs.list(ValueCodecs.strings())));
       session.destroy();
       session.commit();
       assertEquals(3, setCookieHeaders.size());
@@ -73,7 +73,7 @@ final class ReadmeExamplesTest {
   @Test
   void typedValuesSnippet() {
     ValueCodec<Map<String, List<Integer>>> codec =
-        ValueCodecs.map(ValueCodecs.string(), ValueCodecs.list(ValueCodecs.integers()));
+        ValueCodecs.map(ValueCodecs.strings(), ValueCodecs.list(ValueCodecs.integers()));
 
     String text =
         Devalue.standard().stringify(codec.encode(Map.of("x", List.of(1)), CodecContext.create()));

@@ -88,10 +88,10 @@ final class TestApp implements AutoCloseable {
                     (s, req, res) -> {
                       List<String> cart =
                           new ArrayList<>(
-                              s.get("cart", ValueCodecs.list(ValueCodecs.string()))
+                              s.get("cart", ValueCodecs.list(ValueCodecs.strings()))
                                   .orElse(List.of()));
                       cart.add(req.getParameter("productId"));
-                      s.set("cart", cart, ValueCodecs.list(ValueCodecs.string()));
+                      s.set("cart", cart, ValueCodecs.list(ValueCodecs.strings()));
                       res.getWriter().write(String.join(",", cart));
                     }),
             "/loadCart",
@@ -105,7 +105,7 @@ final class TestApp implements AutoCloseable {
                           .write(
                               String.join(
                                   ",",
-                                  s.get("cart", ValueCodecs.list(ValueCodecs.string()))
+                                  s.get("cart", ValueCodecs.list(ValueCodecs.strings()))
                                       .orElse(List.of())));
                     }),
             "/login",

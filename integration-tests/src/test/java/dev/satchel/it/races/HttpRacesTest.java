@@ -52,7 +52,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * from outside.
  */
 final class HttpRacesTest {
-  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.string());
+  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.strings());
   private static final Pattern SESSION_COOKIE = Pattern.compile("satchel-session=([^;]*)");
   private static final int TRIALS = 100;
 
