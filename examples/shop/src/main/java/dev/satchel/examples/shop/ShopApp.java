@@ -25,12 +25,15 @@ import java.util.UUID;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The seed's shop: a page with the cart button, an API endpoint, a form action, a middleware and a
- * "share my cart" link, all through the generated {@link ShopDataSession}.
+ * The seed's shop: a page with the cart button, an API endpoint, form actions to add and remove, a
+ * middleware and a "share my cart" link, all through the generated {@link ShopDataSession}; its own
+ * error pages for everything else.
  *
  * <p>Run: {@code mvn -q -pl examples/shop -am package -DskipTests && java -jar
  * examples/shop/target/shop.jar}, then open http://localhost:8080. {@code PORT} picks another port
@@ -115,12 +118,15 @@ public final class ShopApp {
    *
    * @param satchel the sessions, or {@code null} to run without any (the page shows an empty cart,
    *     the API stores nothing): the baseline the benchmarks compare against
-   * @param clock the time the middleware records as the last visit
+   * @param clock the clock of the last visit: the middleware records it, the page says how long ago
+   *     it was
    * @throws StartupException if the address cannot be listened on, such as a port in use
    */
   public static Server start(Satchel satchel, String host, int port, Clock clock) throws Exception {
     Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false); // tells attackers more than visitors
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
@@ -128,15 +134,19 @@ public final class ShopApp {
     context.setContextPath("/");
     EnumSet<DispatcherType> requests = EnumSet.of(DispatcherType.REQUEST);
     if (satchel != null) {
+      // The first filter sees the response last: it turns the session filter's 503 into a page.
+      context.addFilter(new FilterHolder(new ErrorPages.StoreUnavailablePage()), "/*", requests);
       context.addFilter(new FilterHolder(new SatchelFilter(satchel)), "/*", requests);
       context.addFilter(new FilterHolder(lastVisit(clock)), "/*", requests);
       context.addServlet(new ServletHolder(new ShareAction(satchel)), "/share");
       context.addServlet(new ServletHolder(new SharedCartServlet(satchel)), "/shared/*");
       context.addServlet(new ServletHolder(new CartApi()), "/api/cart");
     }
-    context.addServlet(new ServletHolder(new PageServlet()), "");
+    ErrorPages.install(server, context);
+    context.addServlet(new ServletHolder(new PageServlet(clock)), "");
     context.addServlet(new ServletHolder(new AddToCartApi()), "/api/addToCart");
     context.addServlet(new ServletHolder(new AddToCartAction()), "/cart/add");
+    context.addServlet(new ServletHolder(new RemoveFromCartAction()), "/cart/remove");
     context.addServlet(new ServletHolder(new LoginAction()), "/login");
     context.addServlet(new ServletHolder(new LogoutAction()), "/logout");
     server.setHandler(context);
@@ -207,8 +217,14 @@ public final class ShopApp {
         });
   }
 
-  /** {@code GET /}: the cart button, the products, and the visitor's state. */
+  /** {@code GET /}: the header with the cart's size, the products, the cart and its total. */
   static final class PageServlet extends HttpServlet {
+    private final Clock clock;
+
+    PageServlet(Clock clock) {
+      this.clock = clock;
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
@@ -218,57 +234,53 @@ public final class ShopApp {
       }
       ShopDataSession shop = sessionIfAny(request);
       List<String> cart = shop == null ? List.of() : shop.cart().orElse(List.of());
-      StringBuilder html = new StringBuilder();
-      html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-          .append("<title>Satchel shop</title></head><body>\n<header>\n")
-          .append("<a id=\"cart\" href=\"/\">🛒 ")
-          .append(cart.size())
-          .append(cart.size() == 1 ? " item" : " items")
-          .append("</a>\n");
-      (shop == null ? Optional.<ShopData.User>empty() : shop.user())
-          .ifPresentOrElse(
-              user ->
-                  html.append("<p id=\"user\">Signed in as ")
-                      .append(escape(user.name()))
-                      .append("</p>\n<form method=\"post\" action=\"/logout\">")
-                      .append("<button id=\"logout\">Log out</button></form>\n"),
-              () ->
-                  html.append("<form method=\"post\" action=\"/login\">")
-                      .append(
-                          "<input id=\"name\" name=\"name\" placeholder=\"Your name\" required>")
-                      .append("<button id=\"login\">Log in</button></form>\n"));
-      Object previous = request.getAttribute(PREVIOUS_VISIT);
-      html.append("<p id=\"last-visit\">")
-          .append(previous == null ? "First visit" : "Last visit: " + previous)
-          .append("</p>\n</header>\n<ul id=\"products\">\n");
-      for (Map.Entry<String, String> product : Catalog.PRODUCTS.entrySet()) {
-        html.append("<li>")
-            .append(escape(product.getValue()))
-            .append(" <form method=\"post\" action=\"/cart/add\">")
+      StringBuilder main = new StringBuilder();
+      main.append("<p id=\"last-visit\" class=\"last-visit\">")
+          .append(Pages.lastVisit((Instant) request.getAttribute(PREVIOUS_VISIT), clock.instant()))
+          .append("</p>\n<div class=\"columns\">\n<section aria-labelledby=\"products-title\">\n")
+          .append(
+              "<h1 id=\"products-title\">Products</h1>\n<ul id=\"products\" class=\"products\">\n");
+      for (Catalog.Product product : Catalog.PRODUCTS.values()) {
+        main.append("<li class=\"product\"><span class=\"product-name\">")
+            .append(escape(product.name()))
+            .append("</span><span class=\"price\">")
+            .append(Pages.money(product.price()))
+            .append("</span><form method=\"post\" action=\"/cart/add\">")
             .append("<input type=\"hidden\" name=\"item\" value=\"")
-            .append(product.getKey())
+            .append(escape(product.sku()))
             .append("\"><button id=\"add-")
-            .append(product.getKey())
+            .append(escape(product.sku()))
             .append("\">Add to cart</button></form></li>\n");
       }
-      html.append("</ul>\n");
-      if (!cart.isEmpty()) {
-        html.append("<ul id=\"cart-items\">\n");
-        for (String item : cart) {
-          html.append("<li>")
-              .append(escape(Catalog.PRODUCTS.getOrDefault(item, item)))
-              .append("</li>\n");
-        }
-        html.append("</ul>\n");
+      main.append("</ul>\n</section>\n")
+          .append("<section id=\"your-cart\" aria-labelledby=\"cart-title\">\n")
+          .append("<h2 id=\"cart-title\">Your cart</h2>\n<div class=\"panel\">\n");
+      if (cart.isEmpty()) {
+        main.append("<p class=\"empty\">Your cart is empty.</p>\n");
+      } else {
+        main.append(Pages.cartLines("cart-items", cart, true))
+            .append("<form method=\"post\" action=\"/share\">")
+            .append("<button id=\"share\" class=\"secondary\">Share my cart</button></form>\n");
       }
-      if (!cart.isEmpty()) {
-        html.append("<form method=\"post\" action=\"/share\">")
-            .append("<button id=\"share\">Share my cart</button></form>\n");
-      }
-      html.append("</body></html>\n");
-      response.setContentType("text/html;charset=utf-8");
-      response.getWriter().write(html.toString());
+      main.append("</div>\n</section>\n</div>\n");
+      writeHtml(response, Pages.document("Satchel shop", header(shop, cart), main.toString()));
     }
+  }
+
+  /** The header for {@code shop}'s visitor, whose cart is {@code cart}. */
+  private static String header(ShopDataSession shop, List<String> cart) {
+    return Pages.header(cart.size(), shop == null ? Optional.empty() : shop.user());
+  }
+
+  /** The header for the request's visitor. */
+  private static String header(HttpServletRequest request) {
+    ShopDataSession shop = sessionIfAny(request);
+    return header(shop, shop == null ? List.of() : shop.cart().orElse(List.of()));
+  }
+
+  private static void writeHtml(HttpServletResponse response, String html) throws IOException {
+    response.setContentType("text/html;charset=utf-8");
+    response.getWriter().write(html);
   }
 
   /** The seed's API endpoint: {@code POST /api/addToCart} with {@code {"item": "..."}}. */
@@ -307,13 +319,64 @@ public final class ShopApp {
         throws IOException {
       String item = request.getParameter("item");
       if (item == null || !Catalog.PRODUCTS.containsKey(item)) {
-        response.sendError(400, "Unknown item");
+        response.sendError(400, "That product is not in the catalog.");
         return;
       }
       addToCart(session(request), List.of(item));
       response.setStatus(303);
       response.setHeader("Location", "/");
     }
+  }
+
+  /**
+   * Removes one copy of the posted item from the cart, then back to the page. The line's index
+   * picks which copy when it still holds the item; when the cart changed meanwhile (another tab),
+   * the first copy goes. An item the cart lacks changes nothing.
+   */
+  static final class RemoveFromCartAction extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      String item = request.getParameter("item");
+      String indexText = request.getParameter("index");
+      int index;
+      try {
+        index = indexText == null ? -1 : Integer.parseInt(indexText);
+      } catch (NumberFormatException notANumber) {
+        index = Integer.MIN_VALUE;
+      }
+      if (item == null || item.isEmpty() || index == Integer.MIN_VALUE) {
+        response.sendError(400, "Choose an item to remove.");
+        return;
+      }
+      removeFromCart(session(request), item, index);
+      response.setStatus(303);
+      response.setHeader("Location", "/");
+    }
+  }
+
+  /**
+   * Removes one copy of {@code item} atomically, so that concurrent adds and removes all land.
+   *
+   * @param index where the visitor saw it, or -1
+   */
+  private static void removeFromCart(ShopDataSession shop, String item, int index) {
+    shop.updateCart(
+        current -> {
+          if (current == null) {
+            return null;
+          }
+          int at =
+              index >= 0 && index < current.size() && current.get(index).equals(item)
+                  ? index
+                  : current.indexOf(item);
+          if (at < 0) {
+            return current;
+          }
+          List<String> next = new ArrayList<>(current);
+          next.remove(at);
+          return next;
+        });
   }
 
   /** Log in: a new session ID for the signed-in visitor, keeping the cart. */
@@ -323,7 +386,12 @@ public final class ShopApp {
         throws IOException {
       String name = request.getParameter("name");
       if (name == null || name.isBlank()) {
-        response.sendError(400, "Name is required");
+        response.sendError(400, "Please enter your name to log in.");
+        return;
+      }
+      if (name.strip().length() > Pages.MAX_NAME_LENGTH) {
+        response.sendError(
+            400, "Please use a name of at most " + Pages.MAX_NAME_LENGTH + " characters.");
         return;
       }
       ShopDataSession shop = session(request);
@@ -374,7 +442,7 @@ public final class ShopApp {
         throws IOException {
       List<String> cart = session(request).cart().orElse(List.of());
       if (cart.isEmpty()) {
-        response.sendError(400, "The cart is empty");
+        response.sendError(400, "Your cart is empty: there is nothing to share.");
         return;
       }
       // No cookie in, none out: the snapshot is never anyone's session.
@@ -383,18 +451,18 @@ public final class ShopApp {
       snapshot.commit();
       String link = "/shared/" + snapshot.id().orElseThrow();
       String absolute = request.getRequestURL().toString().replaceFirst("/share$", "") + link;
-      response.setContentType("text/html;charset=utf-8");
-      response
-          .getWriter()
-          .write(
-              "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  + "<title>Share your cart</title></head><body>\n"
+      writeHtml(
+          response,
+          Pages.document(
+              "Share your cart · Satchel shop",
+              header(request),
+              "<section class=\"panel narrow\">\n<h1>Share your cart</h1>\n"
                   + "<p>Anyone with this link can see the items in your cart, for a day:</p>\n"
-                  + "<p><a id=\"share-link\" href=\""
-                  + link
+                  + "<p class=\"share-link\"><a id=\"share-link\" href=\""
+                  + escape(link)
                   + "\">"
                   + escape(absolute)
-                  + "</a></p>\n<p><a href=\"/\">Back to the shop</a></p>\n</body></html>\n");
+                  + "</a></p>\n<p><a href=\"/\">Back to the shop</a></p>\n</section>\n"));
     }
   }
 
@@ -428,24 +496,18 @@ public final class ShopApp {
       Optional<List<String>> shared =
           segments.length == 1 ? sharedCart(segments[0]) : Optional.empty();
       if (shared.isEmpty()) {
-        response.sendError(404, "No such shared cart: it may have expired");
+        response.sendError(404, "There is no such shared cart: it may have expired.");
         return;
       }
-      StringBuilder html = new StringBuilder();
-      html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-          .append("<title>A shared cart</title></head><body>\n")
-          .append("<p>Someone shared this cart with you:</p>\n<ul id=\"shared-items\">\n");
-      for (String item : shared.get()) {
-        html.append("<li>")
-            .append(escape(Catalog.PRODUCTS.getOrDefault(item, item)))
-            .append("</li>\n");
-      }
-      html.append("</ul>\n<form method=\"post\" action=\"/shared/")
-          .append(escape(segments[0]))
-          .append("/copy\"><button id=\"copy\">Add these to my cart</button></form>\n")
-          .append("<p><a href=\"/\">Back to the shop</a></p>\n</body></html>\n");
-      response.setContentType("text/html;charset=utf-8");
-      response.getWriter().write(html.toString());
+      String main =
+          "<section class=\"panel narrow\">\n<h1>A shared cart</h1>\n"
+              + "<p>Someone shared this cart with you:</p>\n"
+              + Pages.cartLines("shared-items", shared.get(), false)
+              + "<form method=\"post\" action=\"/shared/"
+              + escape(segments[0])
+              + "/copy\"><button id=\"copy\">Add these to my cart</button></form>\n"
+              + "<p><a href=\"/\">Back to the shop</a></p>\n</section>\n";
+      writeHtml(response, Pages.document("A shared cart · Satchel shop", header(request), main));
     }
 
     @Override
@@ -457,7 +519,7 @@ public final class ShopApp {
               ? sharedCart(segments[0])
               : Optional.empty();
       if (shared.isEmpty()) {
-        response.sendError(404, "No such shared cart: it may have expired");
+        response.sendError(404, "There is no such shared cart: it may have expired.");
         return;
       }
       addToCart(session(request), shared.get());
@@ -466,18 +528,7 @@ public final class ShopApp {
     }
   }
 
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+  private static String escape(String text) {
+    return Pages.escape(text);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.satchel.Satchel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -23,8 +25,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The shop in a real browser: headless Chromium (Debian's chromium and chromium-driver) adds two
- * items, reloads, sees "🛒 2 items", cannot read the session cookie from script (HttpOnly), logs in
- * and out. The shop keeps its default Secure cookie: browsers accept it on localhost.
+ * items, reloads, sees "🛒 2 items" and their total, adds and removes one, cannot read the session
+ * cookie from script (HttpOnly), logs in and out; and finds its way back from an unknown page. The
+ * shop keeps its default Secure cookie: browsers accept it on localhost.
  *
  * <p>Run: {@code mvn -pl examples/shop -am verify -Pbrowser}.
  */
@@ -90,6 +93,18 @@ final class ShopBrowserTest {
 
     browser.navigate().refresh();
     assertEquals("🛒 2 items", cartButton());
+    assertEquals("$82.50", browser.findElement(By.id("cart-items-total")).getText());
+
+    browser.findElement(By.id("add-sku-0003")).click();
+    waitFor().until(ExpectedConditions.textToBe(By.id("cart"), "🛒 3 items"));
+    browser.findElement(By.id("remove-0")).click();
+    waitFor().until(ExpectedConditions.textToBe(By.id("cart"), "🛒 2 items"));
+    assertEquals("$30.50", browser.findElement(By.id("cart-items-total")).getText());
+    assertEquals(
+        List.of("Trail water bottle", "Wool socks"),
+        browser.findElements(By.cssSelector("#cart-items .line-name")).stream()
+            .map(WebElement::getText)
+            .toList());
 
     Object visibleCookies = ((JavascriptExecutor) browser).executeScript("return document.cookie");
     assertFalse(
@@ -105,6 +120,15 @@ final class ShopBrowserTest {
 
     browser.findElement(By.id("logout")).click();
     waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("login")));
+    assertEquals("🛒 0 items", cartButton());
+  }
+
+  @Test
+  void anUnknownPage_isTheShopsOwn_withAWayBack() {
+    browser.get(url() + "no-such-page");
+    assertEquals("Page not found", browser.findElement(By.tagName("h1")).getText());
+    browser.findElement(By.linkText("Back to the shop")).click();
+    waitFor().until(ExpectedConditions.presenceOfElementLocated(By.id("products")));
     assertEquals("🛒 0 items", cartButton());
   }
 }
