@@ -54,13 +54,8 @@ final class GuardedDriver implements SessionDriver {
   }
 
   @Override
-  public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
-    saving(
-        "Retiring a session in",
-        () -> {
-          driver.retire(id, retirement, markerExpiresAt);
-          return null;
-        });
+  public Retirement retire(String id, Retirement retirement, Instant markerExpiresAt) {
+    return saving("Retiring a session in", () -> driver.retire(id, retirement, markerExpiresAt));
   }
 
   @Override

@@ -33,6 +33,13 @@ import java.util.function.UnaryOperator;
 final class RequestSession implements Session {
   private static final System.Logger LOG = System.getLogger("dev.satchel");
 
+  /**
+   * How long around a log-in or log-out requests count as racing it: a request opened this long
+   * before it may follow the session to its new ID, and one that first asks for the old ID this
+   * long after it is refused rather than made a new visitor.
+   */
+  static final Duration RACE_WINDOW = Duration.ofSeconds(10);
+
   /** How many moves in a row a request follows before giving up on a session. */
   private static final int MAX_MOVES_FOLLOWED = 8;
 
@@ -42,6 +49,9 @@ final class RequestSession implements Session {
   private final SessionContext context;
   private final SessionStore store;
   private final CookieSink cookies;
+
+  /** When the request began: only a request this close to a log-in follows it. */
+  private final Instant openedAt;
 
   /** Cookie values still to be tried when the request sent several, in the order sent. */
   private List<String> candidates;
@@ -53,6 +63,9 @@ final class RequestSession implements Session {
 
   /** The stored session of {@link SessionIdentity#origin()}, or {@code null} while not read. */
   private Base base;
+
+  /** The entries this request last read, kept when a lost race makes {@link #base} stale. */
+  private Map<String, Entry> lastRead;
 
   private final LinkedHashMap<String, Entry> changes = new LinkedHashMap<>();
   private final Set<String> deletions = new LinkedHashSet<>();
@@ -74,6 +87,7 @@ final class RequestSession implements Session {
     this.context = context;
     this.store = context.store();
     this.cookies = cookies;
+    this.openedAt = context.clock().instant();
     List<String> valid = new ArrayList<>();
     for (String value : cookieValues) {
       if (SessionIds.isValid(value)) {
@@ -237,20 +251,24 @@ final class RequestSession implements Session {
         return;
       }
       Retirement retirement = moves < MAX_MOVES_FOLLOWED ? store.retirement(origin) : null;
-      if (retirement == null || (!identity.originSeen() && retirement.isDestroyed())) {
-        // Never stored, expired, or ended before this request saw it: a new session.
-        if (identity.originMissing()) {
-          resendCookie();
-        }
-        base = Base.EMPTY;
+      if (retirement == null) {
+        // Never stored, or expired: a new session.
+        startAfresh();
         return;
       }
       if (!identity.originSeen()) {
-        // Moved before this request saw it: following would hand a request that may hold a
-        // pre-log-in ID the logged-in session, which is what regenerating defends against.
-        identity.supersede();
-        withdrawCookie();
-        base = Base.EMPTY;
+        if (retirement.isDestroyed() || !isRecent(retirement)) {
+          // Ended, or replaced long ago (a log-in whose answer never arrived): a new visitor.
+          startAfresh();
+        } else {
+          // Replaced moments ago, before this request saw it: it may have been sent in the same
+          // breath as the log-in, or by whoever planted the pre-log-in ID. It must neither follow
+          // (that would hand the logged-in session to the old ID's holder) nor fork a session the
+          // client, which has the new ID, would lose: it reads nothing and cannot write.
+          identity.supersede();
+          withdrawCookie();
+          base = Base.EMPTY;
+        }
         return;
       }
       if (retirement.isDestroyed()) {
@@ -259,8 +277,36 @@ final class RequestSession implements Session {
         base = Base.EMPTY;
         return;
       }
+      if (identity.replacing() != null) {
+        // Two log-ins of one session: this one keeps its own new ID, carrying the data it read,
+        // and never writes into the session the other one made for its own client.
+        identity.originMissing();
+        base = lastRead == null ? Base.EMPTY : new Base(lastRead, null, true);
+        return;
+      }
+      if (!isRecent(retirement) || openedAt.isBefore(retirement.retiredAt().minus(RACE_WINDOW))) {
+        // A request held open across the log-in: following it would let a slow request carry
+        // the old ID's holder into the logged-in session.
+        identity.supersede();
+        withdrawCookie();
+        base = Base.EMPTY;
+        return;
+      }
       followMove(retirement.successor());
     }
+  }
+
+  /** The origin is gone without a trace worth following: a new session, under a new ID. */
+  private void startAfresh() {
+    if (identity.originMissing()) {
+      resendCookie();
+    }
+    base = Base.EMPTY;
+  }
+
+  /** Whether a retirement happened within the race window before now. */
+  private boolean isRecent(Retirement retirement) {
+    return !context.clock().instant().isAfter(retirement.retiredAt().plus(RACE_WINDOW));
   }
 
   /**
@@ -637,6 +683,7 @@ final class RequestSession implements Session {
             ? store.write(identity.id(), blob, merged, base.version(), expiresAt)
             : store.replace(replacing, base.version(), identity.id(), blob, merged, expiresAt);
     if (written == null) {
+      lastRead = base.entries();
       base = null;
       return Outcome.CONFLICT;
     }
@@ -726,9 +773,14 @@ final class RequestSession implements Session {
       boolean seen = session.getValue();
       for (int moves = 0; target != null && moves <= MAX_MOVES_FOLLOWED; moves++) {
         try {
-          Retirement earlier = seen ? store.retirement(target) : null;
-          store.destroy(target);
-          target = earlier == null || earlier.isDestroyed() ? null : earlier.successor();
+          Retirement earlier = store.destroy(target);
+          target =
+              seen
+                      && earlier != null
+                      && !earlier.isDestroyed()
+                      && !openedAt.isBefore(earlier.retiredAt().minus(RACE_WINDOW))
+                  ? earlier.successor()
+                  : null;
         } catch (SessionStorageException e) {
           failure = e;
           target = null;

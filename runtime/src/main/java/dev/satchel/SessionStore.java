@@ -139,11 +139,15 @@ final class SessionStore {
     return decoded.keep(id, blob, entries);
   }
 
-  /** Ends a session: removes it and leaves a "destroyed" marker. */
-  void destroy(String id) {
+  /**
+   * Ends a session: removes it and leaves a "destroyed" marker.
+   *
+   * @return the marker this one replaced, if the session had been retired already
+   */
+  Retirement destroy(String id) {
     decoded.forget(id);
     Instant now = clock.instant();
-    driver.retire(id, Retirement.destroyed(now), now.plus(MARKER_LIFETIME));
+    return driver.retire(id, Retirement.destroyed(now), now.plus(MARKER_LIFETIME));
   }
 
   /** What became of a session that is no longer stored, if it was retired recently. */

@@ -207,19 +207,57 @@ final class SessionRacesTest {
   }
 
   @Test
-  void twoLogInsAtOnce_endInOneSession() {
+  void twoLogInsAtOnce_eachKeepsItsOwnNewSession_andNeitherWritesIntoTheOther() {
     String old = newSession();
     Session first = satchel.open(old, cookie -> {});
     Session second = satchel.open(old, cookie -> {});
     first.regenerate();
     second.regenerate();
-    first.set("a", 1);
-    second.set("b", 2);
+    first.set("user", "ann");
+    second.set("user", "mallory");
     first.commit();
     second.commit();
-    assertEquals(first.id(), second.id());
-    Session after = satchel.open(first.id().orElseThrow(), cookie -> {});
-    assertEquals(Set.of("cart", "a", "b"), after.keys());
+    assertNotEquals(first.id(), second.id());
+    Session firstAfter = satchel.open(first.id().orElseThrow(), cookie -> {});
+    Session secondAfter = satchel.open(second.id().orElseThrow(), cookie -> {});
+    assertEquals(Optional.of("ann"), firstAfter.get("user"));
+    assertEquals(Optional.of("mallory"), secondAfter.get("user"));
+    assertEquals(Optional.of(List.of("first")), secondAfter.get("cart", CART));
+    assertEquals(Optional.empty(), cartOf(old));
+  }
+
+  @Test
+  void aRequestHeldOpenAcrossTheLogIn_cannotWriteIntoTheLoggedInSession() {
+    String old = newSession();
+    Session stalled = satchel.open(old, cookie -> {});
+    assertTrue(stalled.has("cart"));
+    clock.advance(RequestSession.RACE_WINDOW.plusSeconds(1));
+    Session login = satchel.open(old, cookie -> {});
+    login.regenerate();
+    login.set("cart", List.of("victim-item"), CART);
+    login.commit();
+    assertThrows(
+        SessionStorageException.class,
+        () -> stalled.update("cart", CART, c -> plus(c, "attacker-item")));
+    assertEquals(Optional.of(List.of("victim-item")), cartOf(login.id().orElseThrow()));
+  }
+
+  @Test
+  void theOldCookieLongAfterALogIn_isANewVisitor() {
+    String old = newSession();
+    Session login = satchel.open(old, cookie -> {});
+    login.regenerate();
+    login.commit();
+    clock.advance(RequestSession.RACE_WINDOW.plusSeconds(1));
+    Browser browser = new Browser();
+    Session late = satchel.open(old, browser);
+    assertEquals(Optional.empty(), late.get("cart", CART));
+    late.set("cart", List.of("new"), CART);
+    late.commit();
+    String id = late.id().orElseThrow();
+    assertNotEquals(old, id);
+    assertNotEquals(login.id().orElseThrow(), id);
+    assertEquals(id, browser.last.value());
   }
 
   @Test

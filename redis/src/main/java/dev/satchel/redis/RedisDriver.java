@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,7 +113,11 @@ final class RedisDriver implements SessionDriver {
 
   /** KEYS: the session, its marker. ARGV: the marker, its expiry. */
   static final String RETIRE =
-      HELPERS + "redis.call('DEL', KEYS[1])\n" + "put(KEYS[2], ARGV[1], ARGV[2])\n" + "return 1\n";
+      HELPERS
+          + "local previous = redis.call('GET', KEYS[2])\n"
+          + "redis.call('DEL', KEYS[1])\n"
+          + "put(KEYS[2], ARGV[1], ARGV[2])\n"
+          + "return previous\n";
 
   /** A script and the SHA-1 the server knows it by once loaded. */
   private record Script(String source, String sha) {}
@@ -122,6 +127,13 @@ final class RedisDriver implements SessionDriver {
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
   private static final byte[] NONE = new byte[0];
+
+  /** Starts the version of a value that is not UTF-8: the rest is its bytes as Latin-1. */
+  private static final String RAW_VERSION = "\u0000raw:";
+
+  /** What a key of another type reads as: not a session, so the core replaces it. */
+  private static final String WRONG_TYPE = "\u0000not a string";
+
   private static final byte[] ALREADY_EXPIRED = {'0'};
   private static final byte[] ABSENT = {'1'};
   private static final byte[] PRESENT = {'0'};
@@ -315,12 +327,44 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
-    byte[] blob =
-        await(
-            idleTimeout == null
-                ? redis.get(key(id))
-                : redis.getex(key(id), GetExArgs.Builder.px(idleTimeout.toMillis())));
-    return blob == null ? null : StoredBlob.ofContent(new String(blob, StandardCharsets.UTF_8));
+    byte[] blob;
+    try {
+      blob =
+          await(
+              idleTimeout == null
+                  ? redis.get(key(id))
+                  : redis.getex(key(id), GetExArgs.Builder.px(idleTimeout.toMillis())));
+    } catch (RedisCommandExecutionException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
+        // Not a string (another program's key): no session reads from it, so it is handed up as
+        // data that cannot be read, which replaces the session and removes the key.
+        return new StoredBlob(WRONG_TYPE, WRONG_TYPE);
+      }
+      throw e;
+    }
+    return blob == null ? null : stored(blob);
+  }
+
+  /**
+   * A stored value as text. Bytes that are not UTF-8 (written by another program) read with U+FFFD
+   * in their place, and their version keeps the bytes themselves, so that a write expecting it
+   * still matches the server's value.
+   */
+  private static StoredBlob stored(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.indexOf('\uFFFD') >= 0
+        && !Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+      return new StoredBlob(text, RAW_VERSION + new String(bytes, StandardCharsets.ISO_8859_1));
+    }
+    return StoredBlob.ofContent(text);
+  }
+
+  /** The bytes a version stands for. */
+  private static byte[] versionBytes(String version) {
+    if (version != null && version.startsWith(RAW_VERSION)) {
+      return version.substring(RAW_VERSION.length()).getBytes(StandardCharsets.ISO_8859_1);
+    }
+    return utf8(version);
   }
 
   @Override
@@ -329,7 +373,7 @@ final class RedisDriver implements SessionDriver {
         compareAndSetScript,
         new String[] {key(id), markerKey(id)},
         expectedVersion == null ? ABSENT : PRESENT,
-        utf8(expectedVersion),
+        versionBytes(expectedVersion),
         utf8(blob),
         expiry(expiresAt));
   }
@@ -347,7 +391,7 @@ final class RedisDriver implements SessionDriver {
         replaceScript,
         new String[] {key(replacedId), markerKey(replacedId), key(id), markerKey(id)},
         replacedVersion == null ? ABSENT : PRESENT,
-        utf8(replacedVersion),
+        versionBytes(replacedVersion),
         utf8(blob),
         expiry(expiresAt),
         utf8(retirement.encode()),
@@ -355,17 +399,23 @@ final class RedisDriver implements SessionDriver {
   }
 
   @Override
-  public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
-    run(
-        retireScript,
-        new String[] {key(id), markerKey(id)},
-        utf8(retirement.encode()),
-        expiry(markerExpiresAt));
+  public Retirement retire(String id, Retirement retirement, Instant markerExpiresAt) {
+    byte[] previous =
+        call(
+            retireScript,
+            ScriptOutputType.VALUE,
+            new String[] {key(id), markerKey(id)},
+            utf8(retirement.encode()),
+            expiry(markerExpiresAt));
+    return decodeMarker(previous);
   }
 
   @Override
   public Retirement retirement(String id) {
-    byte[] marker = await(redis.get(markerKey(id)));
+    return decodeMarker(await(redis.get(markerKey(id))));
+  }
+
+  private static Retirement decodeMarker(byte[] marker) {
     if (marker == null) {
       return null;
     }
@@ -385,16 +435,20 @@ final class RedisDriver implements SessionDriver {
     await(redis.del(key(id)));
   }
 
-  /** Runs a script by its SHA-1, or by its text when the server has forgotten it. */
+  /** Runs a script that answers 1 when it did what it was asked. */
   private boolean run(Script script, String[] keys, byte[]... arguments) {
-    Long result;
+    Long result = call(script, ScriptOutputType.INTEGER, keys, arguments);
+    return result != null && result == 1L;
+  }
+
+  /** Runs a script by its SHA-1, or by its text when the server has forgotten it. */
+  private <T> T call(Script script, ScriptOutputType output, String[] keys, byte[]... arguments) {
     try {
-      result = await(redis.evalsha(script.sha(), ScriptOutputType.INTEGER, keys, arguments));
+      return await(redis.evalsha(script.sha(), output, keys, arguments));
     } catch (RedisNoScriptException e) {
       // The server lost its script cache (a restart, SCRIPT FLUSH): send the script itself.
-      result = await(redis.eval(script.source(), ScriptOutputType.INTEGER, keys, arguments));
+      return await(redis.eval(script.source(), output, keys, arguments));
     }
-    return result != null && result == 1L;
   }
 
   private static byte[] utf8(String text) {

@@ -389,7 +389,7 @@ final class RedisDriverContractTest extends SessionDriverContract {
             () -> assertTrue(driver.replace(id, "old", next, "new", null, moved, inTenMinutes()))),
         "replace");
     assertEquals(
-        Map.of("evalsha", 1, "del", 1, "set", 1),
+        Map.of("evalsha", 1, "get", 1, "del", 1, "set", 1),
         commandsDuring(
             () -> driver.retire(next, Retirement.destroyed(Instant.now()), inTenMinutes())),
         "retire");

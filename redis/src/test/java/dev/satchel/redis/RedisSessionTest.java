@@ -149,9 +149,9 @@ final class RedisSessionTest {
           commandsDuring(() -> regenerated[0] = run(satchel, cookie, Session::regenerate)),
           "regenerate");
       assertEquals(0L, raw.exists(cookie));
-      // Round trip: EVALSHA (retire). Inside: DEL of the session, SET of its marker.
+      // Round trip: EVALSHA (retire). Inside: GET of an earlier marker, DEL, SET of the marker.
       assertEquals(
-          Map.of("evalsha", 1, "del", 1, "set", 1),
+          Map.of("evalsha", 1, "get", 1, "del", 1, "set", 1),
           commandsDuring(() -> run(satchel, regenerated[0], Session::destroy)),
           "destroy");
       assertEquals(0L, raw.exists(regenerated[0]));
@@ -188,6 +188,40 @@ final class RedisSessionTest {
             IllegalArgumentException.class,
             () -> satchel(b -> b.driverOption("base", "sess").driverOption("prefix", "p:")));
     assertTrue(both.getMessage().contains("not both"), both.getMessage());
+  }
+
+  @Test
+  void aSessionWithBytesThatAreNotUtf8_staysUsable_andItsNextWriteHolds() {
+    try (Satchel satchel = satchel(b -> {})) {
+      String cookie = run(satchel, null, s -> s.set("k", "vw"));
+      byte[] key = cookie.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      try (io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> bytes =
+          rawClient.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+        String stored = new String(bytes.sync().get(key), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] damaged = stored.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int at = stored.indexOf("\"vw\"") + 2;
+        damaged[at] = (byte) 0xff; // "vw" becomes "v" and a byte that is not UTF-8
+        bytes.sync().set(key, damaged);
+      }
+      String next = run(satchel, cookie, s -> s.set("other", "x"));
+      assertEquals(cookie, next, "the same session, not a reset");
+      Session after = satchel.open(cookie, c -> {});
+      assertEquals(Optional.of("v\ufffd"), after.get("k"));
+      assertEquals(Optional.of("x"), after.get("other"));
+    }
+  }
+
+  @Test
+  void aKeyOfAnotherType_isReplaced_notAFailureForEver() {
+    try (Satchel satchel = satchel(b -> {})) {
+      String cookie = run(satchel, null, s -> s.set("k", "v"));
+      raw.del(cookie);
+      raw.rpush(cookie, "not", "a", "session");
+      String next = run(satchel, cookie, s -> s.set("k", "fresh"));
+      assertTrue(next != null && !next.equals(cookie));
+      assertEquals(Optional.of("fresh"), satchel.open(next, c -> {}).get("k"));
+      assertEquals(0L, raw.exists(cookie));
+    }
   }
 
   @Test

@@ -67,10 +67,13 @@ public interface SessionDriver extends AutoCloseable {
   /**
    * Removes a session and leaves {@code retirement} under its ID until {@code markerExpiresAt}, in
    * one step as seen by readers: {@link #read} finds nothing, and {@link #retirement} finds the
-   * marker. An existing marker is replaced. Retiring an ID that holds nothing still leaves the
+   * marker. An existing marker is replaced, in the same step, and returned: a log-out racing a
+   * log-in learns where the session went. Retiring an ID that holds nothing still leaves the
    * marker.
+   *
+   * @return the live marker this one replaced, or {@code null}
    */
-  void retire(String id, Retirement retirement, Instant markerExpiresAt);
+  Retirement retire(String id, Retirement retirement, Instant markerExpiresAt);
 
   /**
    * The marker that {@link #retire} or {@link #replace} left under {@code id}, or {@code null} when

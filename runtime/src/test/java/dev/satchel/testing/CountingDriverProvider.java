@@ -184,11 +184,12 @@ public final class CountingDriverProvider implements SessionDriverProvider {
     }
 
     @Override
-    public synchronized void retire(String id, Retirement retirement, Instant markerExpiresAt) {
+    public synchronized Retirement retire(
+        String id, Retirement retirement, Instant markerExpiresAt) {
       deletes.incrementAndGet();
       touchedIds.add(id);
-      retired.put(id, retirement);
       sessions.remove(id);
+      return retired.put(id, retirement);
     }
 
     @Override

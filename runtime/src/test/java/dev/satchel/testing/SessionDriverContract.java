@@ -265,8 +265,10 @@ public abstract class SessionDriverContract {
         null,
         Retirement.movedTo(next, clock.instant()),
         markerExpiry());
-    driver.retire(old, Retirement.destroyed(clock.instant()), markerExpiry());
+    Retirement earlier = driver.retire(old, Retirement.destroyed(clock.instant()), markerExpiry());
+    assertEquals(Retirement.movedTo(next, clock.instant()), earlier);
     assertTrue(driver.retirement(old).isDestroyed());
+    assertNull(driver.retire(id(), Retirement.destroyed(clock.instant()), markerExpiry()));
   }
 
   @Test

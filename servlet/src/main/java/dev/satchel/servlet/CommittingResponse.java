@@ -2,6 +2,7 @@ package dev.satchel.servlet;
 
 import dev.satchel.CookieSink;
 import dev.satchel.SessionCookie;
+import dev.satchel.SessionSizeException;
 import dev.satchel.SessionStorageException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -94,19 +95,28 @@ final class CommittingResponse extends HttpServletResponseWrapper {
         throw e;
       }
       LOG.log(System.Logger.Level.ERROR, "The session could not be saved; answering 500", e);
-      failWith500();
+      // A fixed message: the exception's names the driver and the store's own error.
+      failWith(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "The session could not be saved");
+      return;
+    } catch (SessionSizeException e) {
+      if (isCommitted()) {
+        throw e;
+      }
+      LOG.log(System.Logger.Level.WARNING, "A change was refused; answering 413", e);
+      failWith(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, TOO_LARGE);
       return;
     }
     cookie.send();
   }
 
-  private void failWith500() throws IOException {
+  /** What a client is told when its change would make the session larger than allowed. */
+  static final String TOO_LARGE = "The session would be too large; the change was not saved.";
+
+  private void failWith(int status, String message) throws IOException {
     finished = true;
     HttpServletResponse wrapped = (HttpServletResponse) getResponse();
     wrapped.resetBuffer();
-    // A fixed message: the exception's names the driver and the store's own error.
-    wrapped.sendError(
-        HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "The session could not be saved");
+    wrapped.sendError(status, message);
   }
 
   @Override

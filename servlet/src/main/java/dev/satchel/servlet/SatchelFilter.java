@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
+import dev.satchel.SessionSizeException;
 import dev.satchel.SessionStorageException;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -222,7 +223,17 @@ public final class SatchelFilter implements Filter {
     try {
       chain.doFilter(new CompletingRequest(request, committing), committing);
     } catch (IOException | ServletException | RuntimeException e) {
-      boolean storeFailed = causedByTheStore(e);
+      if (cause(e, SessionSizeException.class) && !response.isCommitted()) {
+        // An update inside the handler would have made the session too large: nothing was
+        // stored, and the client is told so without the exception's details.
+        LOG.log(Level.WARNING, "A change was refused; answering 413", e);
+        committing.abandon();
+        response.resetBuffer();
+        response.sendError(
+            HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, CommittingResponse.TOO_LARGE);
+        return;
+      }
+      boolean storeFailed = cause(e, SessionStorageException.class);
       if (storeFailed && committing.finished()) {
         // The failed save already answered 500; the handler then failed on the store too.
         LOG.log(Level.ERROR, "The session store failed after the session could not be saved", e);
@@ -277,12 +288,12 @@ public final class SatchelFilter implements Filter {
     return values;
   }
 
-  /** Whether {@code thrown} is a store failure, possibly wrapped by a servlet. */
-  private static boolean causedByTheStore(Throwable thrown) {
+  /** Whether {@code thrown} is, or was caused by, a {@code type}, possibly wrapped by a servlet. */
+  private static boolean cause(Throwable thrown, Class<? extends Throwable> type) {
     Throwable cause = thrown;
     // Bounded: a cause chain may loop.
     for (int depth = 0; cause != null && depth < 16; depth++) {
-      if (cause instanceof SessionStorageException) {
+      if (type.isInstance(cause)) {
         return true;
       }
       cause = cause.getCause();

@@ -189,6 +189,23 @@ final class TestApp implements AutoCloseable {
                   res.getWriter().write("partial output ");
                   res.getWriter().write(s.get("a").map(Object::toString).orElse("none"));
                 })));
+    routes.putAll(
+        Map.of(
+            // A value of `size` characters, stored at the end of the request.
+            "/big",
+            handler(
+                (s, req, res) -> {
+                  s.set("big", "x".repeat(Integer.parseInt(req.getParameter("size"))));
+                  res.getWriter().write("set");
+                }),
+            // The same through update, which stores inside the handler.
+            "/big-update",
+            handler(
+                (s, req, res) -> {
+                  int size = Integer.parseInt(req.getParameter("size"));
+                  s.update("big", ValueCodecs.strings(), current -> "x".repeat(size));
+                  res.getWriter().write("updated");
+                })));
     routes.forEach((path, servlet) -> context.addServlet(new ServletHolder(servlet), path));
     context.addServlet(new ServletHolder(new AsyncSet()), "/async-set");
     context.addServlet(new ServletHolder(new QuietAsyncSet()), "/async-set-quiet");

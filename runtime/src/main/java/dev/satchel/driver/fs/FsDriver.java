@@ -122,12 +122,14 @@ final class FsDriver implements SessionDriver {
     Path file = fileFor(id);
     try {
       if (idleTimeout == null) {
-        return StoredBlob.ofContent(Files.readString(file, StandardCharsets.UTF_8));
+        // Not refreshed, but as expired to this read as to the write that may follow it.
+        String blob = currentBlob(file);
+        return blob == null ? null : StoredBlob.ofContent(blob);
       }
       if (isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
         return null;
       }
-      String blob = Files.readString(file, StandardCharsets.UTF_8);
+      String blob = readText(file);
       // One metadata update, without the lock: a write that replaced the file meanwhile was
       // just made, so pushing its time to now is as true for it.
       try {
@@ -186,13 +188,22 @@ final class FsDriver implements SessionDriver {
     return version.equals(current);
   }
 
+  /**
+   * A session file's text. Bytes that are not UTF-8 (a file another program wrote) read as U+FFFD
+   * instead of failing every request: the session then reads as whatever it still parses as, or as
+   * corrupt, and can be written over, since reads and writes compare the same text.
+   */
+  private static String readText(Path file) throws IOException {
+    return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+  }
+
   /** The blob in {@code file}, or {@code null} when there is none or it has been idle too long. */
   private String currentBlob(Path file) throws IOException {
     try {
       if (idleTimeout != null && isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
         return null;
       }
-      return Files.readString(file, StandardCharsets.UTF_8);
+      return readText(file);
     } catch (NoSuchFileException e) {
       return null;
     }
@@ -253,21 +264,33 @@ final class FsDriver implements SessionDriver {
   }
 
   @Override
-  public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
+  public Retirement retire(String id, Retirement retirement, Instant markerExpiresAt) {
     Path file = fileFor(id);
     Path marker = markerFor(id);
     byte[] markerBytes = encodeMarker(retirement, markerExpiresAt);
     try {
-      locks.withStripes(
+      return locks.withStripes(
           id,
           null,
           lockTimeout,
           () -> {
+            Retirement previous = liveMarkerOrNull(marker);
             writeAtomically(retired, id, marker, markerBytes);
-            return Files.deleteIfExists(file);
+            Files.deleteIfExists(file);
+            return previous;
           });
     } catch (IOException e) {
       throw failure("cannot retire session file " + file, e);
+    }
+  }
+
+  /** The live marker in {@code file}, or {@code null}; one that cannot be read counts as none. */
+  private Retirement liveMarkerOrNull(Path file) throws IOException {
+    try {
+      Marker found = readMarker(file);
+      return found == null || found.hasExpired(clock.millis()) ? null : found.retirement();
+    } catch (IllegalStateException e) {
+      return null;
     }
   }
 
@@ -541,7 +564,7 @@ final class FsDriver implements SessionDriver {
         return;
       }
       // Parsed outside the lock, which writers of this stripe would otherwise wait on.
-      String blob = Files.readString(file, StandardCharsets.UTF_8);
+      String blob = readText(file);
       if (allKeysExpired(blob, now)) {
         locks.withStripes(
             id,

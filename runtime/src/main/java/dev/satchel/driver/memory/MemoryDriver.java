@@ -110,9 +110,11 @@ final class MemoryDriver implements SessionDriver {
   }
 
   @Override
-  public void retire(String id, Retirement retirement, Instant markerExpiresAt) {
+  public Retirement retire(String id, Retirement retirement, Instant markerExpiresAt) {
     synchronized (table) {
+      Stored previous = live(id);
       store(id, Stored.marker(id, retirement, millis(markerExpiresAt)));
+      return previous == null ? null : previous.retirement();
     }
   }
 

@@ -554,4 +554,25 @@ final class FsDriverTest extends SessionDriverContract {
     assertTrue(reader.get(60, TimeUnit.SECONDS) >= olds.size());
     pool.shutdown();
   }
+
+  @Test
+  void aFileThatIsNotUtf8_readsWithReplacements_andCanBeWrittenOver() throws Exception {
+    String id = SessionIds.generate();
+    byte[] bytes = {'[', '"', 'a', (byte) 0xff, 'b', '"', ']'};
+    Files.write(folder.resolve(id), bytes);
+    StoredBlob read = driver.read(id, null);
+    assertEquals("[\"a\ufffdb\"]", read.blob());
+    assertTrue(driver.write(id, "[\"fixed\"]", read.version(), null));
+    assertEquals("[\"fixed\"]", driver.read(id, null).blob());
+  }
+
+  @Test
+  void aSessionIdleTooLong_isAbsentToAReadWithoutRefresh_asToTheWriteAfterIt() {
+    FsDriver idle = open(IDLE);
+    String id = SessionIds.generate();
+    assertTrue(idle.write(id, "[\"blob\"]", null, null));
+    clock.advance(IDLE.plusMinutes(1));
+    assertNull(idle.read(id, null));
+    assertTrue(idle.write(id, "[\"fresh\"]", null, null));
+  }
 }

@@ -202,10 +202,16 @@ public final class ShopApp {
     };
   }
 
+  /** What a visitor is told when their session ended (a log-out in another tab) mid-request. */
+  static final String SESSION_ENDED =
+      "Your session ended while this was being saved (you signed out in another tab);"
+          + " nothing was added.";
+
   /**
    * Adds to the cart atomically, so that concurrent adds all land.
    *
-   * @return the cart as stored
+   * @return the cart as stored, or {@code null} when the session was ended meanwhile by a log-out
+   *     in another request, and nothing was stored
    */
   private static List<String> addToCart(ShopDataSession shop, List<String> items) {
     return shop.updateCart(
@@ -305,6 +311,12 @@ public final class ShopApp {
       }
       ShopDataSession shop = sessionIfAny(request);
       List<String> cart = shop == null ? List.of(item) : addToCart(shop, List.of(item));
+      if (cart == null) {
+        response.setStatus(409);
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write(SESSION_ENDED);
+        return;
+      }
       response.setContentType("application/json");
       response
           .getOutputStream()
@@ -322,7 +334,10 @@ public final class ShopApp {
         response.sendError(400, "That product is not in the catalog.");
         return;
       }
-      addToCart(session(request), List.of(item));
+      if (addToCart(session(request), List.of(item)) == null) {
+        response.sendError(409, SESSION_ENDED);
+        return;
+      }
       response.setStatus(303);
       response.setHeader("Location", "/");
     }
@@ -445,11 +460,23 @@ public final class ShopApp {
         response.sendError(400, "Your cart is empty: there is nothing to share.");
         return;
       }
-      // No cookie in, none out: the snapshot is never anyone's session.
-      Session snapshot = satchel.open(null, cookie -> {});
-      ShopDataSession.of(snapshot).setSharedCart(cart, SHARED_CART_TTL);
-      snapshot.commit();
-      String link = "/shared/" + snapshot.id().orElseThrow();
+      ShopDataSession sharer = session(request);
+      // Sharing the same cart again gives the same link: a visitor cannot fill the store with
+      // copies of one large cart by sharing it over and over.
+      String token =
+          sharer
+              .shareToken()
+              .filter(previous -> sharedCart(satchel, previous).filter(cart::equals).isPresent())
+              .orElse(null);
+      if (token == null) {
+        // No cookie in, none out: the snapshot is never anyone's session.
+        Session snapshot = satchel.open(null, cookie -> {});
+        ShopDataSession.of(snapshot).setSharedCart(cart, SHARED_CART_TTL);
+        snapshot.commit();
+        token = snapshot.id().orElseThrow();
+        sharer.setShareToken(token, SHARED_CART_TTL);
+      }
+      String link = "/shared/" + token;
       String absolute = request.getRequestURL().toString().replaceFirst("/share$", "") + link;
       writeHtml(
           response,
@@ -466,6 +493,11 @@ public final class ShopApp {
     }
   }
 
+  /** The items shared under {@code token}, or empty for an unknown, expired or malformed token. */
+  static Optional<List<String>> sharedCart(Satchel satchel, String token) {
+    return ShopDataSession.of(satchel.open(token, cookie -> {})).sharedCart();
+  }
+
   /**
    * A shared cart: {@code GET /shared/<token>} shows it, {@code POST /shared/<token>/copy} adds its
    * items to the visitor's own cart. The snapshot is only read, through a session of its own that
@@ -478,9 +510,8 @@ public final class ShopApp {
       this.satchel = satchel;
     }
 
-    /** The shared items, or empty for an unknown, expired or malformed token. */
     private Optional<List<String>> sharedCart(String token) {
-      return ShopDataSession.of(satchel.open(token, cookie -> {})).sharedCart();
+      return ShopApp.sharedCart(satchel, token);
     }
 
     /** The path after {@code /shared/}, split at slashes. */
@@ -522,7 +553,10 @@ public final class ShopApp {
         response.sendError(404, "There is no such shared cart: it may have expired.");
         return;
       }
-      addToCart(session(request), shared.get());
+      if (addToCart(session(request), shared.get()) == null) {
+        response.sendError(409, SESSION_ENDED);
+        return;
+      }
       response.setStatus(303);
       response.setHeader("Location", "/");
     }

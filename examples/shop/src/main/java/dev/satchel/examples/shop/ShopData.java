@@ -20,6 +20,9 @@ public interface ShopData {
    */
   List<String> sharedCart();
 
+  /** The token of the snapshot this visitor last shared, so that sharing it again reuses it. */
+  String shareToken();
+
   /** A signed-in visitor. */
   record User(String id, String name) {}
 }

@@ -833,4 +833,15 @@ final class ShopHttpTest {
     assertEquals(-1, ShopApp.port("65536"));
     assertEquals(-1, ShopApp.port("-2"));
   }
+
+  @Test
+  void sharingTheSameCartAgain_givesTheSameLink_andANewCartANewOne() throws Exception {
+    post("/api/addToCart", "application/json", "{\"item\":\"sku-0001\"}");
+    String first = shareLink(post("/share", "application/x-www-form-urlencoded", ""));
+    String again = shareLink(post("/share", "application/x-www-form-urlencoded", ""));
+    assertEquals(first, again);
+    post("/api/addToCart", "application/json", "{\"item\":\"sku-0002\"}");
+    String changed = shareLink(post("/share", "application/x-www-form-urlencoded", ""));
+    assertFalse(first.equals(changed));
+  }
 }
