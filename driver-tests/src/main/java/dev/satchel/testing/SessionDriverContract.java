@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
  * the given clock; the suite moves the clock to test expiry.
  */
 public abstract class SessionDriverContract {
+  /** The clock the driver was created with; the suite moves it to test expiry. */
   protected final MutableClock clock = new MutableClock();
+
+  /** The driver under test, created before each test and closed after it. */
   protected SessionDriver driver;
 
   /** Creates the driver under test, measuring expiry with {@code clock}. */
