@@ -104,7 +104,7 @@ public final class CountingDriverProvider implements SessionDriverProvider {
     }
 
     @Override
-    public StoredBlob read(String id, Duration idleTimeout) {
+    public synchronized StoredBlob read(String id, Duration idleTimeout) {
       reads.incrementAndGet();
       touchedIds.add(id);
       Stored stored = sessions.get(id);

@@ -1,0 +1,27 @@
+package dev.satchel.examples.springshop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The Spring Boot shop with sessions in files, in a folder of its own. */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"satchel.driver=fs", "satchel.cookie.secure=false"})
+@DirtiesContext
+final class FsSpringShopTest extends SpringShopHttpTests {
+  @DynamicPropertySource
+  static void sessionFolder(DynamicPropertyRegistry registry) {
+    try {
+      Path folder = Files.createTempDirectory("spring-shop-sessions");
+      registry.add("satchel.driver.base", folder::toString);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.satchel.spring.boot;
+
+import dev.satchel.Satchel;
+import dev.satchel.servlet.SatchelFilter;
+import jakarta.servlet.DispatcherType;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Satchel sessions for a Spring Boot application: a {@link Satchel} configured from the {@code
+ * satchel.*} properties, with the same names and meanings as in {@code satchel.properties}, and
+ * closed with the application; in a servlet application, {@link SatchelFilter} in front of every
+ * request, and controller method parameters of type {@link dev.satchel.Session} or of a generated
+ * session class ({@code ShopDataSession}).
+ *
+ * <p>An application's own {@link Satchel} bean, or its own {@link SatchelFilter} or {@code
+ * FilterRegistrationBean<SatchelFilter>} bean, replaces the one configured here.
+ */
+@AutoConfiguration
+@ConditionalOnClass(Satchel.class)
+public class SatchelAutoConfiguration {
+  /**
+   * Where the filter runs: among the first, ahead of Spring Security's filter chain (at -100), so
+   * that authentication can use the session, and after character encoding.
+   */
+  public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 50;
+
+  /** Creates the configuration; Spring calls this. */
+  public SatchelAutoConfiguration() {}
+
+  /**
+   * The sessions, from the {@code satchel.*} properties and {@code SATCHEL_*} variables, then the
+   * customizers.
+   *
+   * @throws dev.satchel.SessionConfigurationException naming the property as written, for an
+   *     unknown setting or option or an invalid value
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Satchel satchel(
+      ConfigurableEnvironment environment, ObjectProvider<SatchelBuilderCustomizer> customizers) {
+    Satchel.Builder builder = Satchel.builder();
+    SatchelSettings.of(environment).applyTo(builder);
+    customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+    return builder.build();
+  }
+
+  /** The filter that gives every request its session. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass({SatchelFilter.class, FilterRegistrationBean.class})
+  static class FilterConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(
+        value = SatchelFilter.class,
+        parameterizedContainer = FilterRegistrationBean.class)
+    FilterRegistrationBean<SatchelFilter> satchelFilterRegistration(Satchel satchel) {
+      FilterRegistrationBean<SatchelFilter> registration =
+          new FilterRegistrationBean<>(new SatchelFilter(satchel));
+      registration.setName("satchelFilter");
+      registration.setOrder(FILTER_ORDER);
+      registration.setUrlPatterns(List.of("/*"));
+      registration.setDispatcherTypes(DispatcherType.REQUEST);
+      return registration;
+    }
+  }
+
+  /** Sessions as controller method parameters. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass({SatchelFilter.class, WebMvcConfigurer.class})
+  static class WebMvcConfiguration {
+    @Bean
+    WebMvcConfigurer satchelWebMvcConfigurer() {
+      return new WebMvcConfigurer() {
+        @Override
+        public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+          resolvers.add(new SessionArgumentResolver());
+        }
+      };
+    }
+  }
+}

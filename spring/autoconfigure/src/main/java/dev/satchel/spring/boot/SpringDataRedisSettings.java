@@ -1,0 +1,118 @@
+package dev.satchel.spring.boot;
+
+import dev.satchel.spring.boot.SatchelSettings.Setting;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+/**
+ * The redis driver's connection from Spring Boot's {@code spring.data.redis.*} properties, for an
+ * application that configures Redis there and selects {@code satchel.driver=redis} without {@code
+ * satchel.driver.url}. They are read from the {@link Environment} as Spring Boot reads them
+ * (relaxed names, {@code 500ms}-style durations), without needing Spring Data Redis on the class
+ * path:
+ *
+ * <ul>
+ *   <li>{@code url}: {@code spring.data.redis.url} as it is; otherwise built from {@code host}
+ *       ({@code localhost}), {@code port} (6379), {@code username} and {@code password}, {@code
+ *       database} (0) and {@code ssl.enabled} or {@code ssl.bundle} ({@code rediss://}), when any
+ *       of them is set;
+ *   <li>{@code timeout}: {@code spring.data.redis.timeout};
+ *   <li>{@code connect-timeout}: {@code spring.data.redis.connect-timeout}.
+ * </ul>
+ *
+ * <p>A {@code satchel.driver.timeout} or {@code satchel.driver.connect-timeout} of the application
+ * wins over the derived one. Sentinel and cluster settings are not used: the driver talks to one
+ * server.
+ */
+final class SpringDataRedisSettings {
+  private static final System.Logger LOG = System.getLogger("dev.satchel.spring");
+  private static final String PREFIX = "spring.data.redis.";
+
+  private SpringDataRedisSettings() {}
+
+  /** Adds the derived {@code driver.url}, {@code driver.timeout} and so on to {@code settings}. */
+  static void derive(Environment environment, Map<String, Setting> settings) {
+    Setting driver = settings.get("driver");
+    if (driver == null
+        || !driver.value().trim().equals("redis")
+        || settings.containsKey("driver.url")) {
+      return;
+    }
+    Binder binder = Binder.get(environment);
+    url(binder).ifPresent(url -> settings.put("driver.url", url));
+    for (String option : new String[] {"timeout", "connect-timeout"}) {
+      if (settings.containsKey("driver." + option)) {
+        continue;
+      }
+      String property = PREFIX + option;
+      // Bound as Spring Boot binds it, so that "500ms" and a bare number of milliseconds mean
+      // what they mean there; a bad value fails with Spring Boot's own message naming it.
+      binder
+          .bind(property, Bindable.of(Duration.class))
+          .ifBound(
+              duration ->
+                  settings.put("driver." + option, new Setting(duration.toString(), property)));
+    }
+    if (binder.bind(PREFIX + "sentinel.master", String.class).isBound()
+        || binder.bind(PREFIX + "cluster.nodes", Bindable.listOf(String.class)).isBound()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Satchel's redis driver connects to one server; it does not use"
+              + " spring.data.redis.sentinel or spring.data.redis.cluster. Set satchel.driver.url.");
+    }
+  }
+
+  /** The URL that the {@code spring.data.redis.*} connection properties describe, if any. */
+  private static Optional<Setting> url(Binder binder) {
+    Optional<String> url = string(binder, "url");
+    if (url.isPresent()) {
+      return Optional.of(new Setting(url.get(), PREFIX + "url"));
+    }
+    Optional<String> host = string(binder, "host");
+    Optional<Integer> port = bound(binder, PREFIX + "port", Integer.class);
+    Optional<String> username = string(binder, "username");
+    Optional<String> password = string(binder, "password");
+    Optional<Integer> database = bound(binder, PREFIX + "database", Integer.class);
+    Optional<Boolean> ssl = bound(binder, PREFIX + "ssl.enabled", Boolean.class);
+    Optional<String> sslBundle = string(binder, "ssl.bundle");
+    if (host.isEmpty()
+        && port.isEmpty()
+        && username.isEmpty()
+        && password.isEmpty()
+        && database.isEmpty()
+        && ssl.isEmpty()
+        && sslBundle.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean tls = ssl.orElse(false) || sslBundle.isPresent();
+    StringBuilder built = new StringBuilder(tls ? "rediss://" : "redis://");
+    if (password.isPresent()) {
+      username.ifPresent(name -> built.append(encode(name)));
+      built.append(':').append(encode(password.get())).append('@');
+    }
+    String hostName = host.orElse("localhost");
+    built.append(hostName.contains(":") ? "[" + hostName + "]" : hostName);
+    built.append(':').append(port.orElse(6379));
+    database.filter(index -> index != 0).ifPresent(index -> built.append('/').append(index));
+    return Optional.of(new Setting(built.toString(), PREFIX + "*"));
+  }
+
+  private static Optional<String> string(Binder binder, String name) {
+    return bound(binder, PREFIX + name, String.class).filter(s -> !s.isEmpty());
+  }
+
+  private static <T> Optional<T> bound(Binder binder, String property, Class<T> type) {
+    return Optional.ofNullable(binder.bind(property, type).orElse(null));
+  }
+
+  /** Percent-encoded for a URL's user information, which the driver's client decodes. */
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
