@@ -13,7 +13,11 @@ import java.util.TreeMap;
 final class DriverRegistry {
   private DriverRegistry() {}
 
-  static GuardedDriver start(String name, DriverContext context, ClassLoader classLoader) {
+  /**
+   * @param source how the user wrote the driver setting, for messages
+   */
+  static GuardedDriver start(
+      String name, String source, DriverContext context, ClassLoader classLoader) {
     TreeMap<String, List<SessionDriverProvider>> byName = new TreeMap<>();
     try {
       for (SessionDriverProvider provider :
@@ -28,7 +32,7 @@ final class DriverRegistry {
     if (providers == null) {
       String closest = SettingNames.closest(name, byName.keySet());
       throw new SessionConfigurationException(
-          null,
+          source,
           "No session driver is named \""
               + name
               + "\""

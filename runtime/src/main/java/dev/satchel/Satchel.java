@@ -144,6 +144,8 @@ public final class Satchel implements AutoCloseable {
     private String driver = DEFAULT_DRIVER;
     private final Map<String, String> driverOptions = new LinkedHashMap<>();
     private final Map<String, String> driverOptionSources = new LinkedHashMap<>();
+    // How the user wrote the settings given by name, for messages raised when the whole is built.
+    private final Map<String, String> settingSources = new LinkedHashMap<>();
     private boolean rollingCookie;
     private String cookieName = DEFAULT_COOKIE_NAME;
     private String cookiePath = "/";
@@ -243,7 +245,7 @@ public final class Satchel implements AutoCloseable {
 
     /** How long a value lives when {@code set} is given no TTL; forever by default. */
     public Builder defaultTtl(Duration ttl) {
-      this.defaultTtl = ttl;
+      this.defaultTtl = checkPositive("default TTL", ttl);
       return this;
     }
 
@@ -353,6 +355,7 @@ public final class Satchel implements AutoCloseable {
      *     value invalid
      */
     public Builder setting(String name, String value, String source) {
+      settingSources.put(requireNonNull(name, "name"), requireNonNull(source, "source"));
       SettingsBinding.apply(
           this,
           requireNonNull(name, "name"),
@@ -414,8 +417,14 @@ public final class Satchel implements AutoCloseable {
      */
     public Satchel build() {
       if (sameSite == SameSite.NONE && !secure) {
-        throw new IllegalArgumentException(
-            "SameSite=None needs a Secure cookie; browsers refuse it otherwise");
+        String setting = settingSources.getOrDefault("cookie.same-site", "cookie.same-site");
+        throw new SessionConfigurationException(
+            setting,
+            setting
+                + " is none, which needs a Secure cookie ("
+                + settingSources.getOrDefault("cookie.secure", "cookie.secure")
+                + " is false); browsers refuse it otherwise",
+            null);
       }
       ClassLoader loader =
           classLoader != null
@@ -426,6 +435,7 @@ public final class Satchel implements AutoCloseable {
       GuardedDriver started =
           DriverRegistry.start(
               driver,
+              settingSources.getOrDefault("driver", "driver"),
               new DriverContext(driver, driverOptions, driverOptionSources, clock, idleTimeout),
               loader);
       return new Satchel(

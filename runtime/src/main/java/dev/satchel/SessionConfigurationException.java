@@ -11,7 +11,14 @@ public final class SessionConfigurationException extends IllegalArgumentExceptio
 
   private final String setting;
 
-  SessionConfigurationException(String setting, String message, Throwable cause) {
+  /**
+   * Creates the exception, for integrations that bind settings of their own.
+   *
+   * @param setting the setting at fault as the user wrote it, or {@code null}
+   * @param message what is wrong, naming the setting
+   * @param cause the underlying failure, or {@code null}
+   */
+  public SessionConfigurationException(String setting, String message, Throwable cause) {
     super(message, cause);
     this.setting = setting;
   }

@@ -126,7 +126,12 @@ final class SettingsBinding {
       String problem = e.getMessage() == null ? "invalid" : e.getMessage();
       throw new SessionConfigurationException(
           source,
-          problem.contains(source) ? problem : source + ": " + problem + ", got \"" + value + "\"",
+          problem.contains(source)
+              ? problem
+              : source
+                  + ": "
+                  + problem
+                  + (problem.contains("got") ? "" : ", got \"" + value + "\""),
           e);
     }
   }

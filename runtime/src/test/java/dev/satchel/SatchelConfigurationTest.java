@@ -222,6 +222,33 @@ final class SatchelConfigurationTest {
   }
 
   @Test
+  void settingsThatOnlyFailTogether_orOnlyWhenBuilt_nameTheSettingAsWritten() {
+    SessionConfigurationException negativeTtl =
+        assertThrows(
+            SessionConfigurationException.class,
+            () -> Satchel.builder().environment(Map.of("SATCHEL_TTL", "-5")));
+    assertTrue(negativeTtl.getMessage().startsWith("SATCHEL_TTL"), negativeTtl.getMessage());
+    assertEquals(1, negativeTtl.getMessage().split("got", -1).length - 1, negativeTtl.getMessage());
+    SessionConfigurationException sameSite =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                Satchel.builder()
+                    .driver("memory")
+                    .environment(
+                        Map.of(
+                            "SATCHEL_COOKIE_SAME_SITE", "none", "SATCHEL_COOKIE_SECURE", "false"))
+                    .build());
+    assertEquals("SATCHEL_COOKIE_SAME_SITE", sameSite.setting());
+    assertTrue(sameSite.getMessage().contains("SATCHEL_COOKIE_SECURE"), sameSite.getMessage());
+    SessionConfigurationException driver =
+        assertThrows(
+            SessionConfigurationException.class,
+            () -> Satchel.builder().setting("driver", "mongo", "satchel.driver").build());
+    assertEquals("satchel.driver", driver.setting());
+  }
+
+  @Test
   void idleTimeout_isThirtyMinutesByDefault_andCanBeTurnedOff() {
     try (Satchel satchel =
         Satchel.builder().driver("counting").driverOption("store", "idle-default").build()) {

@@ -66,7 +66,7 @@ public final class RedisDriverProvider implements SessionDriverProvider {
   private static Duration positive(DriverContext context, String option, Duration fallback) {
     Duration value = context.durationOption(option).orElse(fallback);
     if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException("the redis option `" + option + "` must be positive");
+      throw new IllegalArgumentException(context.describe(option) + " must be positive");
     }
     return value;
   }
