@@ -3,54 +3,77 @@ package dev.satchel.redis;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.StoredBlob;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLException;
 
 /**
- * Sessions in Redis over one shared Lettuce connection, which reconnects by itself. A read is one
- * {@code GET} (or {@code GETEX} refreshing the idle timeout); a write is one compare-and-set
- * script. The version of a blob is the blob itself, compared on the server: cheaper than hashing it
- * on both sides, and a blob that comes back unchanged (an A-B-A write) is harmless, since the merge
- * it guards would produce the same result.
+ * Sessions in Redis over one shared Lettuce connection (one per node of a cluster), which
+ * reconnects by itself. A read is one {@code GET} (or {@code GETEX} refreshing the idle timeout); a
+ * write is one compare-and-set script. The version of a blob is the blob itself, compared on the
+ * server: cheaper than hashing it on both sides, and a blob that comes back unchanged (an A-B-A
+ * write) is harmless, since the merge it guards would produce the same result.
  *
  * <p>A retired session ID keeps its marker ({@link Retirement#encode()}) under {@code
  * {<prefix><id>}:retired}, expiring at the time the core gives. The braces make the live key the
- * marker's hash tag, so on a Redis Cluster both sit in one slot; a prefix containing braces defeats
- * that. Writes refuse an ID that has a marker; {@link #retire} and {@link #replace} remove the live
- * key and set the marker in one script, so no reader sees the session gone without its marker.
- * {@link #replace} touches two session IDs, whose keys are in different slots: a cluster would
- * refuse that script, and this driver speaks to a single server.
+ * marker's hash tag, so on a Redis Cluster both sit in one slot (a prefix containing braces would
+ * defeat that, and is refused there). Writes refuse an ID that has a marker; {@link #retire} and
+ * {@link #replace} remove the live key and set the marker in one script, so no reader sees the
+ * session gone without its marker.
  *
- * <p>While the server is unreachable, commands fail at once instead of queueing, and every command
- * has a timeout: a request never hangs on a dead store. Reconnection attempts back off
- * exponentially from a millisecond but never wait more than {@link #MAX_RECONNECT_DELAY}: a server
- * that comes back is used again within about a second, however long it was away.
+ * <p>{@link #replace} touches two session IDs. On one server it is one script. On a cluster the two
+ * keys are almost always in different slots, which no script may span, so it takes three steps: (1)
+ * on the old ID's slot, check the old session is as read and put a short-lived lock ({@code moving
+ * <new id>}) where its marker goes, which makes every other write to the old ID fail; (2) write the
+ * new session, which must be absent; (3) on the old slot again, if the lock is still this one and
+ * the old session unchanged, remove it and set the final marker. When (2) or (3) does not happen,
+ * what was done is undone. A crash between steps leaves the old session in place, readable
+ * throughout, and its lock expires after three times the timeout; the new session is then an orphan
+ * nobody was told of, expiring as it would have. A write to the old ID acknowledged before (1) made
+ * (1) fail; one attempted between (1) and (3) is refused, so its request reads again and, once (3)
+ * is done, follows the marker.
+ *
+ * <p>With {@code replicas-to-ack} every commit ends with {@code WAIT}, sent right behind its script
+ * on the same connection in the same socket write, and fails when too few replicas confirmed it.
+ * The write itself stays: Redis cannot take it back.
+ *
+ * <p>While Redis is unreachable, commands fail at once instead of queueing, and every command has a
+ * timeout: a request never hangs on a dead store. Reconnection attempts back off exponentially from
+ * a millisecond but never wait more than {@link RedisConnections#MAX_RECONNECT_DELAY}: a server
+ * that comes back is used again within about a second, however long it was away. Through Sentinels,
+ * each attempt asks them for the current primary, so a fail-over needs no restart.
  *
  * <p>Commands that request threads send while the connection's event loop is busy leave in one
  * socket write instead of one each: with many threads on one connection, a write per command costs
@@ -64,7 +87,7 @@ final class RedisDriver implements SessionDriver {
   private static final System.Logger LOG = System.getLogger("dev.satchel.redis");
 
   /** The longest wait between two attempts to reconnect. */
-  static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+  static final Duration MAX_RECONNECT_DELAY = RedisConnections.MAX_RECONNECT_DELAY;
 
   /**
    * Lua the scripts share. A flag {@code "1"} means the key must be absent, whatever the version
@@ -111,7 +134,7 @@ final class RedisDriver implements SessionDriver {
           + "put(KEYS[2], ARGV[5], ARGV[6])\n"
           + "return 1\n";
 
-  /** KEYS: the session, its marker. ARGV: the marker, its expiry. */
+  /** KEYS: the session, its marker. ARGV: the marker, its expiry. Returns the marker replaced. */
   static final String RETIRE =
       HELPERS
           + "local previous = redis.call('GET', KEYS[2])\n"
@@ -119,12 +142,59 @@ final class RedisDriver implements SessionDriver {
           + "put(KEYS[2], ARGV[1], ARGV[2])\n"
           + "return previous\n";
 
+  /**
+   * A cluster replace's first step. KEYS: the replaced session, its marker. ARGV: it must be
+   * absent, its expected blob, the lock, the lock's lifetime in milliseconds. Sent again (Lettuce
+   * resends what a dropped connection left unanswered), it finds its own lock and succeeds again.
+   */
+  static final String MOVE_BEGIN =
+      HELPERS
+          + "local marker = redis.call('GET', KEYS[2])\n"
+          + "if marker and marker ~= ARGV[3] then return 0 end\n"
+          + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
+          + "redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])\n"
+          + "return 1\n";
+
+  /**
+   * A cluster replace's second step. KEYS: the new session, its marker. ARGV: the new blob, its
+   * expiry. The ID is fresh, so finding this very blob there means this step was already done.
+   */
+  static final String MOVE_WRITE =
+      HELPERS
+          + "local current = redis.call('GET', KEYS[1])\n"
+          + "if current and current ~= ARGV[1] then return 0 end\n"
+          + "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end\n"
+          + "put(KEYS[1], ARGV[1], ARGV[2])\n"
+          + "return 1\n";
+
+  /**
+   * A cluster replace's last step. KEYS: the replaced session, its marker. ARGV: it must be absent,
+   * its expected blob, the lock, the final marker, the marker's expiry. Sent again, it finds its
+   * own final marker and succeeds again.
+   */
+  static final String MOVE_END =
+      HELPERS
+          + "local marker = redis.call('GET', KEYS[2])\n"
+          + "if marker == ARGV[4] and redis.call('EXISTS', KEYS[1]) == 0 then return 1 end\n"
+          + "if marker ~= ARGV[3] then return 0 end\n"
+          + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
+          + "redis.call('DEL', KEYS[1])\n"
+          + "put(KEYS[2], ARGV[4], ARGV[5])\n"
+          + "return 1\n";
+
+  /** Undoes a step of a cluster replace. KEYS: a key. ARGV: the value it must still hold. */
+  static final String DELETE_IF_HOLDS =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
+          + "  redis.call('DEL', KEYS[1])\n"
+          + "  return 1\n"
+          + "end\n"
+          + "return 0\n";
+
+  /** What a cluster replace's lock holds before the new ID; never a valid {@link Retirement}. */
+  static final String MOVING = "moving ";
+
   /** A script and the SHA-1 the server knows it by once loaded. */
   private record Script(String source, String sha) {}
-
-  /** Keys as text, values (blobs, script arguments) as bytes. */
-  private static final RedisCodec<String, byte[]> CODEC =
-      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
   private static final byte[] NONE = new byte[0];
 
@@ -138,35 +208,62 @@ final class RedisDriver implements SessionDriver {
   private static final byte[] ABSENT = {'1'};
   private static final byte[] PRESENT = {'0'};
 
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, byte[]> connection;
-  private final RedisAsyncCommands<String, byte[]> redis;
+  /** How many redirects a durable write follows before it gives up. */
+  private static final int MAX_REDIRECTS = 5;
+
+  private final RedisConnections connections;
+  private final RedisSettings settings;
   private final long timeoutNanos;
   private final String prefix;
   private final Clock clock;
+  private final boolean cluster;
+  private final int replicasToAck;
+  private final long replicaAckMillis;
+
+  /** How long a cluster replace's lock lives: longer than its two remaining steps may take. */
+  private final long lockMillis;
+
   private final Script compareAndSetScript;
   private final Script replaceScript;
   private final Script retireScript;
+  private final Script moveBeginScript;
+  private final Script moveWriteScript;
+  private final Script moveEndScript;
+  private final Script deleteIfHoldsScript;
 
-  private RedisDriver(
-      RedisClient client,
-      StatefulRedisConnection<String, byte[]> connection,
-      String prefix,
-      Duration timeout,
-      Clock clock) {
-    this.client = client;
-    this.connection = connection;
-    this.redis = connection.async();
-    this.timeoutNanos = timeout.toNanos();
-    this.prefix = prefix;
+  private RedisDriver(RedisConnections connections, RedisSettings settings, Clock clock) {
+    this.connections = connections;
+    this.settings = settings;
+    this.timeoutNanos = settings.timeout().toNanos();
+    this.prefix = settings.prefix();
     this.clock = clock;
+    this.cluster = connections.isCluster();
+    this.replicasToAck = settings.replicasToAck();
+    this.replicaAckMillis = settings.replicaAckTimeout().toMillis();
+    this.lockMillis = 3 * settings.timeout().toMillis();
     this.compareAndSetScript = load(COMPARE_AND_SET);
     this.replaceScript = load(REPLACE);
     this.retireScript = load(RETIRE);
+    if (cluster) {
+      this.moveBeginScript = load(MOVE_BEGIN);
+      this.moveWriteScript = load(MOVE_WRITE);
+      this.moveEndScript = load(MOVE_END);
+      this.deleteIfHoldsScript = load(DELETE_IF_HOLDS);
+    } else {
+      this.moveBeginScript = null;
+      this.moveWriteScript = null;
+      this.moveEndScript = null;
+      this.deleteIfHoldsScript = null;
+    }
   }
 
   private Script load(String source) {
-    return new Script(source, await(redis.scriptLoad(source)));
+    return new Script(source, await(redis().scriptLoad(source)));
+  }
+
+  /** The commands of the shared connection, which a Sentinel fail-over may replace. */
+  private RedisClusterAsyncCommands<String, byte[]> redis() {
+    return connections.commands();
   }
 
   /**
@@ -179,52 +276,137 @@ final class RedisDriver implements SessionDriver {
 
   static RedisDriver connect(
       String url, String prefix, Duration timeout, Duration connectTimeout, Clock clock) {
-    RedisURI uri;
-    try {
-      uri = RedisURI.create(url);
-    } catch (IllegalArgumentException e) {
+    return connect(RedisSettings.of(url, prefix, timeout, connectTimeout), clock);
+  }
+
+  static RedisDriver connect(RedisSettings settings, Clock clock) {
+    RedisAddress address = settings.address();
+    if (address.kind() == RedisAddress.Kind.CLUSTER
+        && (settings.prefix().contains("{") || settings.prefix().contains("}"))) {
       throw new IllegalArgumentException(
-          "the redis option `url` is not a Redis URI: " + e.getMessage(), e);
+          "the key prefix \""
+              + settings.prefix()
+              + "\" contains a brace: on a Redis Cluster that makes a hash tag, and a session's"
+              + " key and its retirement marker would land in different slots");
     }
-    uri.setTimeout(timeout);
-    ClientResources resources =
-        ClientResources.builder()
-            .nettyCustomizer(new CoalescedFlushes())
-            .reconnectDelay(
-                Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
-            .build();
-    RedisClient client = RedisClient.create(resources, uri);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
-            .build());
-    String address = uri.getHost() + ":" + uri.getPort();
-    StatefulRedisConnection<String, byte[]> connection;
+    RedisConnections connections;
     String info;
     try {
-      connection = client.connect(CODEC);
-      info = serverInfo(connection, timeout, address);
+      connections = RedisConnections.open(settings);
     } catch (RuntimeException e) {
-      shutDown(client, 1);
-      throw new IllegalStateException(
-          "cannot reach Redis at " + address + ": " + rootMessage(e), e);
+      throw new IllegalStateException(unreachable(settings, e), e);
     }
     try {
-      requireSupportedVersion(info, address);
+      info = serverInfo(connections.commands(), settings.timeout(), address.description());
+    } catch (RuntimeException e) {
+      connections.close();
+      throw new IllegalStateException(unreachable(settings, e), e);
+    }
+    try {
+      requireSupportedVersion(info, address.where());
+      requireMatchingMode(info, address);
     } catch (IllegalStateException e) {
-      shutDown(client, 1);
+      connections.close();
       throw e;
     }
-    try {
-      return new RedisDriver(client, connection, prefix, timeout, clock);
-    } catch (RuntimeException e) {
-      shutDown(client, 1);
-      throw new IllegalStateException(
-          "cannot load the session scripts into Redis at " + address + ": " + rootMessage(e), e);
+    if (settings.replicasToAck() > 0 && address.kind() != RedisAddress.Kind.CLUSTER) {
+      warnIfTooFewReplicas(connections, settings);
     }
+    try {
+      return new RedisDriver(connections, settings, clock);
+    } catch (RuntimeException e) {
+      connections.close();
+      throw new IllegalStateException(
+          "cannot load the session scripts into " + address.description() + ": " + rootMessage(e),
+          e);
+    }
+  }
+
+  /** Says so at start-up when every commit is bound to fail for want of replicas. */
+  private static void warnIfTooFewReplicas(RedisConnections connections, RedisSettings settings) {
+    String replicas;
+    try {
+      replicas =
+          infoField(
+              LettuceFutures.awaitOrCancel(
+                  connections.commands().info("replication"),
+                  settings.timeout().toNanos(),
+                  TimeUnit.NANOSECONDS),
+              "connected_slaves");
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (replicas != null
+        && replicas.matches("\\d+")
+        && Integer.parseInt(replicas) < settings.replicasToAck()) {
+      LOG.log(
+          Level.WARNING,
+          settings.address().description()
+              + " has "
+              + replicas
+              + " replicas connected, and "
+              + settings.names().describe("replicas-to-ack")
+              + " asks "
+              + settings.replicasToAck()
+              + " to confirm each commit: commits fail until enough are connected.");
+    }
+  }
+
+  /** Why start-up could not reach Redis, with what to do when it is the certificate. */
+  private static String unreachable(RedisSettings settings, RuntimeException e) {
+    RedisAddress address = settings.address();
+    String where = address.description();
+    String reason = rootMessage(e);
+    Throwable tls = causeOf(e, SSLException.class);
+    boolean certificate =
+        causeOf(e, CertificateException.class) != null
+            || (tls != null && reason.contains("certification path"));
+    if (!certificate) {
+      if (tls != null) {
+        return "the TLS handshake with " + where + " failed: " + reason;
+      }
+      return "cannot reach "
+          + where
+          + ": "
+          + reason
+          + (!address.tls() && (reason.contains("reset") || reason.contains("closed"))
+              ? " (a server that expects TLS drops plain connections: rediss:// uses TLS)"
+              : "");
+    }
+    RedisSettings.OptionNames names = settings.names();
+    if (reason.contains("subject alternative") || reason.contains("No name matching")) {
+      String host =
+          address.kind() == RedisAddress.Kind.SERVER
+              ? address.uris().get(0).getHost()
+              : "the host connected to";
+      return "the TLS handshake with "
+          + where
+          + " failed: its certificate does not name "
+          + host
+          + " ("
+          + reason
+          + "). Connect by a name the certificate holds; "
+          + names.describe("verify-hostname")
+          + "=false skips this check, which is unsafe: anyone holding a certificate from the"
+          + " same authority could pose as the server";
+    }
+    return "the TLS handshake with "
+        + where
+        + " failed: its certificate is not trusted ("
+        + reason
+        + "). Give the certificate of the authority that signed it as "
+        + names.describe("ca-cert")
+        + " (a PEM file) or "
+        + names.describe("trust-store");
+  }
+
+  private static Throwable causeOf(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /**
@@ -232,14 +414,14 @@ final class RedisDriver implements SessionDriver {
    * without it, a renamed command): not knowing the version is no reason to refuse to start.
    */
   private static String serverInfo(
-      StatefulRedisConnection<String, byte[]> connection, Duration timeout, String address) {
+      RedisClusterAsyncCommands<String, byte[]> commands, Duration timeout, String address) {
     try {
       return LettuceFutures.awaitOrCancel(
-          connection.async().info("server"), timeout.toNanos(), TimeUnit.NANOSECONDS);
+          commands.info("server"), timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RedisCommandExecutionException e) {
       LOG.log(
           Level.WARNING,
-          "The redis driver cannot tell the version of the server at "
+          "The redis driver cannot tell the version of "
               + address
               + " ("
               + e.getMessage()
@@ -276,14 +458,45 @@ final class RedisDriver implements SessionDriver {
     }
   }
 
+  /**
+   * Refuses a {@code redis://} URL that reaches a cluster node or a Sentinel: a cluster node would
+   * answer most keys with a redirect, a Sentinel stores nothing.
+   */
+  private static void requireMatchingMode(String info, RedisAddress address) {
+    String mode = infoField(info, "redis_mode");
+    if (mode == null || address.kind() != RedisAddress.Kind.SERVER) {
+      return;
+    }
+    String hostPort = address.where();
+    if (mode.equals("cluster")) {
+      throw new IllegalStateException(
+          address.description()
+              + " is a Redis Cluster node: name the cluster's nodes as"
+              + " redis-cluster://"
+              + hostPort
+              + ",<another node>");
+    }
+    if (mode.equals("sentinel")) {
+      throw new IllegalStateException(
+          address.description()
+              + " is a Sentinel: name the primary it watches as redis-sentinel://"
+              + hostPort
+              + "/0#<primary name>");
+    }
+  }
+
   /** The {@code redis_version} line's value in {@code INFO server} text, or {@code null}. */
   static String redisVersion(String info) {
+    return infoField(info, "redis_version");
+  }
+
+  private static String infoField(String info, String field) {
     if (info == null) {
       return null;
     }
     for (String line : info.split("\r?\n")) {
-      if (line.startsWith("redis_version:")) {
-        return line.substring("redis_version:".length()).trim();
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
       }
     }
     return null;
@@ -314,7 +527,7 @@ final class RedisDriver implements SessionDriver {
 
   /** The client's resources, which hold the reconnection delay. */
   ClientResources clientResources() {
-    return client.getResources();
+    return connections.resources();
   }
 
   private String key(String id) {
@@ -327,6 +540,7 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
+    RedisClusterAsyncCommands<String, byte[]> redis = redis();
     byte[] blob;
     try {
       blob =
@@ -370,12 +584,14 @@ final class RedisDriver implements SessionDriver {
   @Override
   public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
     return run(
-        compareAndSetScript,
-        new String[] {key(id), markerKey(id)},
-        expectedVersion == null ? ABSENT : PRESENT,
-        versionBytes(expectedVersion),
-        utf8(blob),
-        expiry(expiresAt));
+            compareAndSetScript,
+            true,
+            new String[] {key(id), markerKey(id)},
+            expectedVersion == null ? ABSENT : PRESENT,
+            versionBytes(expectedVersion),
+            utf8(blob),
+            expiry(expiresAt))
+        == 1L;
   }
 
   @Override
@@ -387,15 +603,102 @@ final class RedisDriver implements SessionDriver {
       Instant expiresAt,
       Retirement retirement,
       Instant markerExpiresAt) {
+    if (cluster && SlotHash.getSlot(key(replacedId)) != SlotHash.getSlot(key(id))) {
+      return replaceAcrossSlots(
+          replacedId, replacedVersion, id, blob, expiresAt, retirement, markerExpiresAt);
+    }
     return run(
-        replaceScript,
-        new String[] {key(replacedId), markerKey(replacedId), key(id), markerKey(id)},
-        replacedVersion == null ? ABSENT : PRESENT,
-        versionBytes(replacedVersion),
-        utf8(blob),
-        expiry(expiresAt),
-        utf8(retirement.encode()),
-        expiry(markerExpiresAt));
+            replaceScript,
+            true,
+            new String[] {key(replacedId), markerKey(replacedId), key(id), markerKey(id)},
+            replacedVersion == null ? ABSENT : PRESENT,
+            versionBytes(replacedVersion),
+            utf8(blob),
+            expiry(expiresAt),
+            utf8(retirement.encode()),
+            expiry(markerExpiresAt))
+        == 1L;
+  }
+
+  /** A replace in three steps, as the class describes. */
+  private boolean replaceAcrossSlots(
+      String replacedId,
+      String replacedVersion,
+      String id,
+      String blob,
+      Instant expiresAt,
+      Retirement retirement,
+      Instant markerExpiresAt) {
+    String[] old = {key(replacedId), markerKey(replacedId)};
+    byte[] mustBeAbsent = replacedVersion == null ? ABSENT : PRESENT;
+    byte[] expected = versionBytes(replacedVersion);
+    byte[] lock = utf8(MOVING + id);
+    // The lock needs no replica's confirmation: lost in a fail-over, it makes step 3 fail.
+    if (run(
+            moveBeginScript,
+            false,
+            old,
+            mustBeAbsent,
+            expected,
+            lock,
+            Long.toString(lockMillis).getBytes(StandardCharsets.US_ASCII))
+        != 1L) {
+      return false;
+    }
+    String newKey = key(id);
+    byte[] newBlob = utf8(blob);
+    long written;
+    try {
+      written =
+          run(
+              moveWriteScript,
+              true,
+              new String[] {newKey, markerKey(id)},
+              newBlob,
+              expiry(expiresAt));
+    } catch (RuntimeException e) {
+      undo(newKey, newBlob, e);
+      undo(old[1], lock, e);
+      throw e;
+    }
+    if (written != 1L) {
+      undo(old[1], lock, null);
+      return false;
+    }
+    // Whatever happens to this step is left as it is: done, the new session is what the marker
+    // points to; not done, the lock expires and the new session is an orphan.
+    long moved =
+        run(
+            moveEndScript,
+            true,
+            old,
+            mustBeAbsent,
+            expected,
+            lock,
+            utf8(retirement.encode()),
+            expiry(markerExpiresAt));
+    if (moved != 1L) {
+      // The lock expired or a retire replaced it, or the old session changed behind Satchel's back.
+      undo(newKey, newBlob, null);
+      undo(old[1], lock, null);
+      return false;
+    }
+    return true;
+  }
+
+  /** Removes {@code key} if it still holds {@code value}; a failure is added to {@code failure}. */
+  private void undo(String key, byte[] value, RuntimeException failure) {
+    try {
+      run(deleteIfHoldsScript, false, new String[] {key}, value);
+    } catch (RuntimeException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        LOG.log(
+            Level.DEBUG,
+            "Could not undo a step of a session replace (" + e.getMessage() + "); it expires.");
+      }
+    }
   }
 
   @Override
@@ -404,6 +707,7 @@ final class RedisDriver implements SessionDriver {
         call(
             retireScript,
             ScriptOutputType.VALUE,
+            true,
             new String[] {key(id), markerKey(id)},
             utf8(retirement.encode()),
             expiry(markerExpiresAt));
@@ -412,15 +716,20 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public Retirement retirement(String id) {
-    return decodeMarker(await(redis.get(markerKey(id))));
+    return decodeMarker(await(redis().get(markerKey(id))));
   }
 
   private static Retirement decodeMarker(byte[] marker) {
     if (marker == null) {
       return null;
     }
+    String text = new String(marker, StandardCharsets.UTF_8);
+    if (text.startsWith(MOVING)) {
+      // A cluster replace is under way and the session is still where it was.
+      return null;
+    }
     try {
-      return Retirement.decode(new String(marker, StandardCharsets.UTF_8));
+      return Retirement.decode(text);
     } catch (IllegalArgumentException e) {
       // The ID stays retired for writes (the marker is there); only where it went is unknown.
       LOG.log(
@@ -432,22 +741,205 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public void delete(String id) {
-    await(redis.del(key(id)));
+    await(redis().del(key(id)));
   }
 
-  /** Runs a script that answers 1 when it did what it was asked. */
-  private boolean run(Script script, String[] keys, byte[]... arguments) {
-    Long result = call(script, ScriptOutputType.INTEGER, keys, arguments);
-    return result != null && result == 1L;
+  /** Runs a script that answers 1 when it did what it was asked, and returns its answer. */
+  private long run(Script script, boolean commits, String[] keys, byte[]... arguments) {
+    Long result = call(script, ScriptOutputType.INTEGER, commits, keys, arguments);
+    return result == null ? 0 : result;
   }
 
-  /** Runs a script by its SHA-1, or by its text when the server has forgotten it. */
-  private <T> T call(Script script, ScriptOutputType output, String[] keys, byte[]... arguments) {
+  /**
+   * Runs a script by its SHA-1, or by its text when the server has forgotten it, and returns what
+   * it returned. With {@code replicas-to-ack}, a script that {@code commits} is followed by {@code
+   * WAIT}. On a cluster, a slot in the middle of a migration may answer {@code TRYAGAIN}: the
+   * script did not run, and runs again shortly, until the timeout.
+   */
+  private <T> T call(
+      Script script, ScriptOutputType output, boolean commits, String[] keys, byte[]... arguments) {
+    if (commits && replicasToAck > 0) {
+      return callAcknowledged(script, output, keys, arguments);
+    }
+    long deadline = 0;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return callOnce(script, output, keys, arguments);
+      } catch (RedisCommandExecutionException e) {
+        if (deadline == 0) {
+          deadline = System.nanoTime() + timeoutNanos;
+        }
+        if (!cluster || !isTryAgain(e) || !pause(attempt, deadline)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private <T> T callOnce(
+      Script script, ScriptOutputType output, String[] keys, byte[][] arguments) {
+    RedisClusterAsyncCommands<String, byte[]> redis = redis();
     try {
       return await(redis.evalsha(script.sha(), output, keys, arguments));
     } catch (RedisNoScriptException e) {
-      // The server lost its script cache (a restart, SCRIPT FLUSH): send the script itself.
+      // The server lost its script cache (a restart, SCRIPT FLUSH, a promoted replica).
       return await(redis.eval(script.source(), output, keys, arguments));
+    }
+  }
+
+  /**
+   * Sends the script and {@code WAIT} in one socket write on the connection that serves the first
+   * key, and fails when the script wrote (answered 1, or anything when its output is a value) but
+   * fewer replicas than asked confirmed it in time. On a cluster, that connection is the node's
+   * own, outside Lettuce's routing: redirects are followed here.
+   */
+  private <T> T callAcknowledged(
+      Script script, ScriptOutputType output, String[] keys, byte[][] arguments) {
+    StatefulRedisConnection<String, byte[]> connection = connections.durableFor(keys[0]);
+    boolean asking = false;
+    boolean bySource = false;
+    long deadline = System.nanoTime() + timeoutNanos;
+    for (int attempt = 1; ; attempt++) {
+      List<RedisCommand<String, byte[], ?>> batch = new ArrayList<>(3);
+      if (asking) {
+        batch.add(new AsyncCommand<>(new Command<>(CommandType.ASKING, statusOutput())));
+      }
+      AsyncCommand<String, byte[], T> result =
+          scriptCommand(script, output, bySource, keys, arguments);
+      AsyncCommand<String, byte[], Long> acknowledged = waitCommand();
+      batch.add(result);
+      batch.add(acknowledged);
+      connection.dispatch(batch);
+      // One timeout for the pair: they travel together and Redis answers them in turn.
+      long answerBy = System.nanoTime() + timeoutNanos;
+      T answer;
+      try {
+        answer = await(result);
+      } catch (RedisNoScriptException e) {
+        if (bySource) {
+          throw e;
+        }
+        bySource = true;
+        continue;
+      } catch (RedisCommandExecutionException e) {
+        Redirect redirect = Redirect.of(e.getMessage());
+        if (redirect != null && attempt <= MAX_REDIRECTS) {
+          if (!redirect.ask()) {
+            connections.refreshTopology();
+          }
+          connection = connections.durableAt(redirect.host(), redirect.port());
+          asking = redirect.ask();
+          continue;
+        }
+        if (cluster && isTryAgain(e) && pause(attempt, deadline)) {
+          asking = false;
+          connection = connections.durableFor(keys[0]);
+          continue;
+        }
+        throw e;
+      }
+      long replicas =
+          orZero(
+              LettuceFutures.awaitOrCancel(
+                  acknowledged, Math.max(1, answerBy - System.nanoTime()), TimeUnit.NANOSECONDS));
+      boolean wrote = output == ScriptOutputType.VALUE || Long.valueOf(1).equals(answer);
+      if (wrote && replicas < replicasToAck) {
+        RedisSettings.OptionNames names = settings.names();
+        throw new IllegalStateException(
+            "Redis took the write, but only "
+                + replicas
+                + " of the "
+                + replicasToAck
+                + " replicas required by "
+                + names.describe("replicas-to-ack")
+                + " confirmed it within "
+                + settings.replicaAckTimeout()
+                + " ("
+                + names.describe("replica-ack-timeout")
+                + "): a fail-over now could lose it. The write is not undone.");
+      }
+      return answer;
+    }
+  }
+
+  /** {@code EVALSHA} (or {@code EVAL}) as a command of its own, answering an integer or a value. */
+  @SuppressWarnings("unchecked")
+  private static <T> AsyncCommand<String, byte[], T> scriptCommand(
+      Script script, ScriptOutputType output, boolean bySource, String[] keys, byte[][] arguments) {
+    CommandArgs<String, byte[]> args = new CommandArgs<>(RedisConnections.CODEC);
+    if (bySource) {
+      args.add(script.source().getBytes(StandardCharsets.UTF_8));
+    } else {
+      args.add(script.sha());
+    }
+    args.add(keys.length).addKeys(keys).addValues(arguments);
+    CommandOutput<String, byte[], ?> answer =
+        output == ScriptOutputType.VALUE
+            ? new ValueOutput<>(RedisConnections.CODEC)
+            : new IntegerOutput<>(RedisConnections.CODEC);
+    return new AsyncCommand<>(
+        new Command<>(
+            bySource ? CommandType.EVAL : CommandType.EVALSHA,
+            (CommandOutput<String, byte[], T>) answer,
+            args));
+  }
+
+  private AsyncCommand<String, byte[], Long> waitCommand() {
+    return new AsyncCommand<>(
+        new Command<>(
+            CommandType.WAIT,
+            new IntegerOutput<>(RedisConnections.CODEC),
+            new CommandArgs<>(RedisConnections.CODEC).add(replicasToAck).add(replicaAckMillis)));
+  }
+
+  private static StatusOutput<String, byte[]> statusOutput() {
+    return new StatusOutput<>(RedisConnections.CODEC);
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
+  }
+
+  private static boolean isTryAgain(RedisCommandExecutionException e) {
+    return e.getMessage() != null && e.getMessage().startsWith("TRYAGAIN");
+  }
+
+  /**
+   * Waits a little before trying again, longer each time, unless that would pass {@code deadline};
+   * returns whether to try again.
+   */
+  private static boolean pause(int attempt, long deadline) {
+    long nanos =
+        ThreadLocalRandom.current()
+            .nextLong(TimeUnit.MILLISECONDS.toNanos(Math.min(50, 1L << Math.min(attempt, 6))) + 1);
+    if (System.nanoTime() + nanos >= deadline) {
+      return false;
+    }
+    LockSupport.parkNanos(nanos);
+    return !Thread.currentThread().isInterrupted();
+  }
+
+  /** A cluster's {@code MOVED <slot> <host>:<port>} or {@code ASK <slot> <host>:<port>}. */
+  private record Redirect(boolean ask, String host, int port) {
+    static Redirect of(String message) {
+      if (message == null) {
+        return null;
+      }
+      boolean ask = message.startsWith("ASK ");
+      if (!ask && !message.startsWith("MOVED ")) {
+        return null;
+      }
+      String[] parts = message.trim().split(" ");
+      if (parts.length < 3) {
+        return null;
+      }
+      int colon = parts[2].lastIndexOf(':');
+      try {
+        return new Redirect(
+            ask, parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
+      } catch (RuntimeException e) {
+        return null;
+      }
     }
   }
 
@@ -467,14 +959,7 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public void close() {
-    connection.close();
-    shutDown(client, 2);
-  }
-
-  /** Shuts down the client, then the resources it was given (which it does not own). */
-  private static void shutDown(RedisClient client, long timeoutSeconds) {
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(timeoutSeconds));
-    client.getResources().shutdown(0, timeoutSeconds, TimeUnit.SECONDS).awaitUninterruptibly();
+    connections.close();
   }
 
   /**

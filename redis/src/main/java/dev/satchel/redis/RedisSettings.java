@@ -1,0 +1,59 @@
+package dev.satchel.redis;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The redis driver's options, read and checked.
+ *
+ * @param address where the sessions live
+ * @param prefix what goes before each session ID in a key
+ * @param timeout how long one command may take
+ * @param connectTimeout how long connecting may take
+ * @param tls how to trust the server's certificate, or {@code null} for the JVM's defaults
+ * @param replicasToAck how many replicas must confirm each commit; 0 waits for none
+ * @param replicaAckTimeout how long a commit waits for them
+ * @param names how messages name the options, as the user wrote them
+ */
+record RedisSettings(
+    RedisAddress address,
+    String prefix,
+    Duration timeout,
+    Duration connectTimeout,
+    Tls tls,
+    int replicasToAck,
+    Duration replicaAckTimeout,
+    OptionNames names) {
+
+  /** Settings with every option at its default but the address and the timeouts. */
+  static RedisSettings of(String url, String prefix, Duration timeout, Duration connectTimeout) {
+    return new RedisSettings(
+        RedisAddress.parse(url, "the redis option `url`"),
+        prefix,
+        timeout,
+        connectTimeout,
+        null,
+        0,
+        Duration.ZERO,
+        OptionNames.PLAIN);
+  }
+
+  /**
+   * What the client trusts.
+   *
+   * @param caCert a PEM file of the certificates to trust, or {@code null}
+   * @param trustStore a key store (PKCS#12 or JKS) of them, or {@code null}
+   * @param trustStorePassword its password, or {@code null}
+   * @param verifyHostname whether the server's certificate must name the host the URL names; {@code
+   *     null} leaves it to the URL ({@code verifyPeer}), which verifies by default
+   */
+  record Tls(Path caCert, Path trustStore, String trustStorePassword, Boolean verifyHostname) {}
+
+  /** How messages name an option. */
+  @FunctionalInterface
+  interface OptionNames {
+    OptionNames PLAIN = option -> "the redis option `" + option + "`";
+
+    String describe(String option);
+  }
+}

@@ -1,0 +1,379 @@
+package dev.satchel.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.Retirement;
+import dev.satchel.spi.SessionDriver;
+import dev.satchel.spi.SessionIds;
+import dev.satchel.spi.StoredBlob;
+import dev.satchel.testing.MutableClock;
+import dev.satchel.testing.SessionDriverContract;
+import io.lettuce.core.api.sync.RedisServerCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The redis driver against real servers, through the driver contract, for each way of reaching
+ * Redis (one server, a cluster, TLS). Redis keeps time by its own clock, so the contract's
+ * clock-moving expiry tests are replaced here by checks of the expiry Redis was handed (its own
+ * PTTL) and tests that wait for Redis to drop a key. The tests below them look at the keys as any
+ * other Redis client sees them.
+ */
+abstract class RedisContract extends SessionDriverContract {
+
+  /** The driver's options: at least its {@code url}. */
+  protected abstract Map<String, String> options();
+
+  /** A plain client of the same Redis, sending each key's command where it belongs. */
+  protected abstract RedisClusterCommands<String, String> raw();
+
+  /** The servers that take writes, whose commands {@link #commandsDuring} counts. */
+  protected abstract List<? extends RedisServerCommands<String, String>> primaries();
+
+  @Override
+  protected SessionDriver createDriver(MutableClock clock) {
+    // Expiry is Redis's business: the driver compares against real time.
+    return new RedisDriverProvider()
+        .create(new DriverContext("redis", options(), Clock.systemUTC()));
+  }
+
+  private long pttl(String id) {
+    return raw().pttl(id);
+  }
+
+  @Test
+  @Override
+  protected void expiry_inTheFuture_keepsTheSessionUntilThen() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, java.time.Instant.now().plus(Duration.ofMinutes(10)));
+    long ttl = pttl(id);
+    assertTrue(
+        ttl > Duration.ofMinutes(9).toMillis() && ttl <= Duration.ofMinutes(10).toMillis(),
+        "PTTL " + ttl);
+    assertNotNull(driver.read(id, null));
+  }
+
+  @Test
+  @Override
+  protected void expiry_passed_makesTheSessionAbsentForWritesToo() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, java.time.Instant.now().minusSeconds(1));
+    assertNull(driver.read(id, null));
+    assertTrue(driver.write(id, "fresh", null, null));
+    assertEquals("fresh", driver.read(id, null).blob());
+  }
+
+  @Test
+  @Override
+  protected void noExpiry_keepsTheSessionForever() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, null);
+    assertEquals(-1L, pttl(id));
+  }
+
+  @Test
+  @Override
+  protected void idleTimeout_readRefreshesTheExpiry() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, java.time.Instant.now().plus(Duration.ofMinutes(1)));
+    assertNotNull(driver.read(id, Duration.ofMinutes(30)));
+    long ttl = pttl(id);
+    assertTrue(ttl > Duration.ofMinutes(29).toMillis(), "PTTL " + ttl);
+  }
+
+  @Test
+  void shortExpiry_redisDropsTheSession() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, java.time.Instant.now().plusMillis(200));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (driver.read(id, null) != null && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertNull(driver.read(id, null));
+  }
+
+  @Test
+  void storedValue_isThePlainBlob() {
+    String id = SessionIds.generate();
+    driver.write(id, "[[\"Map\"]]", null, null);
+    assertEquals("[[\"Map\"]]", raw().get(id));
+  }
+
+  @Test
+  void storedValue_beyondAscii_isTheSameTextForAPlainClient() {
+    String id = SessionIds.generate();
+    String blob = "[\"caf\u00e9 \u65e5\u672c \ud83d\uded2\"]";
+    driver.write(id, blob, null, null);
+    assertEquals(blob, raw().get(id));
+    String astroWritten = "[\"\u00fcber \ud83d\udcb3\"]";
+    raw().set(id, astroWritten);
+    assertEquals(astroWritten, driver.read(id, null).blob());
+  }
+
+  @Test
+  void scriptCacheFlushed_writesStillCompareAndSet() {
+    String id = SessionIds.generate();
+    assertTrue(driver.write(id, "first", null, null));
+    String version = driver.read(id, null).version();
+    raw().scriptFlush();
+    assertTrue(driver.write(id, "second", version, null));
+    assertEquals("second", raw().get(id));
+    raw().scriptFlush();
+    assertFalse(driver.write(id, "third", version, null));
+    assertEquals("second", raw().get(id));
+  }
+
+  @Test
+  void prefix_isPutBeforeTheId() {
+    SessionDriver prefixed = prefixedDriver("shop:");
+    String id = SessionIds.generate();
+    prefixed.write(id, "blob", null, null);
+    assertEquals("blob", raw().get("shop:" + id));
+    assertNull(raw().get(id));
+    prefixed.close();
+  }
+
+  static String markerKey(String id) {
+    return "{" + id + "}:retired";
+  }
+
+  static Instant inTenMinutes() {
+    return Instant.now().plus(Duration.ofMinutes(10));
+  }
+
+  void assertExpiresInAboutTenMinutes(String key) {
+    long ttl = raw().pttl(key);
+    assertTrue(
+        ttl > Duration.ofMinutes(9).toMillis() && ttl <= Duration.ofMinutes(10).toMillis(),
+        key + " PTTL " + ttl);
+  }
+
+  /** Waits, a bounded while, for Redis to drop the marker by its expiry. */
+  private void awaitMarkerGone(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (driver.retirement(id) != null && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+  }
+
+  // ---------------------------------------------------------------------------- retirement
+
+  @Test
+  @Override
+  protected void retirementMarker_expires() {
+    String id = SessionIds.generate();
+    driver.retire(id, Retirement.destroyed(Instant.now()), inTenMinutes());
+    assertExpiresInAboutTenMinutes(markerKey(id));
+
+    String shortLived = SessionIds.generate();
+    driver.retire(shortLived, Retirement.destroyed(Instant.now()), Instant.now().plusMillis(200));
+    assertNotNull(raw().get(markerKey(shortLived)));
+    awaitMarkerGone(shortLived);
+    assertNull(driver.retirement(shortLived));
+    assertEquals(0L, raw().exists(markerKey(shortLived)));
+  }
+
+  @Test
+  void retire_removesTheLiveKeyForAnyClient_andStoresTheEncodedMarker() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, null);
+    Retirement destroyed = Retirement.destroyed(Instant.ofEpochMilli(1_700_000_000_123L));
+    driver.retire(id, destroyed, inTenMinutes());
+    assertEquals(0L, raw().exists(id));
+    assertEquals(destroyed.encode(), raw().get(markerKey(id)));
+    assertEquals("1700000000123 -", raw().get(markerKey(id)));
+  }
+
+  @Test
+  void replace_removesTheOldKeyForAnyClient_andExpiresBothAsTold() {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, "old", null, null);
+    Retirement moved = Retirement.movedTo(next, Instant.now());
+    Instant sessionExpiry = Instant.now().plus(Duration.ofMinutes(30));
+    assertTrue(driver.replace(old, "old", next, "new", sessionExpiry, moved, inTenMinutes()));
+    assertEquals(0L, raw().exists(old));
+    assertEquals("new", raw().get(next));
+    long ttl = raw().pttl(next);
+    assertTrue(
+        ttl > Duration.ofMinutes(29).toMillis() && ttl <= Duration.ofMinutes(30).toMillis(),
+        "PTTL " + ttl);
+    assertEquals(moved.encode(), raw().get(markerKey(old)));
+    assertExpiresInAboutTenMinutes(markerKey(old));
+    assertEquals(0L, raw().exists(markerKey(next)));
+  }
+
+  @Test
+  void replace_withoutExpiry_keepsTheNewSessionForever() {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, "old", null, null);
+    assertTrue(
+        driver.replace(
+            old,
+            "old",
+            next,
+            "new",
+            null,
+            Retirement.movedTo(next, Instant.now()),
+            inTenMinutes()));
+    assertEquals(-1L, raw().pttl(next));
+  }
+
+  @Test
+  void replace_ontoARetiredId_changesNothing() {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, "old", null, null);
+    driver.retire(next, Retirement.destroyed(Instant.now()), inTenMinutes());
+    assertFalse(
+        driver.replace(
+            old,
+            "old",
+            next,
+            "new",
+            null,
+            Retirement.movedTo(next, Instant.now()),
+            inTenMinutes()));
+    assertEquals("old", raw().get(old));
+    assertEquals(0L, raw().exists(next));
+    assertEquals(0L, raw().exists(markerKey(old)));
+    assertTrue(driver.retirement(next).isDestroyed());
+  }
+
+  @Test
+  void retiredId_putBackByAnotherClient_isStillNeverWritten() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, null);
+    driver.retire(id, Retirement.destroyed(Instant.now()), inTenMinutes());
+    raw().set(id, "blob");
+    assertFalse(driver.write(id, "again", "blob", null));
+    assertEquals("blob", raw().get(id));
+  }
+
+  @Test
+  void markerThatDoesNotDecode_readsAsNone_butStillRefusesWrites() {
+    String id = SessionIds.generate();
+    raw().set(markerKey(id), "not a marker");
+    assertNull(driver.retirement(id));
+    assertFalse(driver.write(id, "blob", null, null));
+    assertEquals(0L, raw().exists(id));
+  }
+
+  @Test
+  void markerKey_isInTheLiveKeysClusterSlot() {
+    try (SessionDriver prefixed = prefixedDriver("shop:")) {
+      String id = SessionIds.generate();
+      prefixed.retire(id, Retirement.destroyed(Instant.now()), inTenMinutes());
+      String marker = "{shop:" + id + "}:retired";
+      assertEquals(1L, raw().exists(marker));
+      assertEquals(SlotHash.getSlot("shop:" + id), SlotHash.getSlot(marker));
+      // Without the braces the two would almost never share a slot.
+      assertFalse(SlotHash.getSlot("shop:" + id) == SlotHash.getSlot("shop:" + id + ":retired"));
+    }
+  }
+
+  @Test
+  void scriptCacheFlushed_replaceAndRetireStillWork() {
+    String old = SessionIds.generate();
+    String next = SessionIds.generate();
+    driver.write(old, "old", null, null);
+    raw().scriptFlush();
+    assertTrue(
+        driver.replace(
+            old,
+            "old",
+            next,
+            "new",
+            null,
+            Retirement.movedTo(next, Instant.now()),
+            inTenMinutes()));
+    assertEquals("new", raw().get(next));
+    raw().scriptFlush();
+    driver.retire(next, Retirement.destroyed(Instant.now()), inTenMinutes());
+    assertEquals(0L, raw().exists(next));
+    assertTrue(driver.retirement(next).isDestroyed());
+  }
+
+  // ---------------------------------------------------------------------------- empty blobs
+
+  @Test
+  void emptyStringSetByAPlainClient_isAVersionThatCanBeReplaced() {
+    String id = SessionIds.generate();
+    raw().set(id, "");
+    StoredBlob stored = driver.read(id, null);
+    assertEquals("", stored.version());
+    assertFalse(driver.write(id, "must be absent", null, null));
+    assertTrue(driver.write(id, "[\"next\"]", "", null));
+    assertEquals("[\"next\"]", raw().get(id));
+  }
+
+  @Test
+  void absentKey_isNotTheEmptyVersion() {
+    String id = SessionIds.generate();
+    assertFalse(driver.write(id, "blob", "", null));
+    assertEquals(0L, raw().exists(id));
+  }
+
+  // ---------------------------------------------------------------------------- round trips
+
+  /**
+   * The commands the primaries ran while {@code action} did, by name; a script's own commands count
+   * too.
+   */
+  Map<String, Integer> commandsDuring(Runnable action) {
+    return CommandCounts.during(primaries(), action);
+  }
+
+  /** What {@link SessionDriver#replace} of {@code old} by {@code next} costs. */
+  protected Map<String, Integer> replaceCommands(String old, String next) {
+    // Inside: GET of the old session, one EXISTS of the new one and its marker, SET of the new
+    // one, DEL of the old one, SET of its marker.
+    return Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 2, "del", 1);
+  }
+
+  @Test
+  void eachOperation_isOneRoundTrip() {
+    String id = SessionIds.generate();
+    String next = SessionIds.generate();
+    Retirement moved = Retirement.movedTo(next, Instant.now());
+    assertEquals(
+        Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 1),
+        commandsDuring(() -> driver.write(id, "old", null, null)),
+        "write");
+    assertEquals(Map.of("get", 1), commandsDuring(() -> driver.read(id, null)), "read");
+    assertEquals(
+        Map.of("getex", 1),
+        commandsDuring(() -> driver.read(id, Duration.ofMinutes(5))),
+        "read refreshing the expiry");
+    assertEquals(
+        replaceCommands(id, next),
+        commandsDuring(
+            () -> assertTrue(driver.replace(id, "old", next, "new", null, moved, inTenMinutes()))),
+        "replace");
+    assertEquals(
+        // Inside: GET of an earlier marker, DEL of the session, SET of its marker.
+        Map.of("evalsha", 1, "get", 1, "del", 1, "set", 1),
+        commandsDuring(
+            () -> driver.retire(next, Retirement.destroyed(Instant.now()), inTenMinutes())),
+        "retire");
+    assertEquals(Map.of("get", 1), commandsDuring(() -> driver.retirement(id)), "retirement");
+  }
+
+  SessionDriver prefixedDriver(String prefix) {
+    Map<String, String> options = new java.util.HashMap<>(options());
+    options.put("prefix", prefix);
+    return new RedisDriverProvider().create(new DriverContext("redis", options, Clock.systemUTC()));
+  }
+}

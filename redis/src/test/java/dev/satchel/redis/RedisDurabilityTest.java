@@ -1,0 +1,179 @@
+package dev.satchel.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.Satchel;
+import dev.satchel.Session;
+import dev.satchel.SessionConfigurationException;
+import dev.satchel.SessionCookie;
+import dev.satchel.SessionStorageException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code replicas-to-ack}: a primary and a real replica. Each commit waits for the replica, so the
+ * replica has it as soon as the commit returns; when the replica is gone, commits fail, the write
+ * staying on the primary; reads never wait.
+ */
+final class RedisDurabilityTest {
+
+  /**
+   * An application committing with {@code replicas-to-ack=1}. A replica on a busy machine may not
+   * run for a while: where it must confirm, it is given seconds; where it cannot, a moment.
+   */
+  private static Satchel satchel(RedisServerProcess primary, String replicaAckTimeout) {
+    return Satchel.builder()
+        .driver("redis")
+        .driverOption("url", primary.url())
+        .driverOption("timeout", "PT10S")
+        .driverOption("replicas-to-ack", "1")
+        .driverOption("replica-ack-timeout", replicaAckTimeout)
+        .idleTimeout(null)
+        .build();
+  }
+
+  private static String run(Satchel satchel, String cookie, Consumer<Session> handler) {
+    List<SessionCookie> cookies = new ArrayList<>();
+    Session session = satchel.open(cookie, cookies::add);
+    handler.accept(session);
+    session.commit();
+    if (cookies.isEmpty()) {
+      return cookie;
+    }
+    SessionCookie last = cookies.get(cookies.size() - 1);
+    return last.isDeletion() ? null : last.value();
+  }
+
+  private static RedisCommands<String, String> connect(
+      RedisClient client, RedisServerProcess server, List<StatefulRedisConnection<?, ?>> opened) {
+    StatefulRedisConnection<String, String> connection =
+        client.connect(io.lettuce.core.RedisURI.create(server.url()));
+    opened.add(connection);
+    return connection.sync();
+  }
+
+  /** Waits until the primary counts the replica as one that confirms writes. */
+  private static void awaitInSync(RedisCommands<String, String> primary) {
+    RedisClusterProcess.await(
+        Duration.ofSeconds(30),
+        () -> primary.info("replication").contains("state=online"),
+        "the replica to be in sync");
+  }
+
+  @Test
+  void eachCommit_isOnTheReplicaWhenItReturns_forOneWaitMore() throws Exception {
+    RedisClient client = RedisClient.create();
+    List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
+    try (RedisServerProcess primary = RedisServerProcess.start(false);
+        RedisServerProcess replica =
+            RedisServerProcess.startWith(
+                "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        Satchel satchel = satchel(primary, "PT5S")) {
+      RedisCommands<String, String> onPrimary = connect(client, primary, opened);
+      RedisCommands<String, String> onReplica = connect(client, replica, opened);
+      awaitInSync(onPrimary);
+      String cookie = run(satchel, null, s -> s.set("cart", List.of("a")));
+      assertEquals(onPrimary.get(cookie), onReplica.get(cookie));
+      for (int i = 0; i < 20; i++) {
+        int n = i;
+        run(satchel, cookie, s -> s.set("n", n));
+        assertEquals(onPrimary.get(cookie), onReplica.get(cookie), "commit " + i);
+      }
+
+      List<RedisCommands<String, String>> primaries = List.of(onPrimary);
+      assertEquals(
+          Map.of("get", 1),
+          CommandCounts.during(primaries, () -> run(satchel, cookie, s -> s.get("cart"))),
+          "a read waits for nothing");
+      // Round trips: GET, then EVALSHA and WAIT in one. Inside the script: GET, EXISTS, SET.
+      assertEquals(
+          Map.of("get", 1 + 1, "evalsha", 1, "exists", 1, "set", 1, "wait", 1),
+          CommandCounts.during(primaries, () -> run(satchel, cookie, s -> s.set("other", 1))),
+          "write");
+      String[] regenerated = new String[1];
+      assertEquals(
+          Map.of("get", 1 + 1, "evalsha", 1, "exists", 1, "set", 2, "del", 1, "wait", 1),
+          CommandCounts.during(
+              primaries, () -> regenerated[0] = run(satchel, cookie, Session::regenerate)),
+          "regenerate");
+      assertEquals(onPrimary.get(regenerated[0]), onReplica.get(regenerated[0]));
+      assertEquals(
+          Map.of("evalsha", 1, "get", 1, "del", 1, "set", 1, "wait", 1),
+          CommandCounts.during(primaries, () -> run(satchel, regenerated[0], Session::destroy)),
+          "destroy");
+      assertEquals(0L, onReplica.exists(regenerated[0]));
+    } finally {
+      opened.forEach(StatefulRedisConnection::close);
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void withoutTheReplica_commitsFail_theWriteStays_andReadsGoOn() throws Exception {
+    RedisClient client = RedisClient.create();
+    List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
+    try (RedisServerProcess primary = RedisServerProcess.start(false);
+        RedisServerProcess replica =
+            RedisServerProcess.startWith(
+                "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        Satchel satchel = satchel(primary, "PT0.2S");
+        Satchel unacknowledged =
+            Satchel.builder().driver("redis").driverOption("url", primary.url()).build()) {
+      RedisCommands<String, String> onPrimary = connect(client, primary, opened);
+      awaitInSync(onPrimary);
+      String cookie = run(unacknowledged, null, s -> s.set("cart", List.of("a")));
+
+      replica.kill();
+      SessionStorageException e =
+          assertThrows(
+              SessionStorageException.class,
+              () -> run(satchel, cookie, s -> s.set("cart", List.of("a", "b"))));
+      assertTrue(e.getMessage().contains("only 0 of the 1 replicas"), e.getMessage());
+      assertTrue(e.getMessage().contains("within PT0.2S"), e.getMessage());
+      assertTrue(e.getMessage().contains("driver.replicas-to-ack"), e.getMessage());
+      assertTrue(e.getMessage().contains("not undone"), e.getMessage());
+      assertTrue(onPrimary.get(cookie).contains("\"b\""), "the write stays on the primary");
+
+      Object[] cart = new Object[1];
+      run(satchel, cookie, s -> cart[0] = s.get("cart").orElseThrow());
+      assertEquals(List.of("a", "b"), cart[0], "reads go on");
+    } finally {
+      opened.forEach(StatefulRedisConnection::close);
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void durabilityOptions_areChecked() {
+    Map<String, String[]> mistakes =
+        Map.of(
+            "shorter than",
+            new String[] {"replicas-to-ack", "1", "replica-ack-timeout", "PT2S"},
+            "has no effect without",
+            new String[] {"replica-ack-timeout", "PT0.1S"},
+            "between 0 and 1000",
+            new String[] {"replicas-to-ack", "-1"},
+            "did you mean",
+            new String[] {"replica-to-ack", "1"});
+    mistakes.forEach(
+        (expected, options) -> {
+          Satchel.Builder builder =
+              Satchel.builder().driver("redis").driverOption("url", "redis://127.0.0.1:1");
+          for (int i = 0; i < options.length; i += 2) {
+            builder.driverOption(options[i], options[i + 1]);
+          }
+          SessionConfigurationException e =
+              assertThrows(SessionConfigurationException.class, builder::build, expected);
+          assertTrue(e.getMessage().contains(expected), e.getMessage());
+        });
+  }
+}

@@ -1,0 +1,279 @@
+package dev.satchel.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.satchel.Satchel;
+import dev.satchel.Session;
+import dev.satchel.SessionConfigurationException;
+import dev.satchel.SessionStorageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The redis driver over TLS to a real {@code redis-server} that speaks nothing else, with
+ * certificates this test makes: an authority of its own, a server certificate for 127.0.0.1 and one
+ * for another name. A client given the authority connects; one that does not trust it, or that
+ * reaches a server whose certificate names another host, is refused at start-up and told why.
+ */
+final class RedisTlsTest {
+  private static Path folder;
+  private static Path authority;
+  private static Path trustStore;
+  private static RedisServerProcess server;
+  private static RedisServerProcess misnamed;
+
+  @BeforeAll
+  static void start() throws IOException {
+    assumeTrue(RedisServerProcess.onPath("openssl") != null, "needs openssl to make certificates");
+    assumeTrue(RedisServerProcess.onPath("redis-server") != null, "needs redis-server with TLS");
+    folder = Files.createTempDirectory("satchel-redis-tls");
+    authority = folder.resolve("ca.crt");
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Satchel Test Authority",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-keyout",
+        folder.resolve("ca.key").toString(),
+        "-out",
+        authority.toString());
+    Path[] local = serverCertificate("local", "/CN=127.0.0.1", "IP:127.0.0.1");
+    Path[] elsewhere =
+        serverCertificate("elsewhere", "/CN=elsewhere.example", "DNS:elsewhere.example");
+    trustStore = folder.resolve("trust.p12");
+    run(
+        List.of(
+            "keytool",
+            "-importcert",
+            "-noprompt",
+            "-alias",
+            "satchel-test-authority",
+            "-file",
+            authority.toString(),
+            "-keystore",
+            trustStore.toString(),
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            "changeit"));
+    server = RedisServerProcess.startTls(local[0], local[1], authority);
+    misnamed = RedisServerProcess.startTls(elsewhere[0], elsewhere[1], authority);
+  }
+
+  /** A key and a certificate the test authority signed for {@code subjectAltName}. */
+  private static Path[] serverCertificate(String name, String subject, String subjectAltName)
+      throws IOException {
+    Path key = folder.resolve(name + ".key");
+    Path request = folder.resolve(name + ".csr");
+    Path certificate = folder.resolve(name + ".crt");
+    Path extensions = folder.resolve(name + ".ext");
+    Files.writeString(
+        extensions,
+        "subjectAltName="
+            + subjectAltName
+            + "\n"
+            + "basicConstraints=CA:FALSE\n"
+            + "keyUsage=critical,digitalSignature,keyEncipherment\n"
+            + "extendedKeyUsage=serverAuth\n");
+    openssl(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        subject,
+        "-keyout",
+        key.toString(),
+        "-out",
+        request.toString());
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        request.toString(),
+        "-days",
+        "2",
+        "-CA",
+        authority.toString(),
+        "-CAkey",
+        folder.resolve("ca.key").toString(),
+        "-CAcreateserial",
+        "-extfile",
+        extensions.toString(),
+        "-out",
+        certificate.toString());
+    return new Path[] {certificate, key};
+  }
+
+  private static void openssl(String... arguments) {
+    List<String> command = new ArrayList<>();
+    command.add("openssl");
+    command.addAll(List.of(arguments));
+    run(command);
+  }
+
+  private static void run(List<String> command) {
+    RedisClusterProcess.run(command, Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (RedisServerProcess process : new RedisServerProcess[] {server, misnamed}) {
+      if (process != null) {
+        process.close();
+      }
+    }
+    if (folder != null) {
+      try (Stream<Path> paths = Files.walk(folder)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  private static String tlsUrl(RedisServerProcess process) {
+    return "rediss://127.0.0.1:" + process.port();
+  }
+
+  private static Satchel satchel(RedisServerProcess process, Consumer<Satchel.Builder> options) {
+    Satchel.Builder builder =
+        Satchel.builder()
+            .driver("redis")
+            .driverOption("url", tlsUrl(process))
+            .driverOption("connect-timeout", "PT5S");
+    options.accept(builder);
+    return builder.build();
+  }
+
+  /** Stores a session and reads it back through a second application instance. */
+  private static void roundTrip(Satchel writer, Satchel reader) {
+    Session session = writer.open(null, cookie -> {});
+    session.set("cart", List.of("a", "b"));
+    session.commit();
+    String id = session.id().orElseThrow();
+    assertEquals(List.of("a", "b"), reader.open(id, cookie -> {}).get("cart").orElseThrow());
+  }
+
+  @Test
+  void givenTheAuthoritysCertificate_theClientConnects() {
+    try (Satchel one = satchel(server, b -> b.driverOption("ca-cert", authority.toString()));
+        Satchel two = satchel(server, b -> b.driverOption("ca-cert", authority.toString()))) {
+      roundTrip(one, two);
+    }
+  }
+
+  @Test
+  void givenATrustStore_theClientConnects() {
+    try (Satchel one =
+            satchel(
+                server,
+                b ->
+                    b.driverOption("trust-store", trustStore.toString())
+                        .driverOption("trust-store-password", "changeit"));
+        Satchel two = satchel(server, b -> b.driverOption("ca-cert", authority.toString()))) {
+      roundTrip(one, two);
+    }
+  }
+
+  @Test
+  void withoutTheAuthority_startUpIsRefused_sayingWhatToDo() {
+    SessionStorageException e =
+        assertThrows(SessionStorageException.class, () -> satchel(server, b -> {}));
+    assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
+    assertTrue(e.getMessage().contains("not trusted"), e.getMessage());
+    assertTrue(e.getMessage().contains("the redis option `ca-cert`"), e.getMessage());
+    assertTrue(e.getMessage().contains("127.0.0.1:" + server.port()), e.getMessage());
+  }
+
+  @Test
+  void aCertificateForAnotherHost_isRefused_unlessHostnameVerificationIsTurnedOff() {
+    SessionStorageException e =
+        assertThrows(
+            SessionStorageException.class,
+            () -> satchel(misnamed, b -> b.driverOption("ca-cert", authority.toString())));
+    assertTrue(e.getMessage().contains("does not name 127.0.0.1"), e.getMessage());
+    assertTrue(e.getMessage().contains("verify-hostname"), e.getMessage());
+    try (Satchel unsafe =
+            satchel(
+                misnamed,
+                b ->
+                    b.driverOption("ca-cert", authority.toString())
+                        .driverOption("verify-hostname", "false"));
+        Satchel reader =
+            satchel(
+                misnamed,
+                b ->
+                    b.driverOption("ca-cert", authority.toString())
+                        .driverOption("verify-hostname", "false"))) {
+      roundTrip(unsafe, reader);
+    }
+  }
+
+  @Test
+  void aPlainTextClient_isRefused() {
+    SessionStorageException e =
+        assertThrows(
+            SessionStorageException.class,
+            () ->
+                Satchel.builder()
+                    .driver("redis")
+                    .driverOption("url", "redis://127.0.0.1:" + server.port())
+                    .driverOption("timeout", "PT1S")
+                    .build());
+    assertTrue(
+        e.getMessage().contains("cannot reach Redis at 127.0.0.1:" + server.port()),
+        e.getMessage());
+  }
+
+  @Test
+  void tlsOptions_onAPlainUrl_orBothTrustSources_areConfigurationMistakes() {
+    SessionConfigurationException plain =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                Satchel.builder()
+                    .driver("redis")
+                    .driverOption("url", "redis://127.0.0.1:" + server.port())
+                    .driverOption("ca-cert", authority.toString())
+                    .build());
+    assertTrue(plain.getMessage().contains("TLS connections only"), plain.getMessage());
+    SessionConfigurationException both =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                satchel(
+                    server,
+                    b ->
+                        b.driverOption("ca-cert", authority.toString())
+                            .driverOption("trust-store", trustStore.toString())));
+    assertTrue(both.getMessage().contains("not both"), both.getMessage());
+    SessionConfigurationException missing =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                satchel(
+                    server, b -> b.driverOption("ca-cert", folder.resolve("nope.pem").toString())));
+    assertTrue(missing.getMessage().contains("no readable file"), missing.getMessage());
+  }
+}
