@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.satchel.spi.DriverContext;
 import dev.satchel.spi.Retirement;
@@ -41,7 +40,8 @@ final class RedisClusterDriverContractTest extends RedisContract {
 
   @BeforeAll
   static void startCluster() {
-    assumeTrue(RedisClusterProcess.available(), "needs redis-server and redis-cli on the PATH");
+    RequiredTools.require(
+        RedisClusterProcess.available(), "needs redis-server and redis-cli on the PATH");
     cluster = RedisClusterProcess.start(3, 0);
     List<RedisURI> seeds = new ArrayList<>();
     for (RedisServerProcess node : cluster.nodes()) {

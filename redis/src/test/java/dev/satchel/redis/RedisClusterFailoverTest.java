@@ -3,7 +3,6 @@ package dev.satchel.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.satchel.Satchel;
 import io.lettuce.core.cluster.SlotHash;
@@ -26,7 +25,8 @@ final class RedisClusterFailoverTest {
 
   @Test
   void aPrimaryDiesUnderLoad_itsReplicaTakesOver_andNothingConfirmedIsLost() throws Exception {
-    assumeTrue(RedisClusterProcess.available(), "needs redis-server and redis-cli on the PATH");
+    RequiredTools.require(
+        RedisClusterProcess.available(), "needs redis-server and redis-cli on the PATH");
     try (RedisClusterProcess cluster = RedisClusterProcess.start(3, 1);
         Satchel satchel =
             Satchel.builder()

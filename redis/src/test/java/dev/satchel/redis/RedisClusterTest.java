@@ -2,7 +2,6 @@ package dev.satchel.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
@@ -38,7 +37,8 @@ final class RedisClusterTest {
 
   @BeforeAll
   static void startCluster() {
-    assumeTrue(RedisClusterProcess.available(), "needs redis-server and redis-cli on the PATH");
+    RequiredTools.require(
+        RedisClusterProcess.available(), "needs redis-server and redis-cli on the PATH");
     cluster = RedisClusterProcess.start(3, 0);
   }
 

@@ -3,7 +3,6 @@ package dev.satchel.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
@@ -37,8 +36,10 @@ final class RedisTlsTest {
 
   @BeforeAll
   static void start() throws IOException {
-    assumeTrue(RedisServerProcess.onPath("openssl") != null, "needs openssl to make certificates");
-    assumeTrue(RedisServerProcess.onPath("redis-server") != null, "needs redis-server with TLS");
+    RequiredTools.require(
+        RedisServerProcess.onPath("openssl") != null, "needs openssl to make certificates");
+    RequiredTools.require(
+        RedisServerProcess.onPath("redis-server") != null, "needs redis-server with TLS");
     folder = Files.createTempDirectory("satchel-redis-tls");
     authority = folder.resolve("ca.crt");
     openssl(
