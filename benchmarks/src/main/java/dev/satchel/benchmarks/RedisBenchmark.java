@@ -140,7 +140,7 @@ public class RedisBenchmark {
   }
 
   /** One request: read the cart, write it back, commit. */
-  private static Session request(Satchel satchel, String id) {
+  static Session request(Satchel satchel, String id) {
     Session session = satchel.open(id, cookie -> {});
     List<String> cart = session.get("cart", CART).orElseThrow();
     session.set("cart", cart, CART);

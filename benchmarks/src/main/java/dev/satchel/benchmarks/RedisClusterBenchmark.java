@@ -2,8 +2,6 @@ package dev.satchel.benchmarks;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
-import dev.satchel.codec.ValueCodec;
-import dev.satchel.codec.ValueCodecs;
 import dev.satchel.redis.RedisClusterProcess;
 import dev.satchel.redis.RedisServerProcess;
 import dev.satchel.testing.ReferenceSession;
@@ -46,7 +44,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(2)
 public class RedisClusterBenchmark {
-  private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.strings());
 
   /** The cluster, the replicated pair, the applications and the bare client. */
   @State(Scope.Benchmark)
@@ -156,7 +153,7 @@ public class RedisClusterBenchmark {
 
   @Benchmark
   public Session clusterLifecycle(Shared shared, PerThread thread) {
-    return request(shared.clusterSatchel, thread.clusterId);
+    return RedisBenchmark.request(shared.clusterSatchel, thread.clusterId);
   }
 
   @Benchmark
@@ -167,20 +164,11 @@ public class RedisClusterBenchmark {
 
   @Benchmark
   public Session lifecycleWaitingForAReplica(Shared shared, PerThread thread) {
-    return request(shared.acknowledged, thread.acknowledgedId);
+    return RedisBenchmark.request(shared.acknowledged, thread.acknowledgedId);
   }
 
   @Benchmark
   public Session lifecycleNotWaiting(Shared shared, PerThread thread) {
-    return request(shared.unacknowledged, thread.unacknowledgedId);
-  }
-
-  /** One request: read the cart, write it back, commit. */
-  private static Session request(Satchel satchel, String id) {
-    Session session = satchel.open(id, cookie -> {});
-    List<String> cart = session.get("cart", CART).orElseThrow();
-    session.set("cart", cart, CART);
-    session.commit();
-    return session;
+    return RedisBenchmark.request(shared.unacknowledged, thread.unacknowledgedId);
   }
 }
