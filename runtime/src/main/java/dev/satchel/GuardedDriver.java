@@ -1,11 +1,13 @@
 package dev.satchel;
 
+import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.StoredBlob;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -61,6 +63,36 @@ final class GuardedDriver implements SessionDriver {
   @Override
   public Retirement retirement(String id) {
     return reading(() -> driver.retirement(id));
+  }
+
+  @Override
+  public boolean indexesPrincipals() {
+    return driver.indexesPrincipals();
+  }
+
+  @Override
+  public void index(String principal, String id, Instant indexedAt) {
+    saving(
+        "Indexing a session in",
+        () -> {
+          driver.index(principal, id, indexedAt);
+          return null;
+        });
+  }
+
+  @Override
+  public void unindex(String principal, String id) {
+    saving(
+        "Removing a session from the index of",
+        () -> {
+          driver.unindex(principal, id);
+          return null;
+        });
+  }
+
+  @Override
+  public List<IndexedSession> indexed(String principal) {
+    return reading(() -> driver.indexed(principal));
   }
 
   @Override

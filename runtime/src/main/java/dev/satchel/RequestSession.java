@@ -48,7 +48,7 @@ final class RequestSession implements Session {
 
   private final SessionContext context;
   private final SessionStore store;
-  private final CookieSink cookies;
+  private final RequestCookie cookie;
 
   /** When the request began: only a request this close to a log-in follows it. */
   private final Instant openedAt;
@@ -58,8 +58,8 @@ final class RequestSession implements Session {
 
   private final SessionIdentity identity;
 
-  /** Whether this request has set the cookie for the identity's current ID. */
-  private boolean cookieSent;
+  /** Whether this request began the session: its client does not know the ID yet. */
+  private boolean begunHere;
 
   /** The stored session of {@link SessionIdentity#origin()}, or {@code null} while not read. */
   private Base base;
@@ -67,11 +67,13 @@ final class RequestSession implements Session {
   /** The entries this request last read, kept when a lost race makes {@link #base} stale. */
   private Map<String, Entry> lastRead;
 
-  private final LinkedHashMap<String, Entry> changes = new LinkedHashMap<>();
-  private final Set<String> deletions = new LinkedHashSet<>();
+  private final PendingChanges pending = new PendingChanges();
 
   /** Sessions this request destroyed, and whether it had seen each in the store. */
   private final Map<String, Boolean> destroyed = new LinkedHashMap<>();
+
+  /** The principals of the destroyed sessions this request had read, to remove from the index. */
+  private final Map<String, String> destroyedPrincipals = new LinkedHashMap<>();
 
   private final List<String> corrupt = new ArrayList<>();
 
@@ -86,7 +88,7 @@ final class RequestSession implements Session {
   RequestSession(SessionContext context, List<String> cookieValues, CookieSink cookies) {
     this.context = context;
     this.store = context.store();
-    this.cookies = cookies;
+    this.cookie = new RequestCookie(context, cookies);
     this.openedAt = context.clock().instant();
     List<String> valid = new ArrayList<>();
     for (String value : cookieValues) {
@@ -179,12 +181,12 @@ final class RequestSession implements Session {
 
   /** One key of {@link #view()}, without building the rest. */
   private Entry lookup(String key) {
-    Entry changed = changes.get(key);
+    Entry changed = pending.value(key);
     if (changed != null) {
       return changed;
     }
     ensureLoaded(true);
-    if (deletions.contains(key)) {
+    if (pending.isRemoved(key)) {
       return null;
     }
     Entry entry = base.entries().get(key);
@@ -193,7 +195,7 @@ final class RequestSession implements Session {
 
   @Override
   public synchronized Set<String> keys() {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(view().keySet()));
+    return Collections.unmodifiableSet(new LinkedHashSet<>(applicationView().keySet()));
   }
 
   @Override
@@ -205,7 +207,7 @@ final class RequestSession implements Session {
   public Map<String, Object> entries() {
     Map<String, Entry> view;
     synchronized (this) {
-      view = view();
+      view = applicationView();
     }
     LinkedHashMap<String, Object> entries = new LinkedHashMap<>();
     view.forEach((key, entry) -> entries.put(key, copyOf(entry.data())));
@@ -216,6 +218,13 @@ final class RequestSession implements Session {
   private LinkedHashMap<String, Entry> view() {
     ensureLoaded(true);
     return merge(base.entries());
+  }
+
+  /** {@link #view()} without Satchel's own keys. */
+  private LinkedHashMap<String, Entry> applicationView() {
+    LinkedHashMap<String, Entry> view = view();
+    view.keySet().removeIf(SessionMetadata::isReserved);
+    return view;
   }
 
   /**
@@ -240,6 +249,12 @@ final class RequestSession implements Session {
         return;
       }
       Loaded loaded = store.read(origin, idle);
+      if (loaded != null && !loaded.isCorrupt() && isPastLifetime(loaded.entries())) {
+        // As if it had expired: it ends for every request, and this one starts afresh.
+        endAtCommit(origin, false, loaded.entries());
+        startAfresh();
+        return;
+      }
       if (loaded != null && !loaded.isCorrupt()) {
         identity.originFound();
         base = new Base(loaded.entries(), loaded.version(), true);
@@ -266,14 +281,14 @@ final class RequestSession implements Session {
           // (that would hand the logged-in session to the old ID's holder) nor fork a session the
           // client, which has the new ID, would lose: it reads nothing and cannot write.
           identity.supersede();
-          withdrawCookie();
+          cookie.withdraw();
           base = Base.EMPTY;
         }
         return;
       }
       if (retirement.isDestroyed()) {
         identity.end();
-        withdrawCookie();
+        cookie.withdraw();
         base = Base.EMPTY;
         return;
       }
@@ -288,7 +303,7 @@ final class RequestSession implements Session {
         // A request held open across the log-in: following it would let a slow request carry
         // the old ID's holder into the logged-in session.
         identity.supersede();
-        withdrawCookie();
+        cookie.withdraw();
         base = Base.EMPTY;
         return;
       }
@@ -299,9 +314,29 @@ final class RequestSession implements Session {
   /** The origin is gone without a trace worth following: a new session, under a new ID. */
   private void startAfresh() {
     if (identity.originMissing()) {
-      resendCookie();
+      begunHere = true;
+      cookie.resend(identity.id());
     }
     base = Base.EMPTY;
+  }
+
+  /** Whether the session began longer ago than the absolute lifetime allows. */
+  private boolean isPastLifetime(Map<String, Entry> entries) {
+    Duration lifetime = context.maxLifetime();
+    Instant created = lifetime == null ? null : SessionMetadata.created(entries);
+    return created != null && !context.clock().instant().isBefore(created.plus(lifetime));
+  }
+
+  /**
+   * Ends {@code id} when this request commits, and removes it from its principal's sessions when
+   * {@code entries}, what was stored under it, name one.
+   */
+  private void endAtCommit(String id, boolean seen, Map<String, Entry> entries) {
+    destroyed.merge(id, seen, Boolean::logicalOr);
+    String principal = entries == null ? null : SessionMetadata.principal(entries);
+    if (principal != null) {
+      destroyedPrincipals.put(id, principal);
+    }
   }
 
   /** Whether a retirement happened within the race window before now. */
@@ -318,14 +353,14 @@ final class RequestSession implements Session {
     boolean wasRegenerated = identity.replacing() != null;
     String ownId = identity.id();
     identity.follow(successor);
-    if (wasRegenerated && cookieSent) {
+    if (wasRegenerated && cookie.sent()) {
       // This request regenerated too, and told its client an ID that is never written: the
       // session lives on under the other request's ID, which that request's client was sent.
       LOG.log(
           Level.DEBUG, "Two requests regenerated one session; continuing under the first one's ID");
     }
-    if (cookieSent && ownId != null) {
-      withdrawCookie();
+    if (ownId != null) {
+      cookie.withdraw();
     }
   }
 
@@ -336,6 +371,10 @@ final class RequestSession implements Session {
     for (String candidate : tried) {
       Loaded loaded = store.read(candidate, context.idleTimeout());
       if (loaded != null && !loaded.isCorrupt()) {
+        if (isPastLifetime(loaded.entries())) {
+          endAtCommit(candidate, false, loaded.entries());
+          continue;
+        }
         identity.adopt(candidate);
         base = new Base(loaded.entries(), loaded.version(), true);
         rollCookie();
@@ -348,13 +387,14 @@ final class RequestSession implements Session {
   private void resetCorrupt(String origin) {
     corrupt.add(origin);
     boolean regenerated = identity.replacing() != null;
-    identity.originMissing();
+    if (identity.originMissing()) {
+      begunHere = true;
+    }
     if (!regenerated) {
-      if (cookieSent && !changes.isEmpty()) {
-        cookies.setCookie(context.cookie(identity.id()));
+      if (cookie.sent() && pending.hasValues()) {
+        cookie.send(identity.id());
       } else {
-        cookieSent = false;
-        cookies.setCookie(context.deletionCookie());
+        cookie.clear();
       }
     }
     base = Base.EMPTY;
@@ -392,9 +432,7 @@ final class RequestSession implements Session {
     Object snapshot = snapshot(key, value, codec);
     synchronized (this) {
       ensureId();
-      changes.remove(key);
-      changes.put(key, Entry.of(snapshot, expiresAt(ttl, explicitTtl)));
-      deletions.remove(key);
+      pending.set(key, Entry.of(snapshot, expiresAt(ttl, explicitTtl)));
     }
   }
 
@@ -406,6 +444,14 @@ final class RequestSession implements Session {
   private static void checkKey(String key) {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("The session key was not provided.");
+    }
+    if (SessionMetadata.isReserved(key)) {
+      throw new IllegalArgumentException(
+          "The session key \""
+              + key
+              + "\" is reserved: keys starting with \""
+              + SessionMetadata.PREFIX
+              + "\" hold what Satchel keeps about the session");
     }
   }
 
@@ -437,22 +483,18 @@ final class RequestSession implements Session {
           dropChanges();
           return null;
         }
-        Entry pendingChange = changes.get(key);
-        boolean pendingDeletion = deletions.contains(key);
+        PendingChanges.Pending before = pending.pending(key);
         T next = change.apply(decode(key, lookup(key), codec));
         if (next == null) {
-          changes.remove(key);
-          deletions.add(key);
+          pending.remove(key, true);
         } else {
-          changes.remove(key);
-          changes.put(key, Entry.of(snapshot(key, next, codec), expiresAt(ttl, explicitTtl)));
-          deletions.remove(key);
+          pending.set(key, Entry.of(snapshot(key, next, codec), expiresAt(ttl, explicitTtl)));
         }
         Outcome outcome;
         try {
           outcome = writeOnce();
         } catch (RuntimeException e) {
-          restore(key, pendingChange, pendingDeletion);
+          pending.restore(key, before);
           throw e;
         }
         if (outcome == Outcome.WRITTEN) {
@@ -461,22 +503,9 @@ final class RequestSession implements Session {
         if (outcome == Outcome.DROPPED) {
           return null;
         }
-        restore(key, pendingChange, pendingDeletion);
+        pending.restore(key, before);
         retryOrGiveUp(attempt, started);
       }
-    }
-  }
-
-  /** Puts back what this request had pending for {@code key} before an update's failed try. */
-  private void restore(String key, Entry pendingChange, boolean pendingDeletion) {
-    changes.remove(key);
-    if (pendingChange != null) {
-      changes.put(key, pendingChange);
-    }
-    if (pendingDeletion) {
-      deletions.add(key);
-    } else {
-      deletions.remove(key);
     }
   }
 
@@ -525,15 +554,13 @@ final class RequestSession implements Session {
     }
     if (identity.state() == SessionIdentity.State.NONE) {
       identity.ensureId();
+      begunHere = true;
       if (base == null) {
         // A brand-new ID has nothing stored under it: no need to ever read it.
         base = Base.EMPTY;
       }
     }
-    if (!cookieSent) {
-      cookieSent = true;
-      cookies.setCookie(context.cookie(identity.id()));
-    }
+    cookie.sendOnce(identity.id());
   }
 
   /**
@@ -541,36 +568,21 @@ final class RequestSession implements Session {
    * its Max-Age counts from the last request rather than the last write.
    */
   private void rollCookie() {
-    if (context.rollingCookie()
-        && !cookieSent
-        && identity.state() == SessionIdentity.State.STORED) {
-      cookieSent = true;
-      cookies.setCookie(context.cookie(identity.id()));
-    }
-  }
-
-  /** Sends the cookie again after the ID changed, if the client was already given the old one. */
-  private void resendCookie() {
-    if (cookieSent) {
-      cookies.setCookie(context.cookie(identity.id()));
-    }
-  }
-
-  private void withdrawCookie() {
-    if (cookieSent) {
-      cookieSent = false;
-      cookies.withdraw();
+    if (context.rollingCookie() && identity.state() == SessionIdentity.State.STORED) {
+      cookie.sendOnce(identity.id());
     }
   }
 
   @Override
   public synchronized void delete(String key) {
-    changes.remove(key);
-    if (identity.isEnded()
-        || (identity.state() == SessionIdentity.State.NONE && candidates == null)) {
-      return;
-    }
-    deletions.add(key);
+    checkKey(key);
+    pending.remove(key, mayBeStored());
+  }
+
+  /** Whether something may be stored under the session's ID, so that a removal must reach it. */
+  private boolean mayBeStored() {
+    return !identity.isEnded()
+        && (identity.state() != SessionIdentity.State.NONE || candidates != null);
   }
 
   @Override
@@ -581,8 +593,7 @@ final class RequestSession implements Session {
       return;
     }
     identity.regenerate();
-    cookieSent = true;
-    cookies.setCookie(context.cookie(identity.id()));
+    cookie.send(identity.id());
   }
 
   @Override
@@ -593,14 +604,14 @@ final class RequestSession implements Session {
     }
     String origin = identity.origin();
     if (origin != null) {
-      destroyed.merge(origin, identity.originSeen(), Boolean::logicalOr);
+      boolean seen = identity.originSeen();
+      endAtCommit(origin, seen, seen && base != null ? base.entries() : null);
     }
     identity.destroy();
-    changes.clear();
-    deletions.clear();
+    begunHere = false;
+    pending.clear();
     base = Base.EMPTY;
-    cookieSent = false;
-    cookies.setCookie(context.deletionCookie());
+    cookie.clear();
   }
 
   @Override
@@ -612,14 +623,71 @@ final class RequestSession implements Session {
     if (loaded == null || loaded.isCorrupt()) {
       return false;
     }
+    if (isPastLifetime(loaded.entries())) {
+      endAtCommit(sessionId, false, loaded.entries());
+      return false;
+    }
     candidates = null;
-    changes.clear();
-    deletions.clear();
+    pending.clear();
     identity.adopt(sessionId);
+    begunHere = false;
     base = new Base(loaded.entries(), loaded.version(), true);
-    cookieSent = true;
-    cookies.setCookie(context.cookie(sessionId));
+    cookie.send(sessionId);
     return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What Satchel keeps about the session
+
+  @Override
+  public synchronized void start() {
+    ensureId();
+    if (identity.isEnded() || identity.isSuperseded()) {
+      return;
+    }
+    recordCreation();
+  }
+
+  private void recordCreation() {
+    if (lookup(SessionMetadata.CREATED) == null) {
+      pending.set(SessionMetadata.CREATED, SessionMetadata.createdEntry(context.clock().instant()));
+    }
+  }
+
+  @Override
+  public synchronized boolean isNew() {
+    return begunHere && !identity.isEnded() && !identity.isSuperseded();
+  }
+
+  @Override
+  public synchronized Optional<Instant> createdAt() {
+    Entry entry = lookup(SessionMetadata.CREATED);
+    return Optional.ofNullable(
+        entry == null ? null : SessionMetadata.created(Map.of(SessionMetadata.CREATED, entry)));
+  }
+
+  @Override
+  public synchronized Optional<String> principal() {
+    Entry entry = lookup(SessionMetadata.PRINCIPAL);
+    return Optional.ofNullable(
+        entry == null ? null : SessionMetadata.principal(Map.of(SessionMetadata.PRINCIPAL, entry)));
+  }
+
+  @Override
+  public synchronized void setPrincipal(String name) {
+    if (name != null && name.isEmpty()) {
+      throw new IllegalArgumentException("The principal's name is empty");
+    }
+    if (name == null) {
+      pending.remove(SessionMetadata.PRINCIPAL, mayBeStored());
+      return;
+    }
+    ensureId();
+    if (identity.isEnded() || identity.isSuperseded()) {
+      return;
+    }
+    pending.set(SessionMetadata.PRINCIPAL, SessionMetadata.principalEntry(name));
+    recordCreation();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -639,7 +707,7 @@ final class RequestSession implements Session {
   }
 
   private boolean hasWrites() {
-    return !changes.isEmpty() || !deletions.isEmpty() || identity.replacing() != null;
+    return !pending.isEmpty() || identity.replacing() != null;
   }
 
   private enum Outcome {
@@ -660,8 +728,7 @@ final class RequestSession implements Session {
       return Outcome.DROPPED;
     }
     if (identity.isSuperseded()) {
-      changes.clear();
-      deletions.clear();
+      pending.clear();
       throw SessionStorageException.saving(
           store.driverName(),
           "The session ID this request carried had already been replaced by a log-in in another"
@@ -672,36 +739,50 @@ final class RequestSession implements Session {
     String replacing = identity.replacing();
     if (replacing == null && base.version() == null && merged.isEmpty()) {
       // Nothing stored and nothing to store: a new session whose keys were all removed again.
-      changes.clear();
-      deletions.clear();
+      pending.clear();
       return Outcome.WRITTEN;
+    }
+    if (context.maxLifetime() != null && !merged.containsKey(SessionMetadata.CREATED)) {
+      // The absolute lifetime counts from here for a session stored before it was configured.
+      merged.put(SessionMetadata.CREATED, SessionMetadata.createdEntry(context.clock().instant()));
     }
     String blob = store.serialize(merged);
     Instant expiresAt = expiry(merged);
+    String id = identity.id();
+    // The principal's index gains the new entry before the session is written and loses the old
+    // one only after: a listing never misses a live session, and drops an entry without one.
+    String principalBefore =
+        base.version() == null ? null : SessionMetadata.principal(base.entries());
+    String principal = SessionMetadata.principal(merged);
+    boolean newId = replacing != null || base.version() == null;
+    if (principal != null && (newId || !principal.equals(principalBefore))) {
+      store.index(principal, id);
+    }
     Map<String, Entry> written =
         replacing == null
-            ? store.write(identity.id(), blob, merged, base.version(), expiresAt)
-            : store.replace(replacing, base.version(), identity.id(), blob, merged, expiresAt);
+            ? store.write(id, blob, merged, base.version(), expiresAt)
+            : store.replace(replacing, base.version(), id, blob, merged, expiresAt);
     if (written == null) {
       lastRead = base.entries();
       base = null;
       return Outcome.CONFLICT;
     }
+    if (principalBefore != null && (replacing != null || !principalBefore.equals(principal))) {
+      store.unindex(principalBefore, replacing != null ? replacing : id);
+    }
     identity.written();
-    changes.clear();
-    deletions.clear();
+    pending.clear();
     base = new Base(written, null, false);
     return Outcome.WRITTEN;
   }
 
   private void dropChanges() {
-    if (!changes.isEmpty() || !deletions.isEmpty()) {
+    if (!pending.isEmpty()) {
       LOG.log(
           Level.DEBUG,
-          "The session was destroyed by another request; this request's changes" + " are dropped");
+          "The session was destroyed by another request; this request's changes are dropped");
     }
-    changes.clear();
-    deletions.clear();
+    pending.clear();
   }
 
   /**
@@ -731,16 +812,7 @@ final class RequestSession implements Session {
 
   /** This request's changes on top of {@code stored}: its keys win, the others' keys stay. */
   private LinkedHashMap<String, Entry> merge(Map<String, Entry> stored) {
-    long now = context.clock().millis();
-    LinkedHashMap<String, Entry> merged = new LinkedHashMap<>();
-    stored.forEach(
-        (key, entry) -> {
-          if (!deletions.contains(key) && !entry.isExpired(now)) {
-            merged.put(key, changes.getOrDefault(key, entry));
-          }
-        });
-    changes.forEach(merged::putIfAbsent);
-    return merged;
+    return pending.over(stored, context.clock().millis());
   }
 
   /**
@@ -748,6 +820,17 @@ final class RequestSession implements Session {
    * last expiring entry expires, or never while an entry has no TTL.
    */
   private Instant expiry(Map<String, Entry> entries) {
+    Instant byUse = expiryByUse(entries);
+    Instant created = SessionMetadata.created(entries);
+    if (context.maxLifetime() == null || created == null) {
+      return byUse;
+    }
+    Instant end = created.plus(context.maxLifetime());
+    return byUse == null || end.isBefore(byUse) ? end : byUse;
+  }
+
+  /** The expiry from the idle timeout, or else from the entries' own TTLs. */
+  private Instant expiryByUse(Map<String, Entry> entries) {
     Instant now = context.clock().instant();
     if (context.idleTimeout() != null) {
       return now.plus(context.idleTimeout());
@@ -771,9 +854,14 @@ final class RequestSession implements Session {
     for (Map.Entry<String, Boolean> session : destroyed.entrySet()) {
       String target = session.getKey();
       boolean seen = session.getValue();
+      String principal = destroyedPrincipals.get(target);
       for (int moves = 0; target != null && moves <= MAX_MOVES_FOLLOWED; moves++) {
         try {
           Retirement earlier = store.destroy(target);
+          if (principal != null) {
+            store.unindex(principal, target);
+            principal = null;
+          }
           target =
               seen
                       && earlier != null
@@ -788,6 +876,7 @@ final class RequestSession implements Session {
       }
     }
     destroyed.clear();
+    destroyedPrincipals.clear();
     if (failure != null) {
       throw failure;
     }

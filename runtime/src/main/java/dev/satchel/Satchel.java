@@ -3,6 +3,7 @@ package dev.satchel;
 import static java.util.Objects.requireNonNull;
 
 import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.SessionIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -123,6 +124,62 @@ public final class Satchel implements AutoCloseable {
         context, List.copyOf(cookieValues), requireNonNull(cookies, "cookies"));
   }
 
+  /**
+   * The live sessions of a user, as {@link Session#setPrincipal} recorded them, in the order they
+   * were indexed. Entries of sessions that expired or ended are dropped as they are found; a
+   * session being logged in at this moment may not be listed yet.
+   *
+   * @throws SessionStorageException if the store fails, or its driver keeps no index of sessions by
+   *     principal
+   */
+  public List<SessionInfo> sessionsOf(String principal) {
+    return context.store().sessionsOf(checkPrincipal(principal), context);
+  }
+
+  /**
+   * Ends every live session of a user, on every instance sharing the store, as a log-out would: a
+   * request still running in one of them can no longer write it.
+   *
+   * @return how many sessions were ended
+   * @throws SessionStorageException if the store fails, or keeps no index of sessions by principal
+   */
+  public int endSessionsOf(String principal) {
+    return endSessionsOf(principal, null);
+  }
+
+  /**
+   * Ends every live session of a user but {@code keptId}, as "log out everywhere else" after a
+   * password change does.
+   *
+   * @param keptId the session to keep, usually the current request's; {@code null} keeps none
+   * @return how many sessions were ended
+   * @throws SessionStorageException if the store fails, or keeps no index of sessions by principal
+   */
+  public int endSessionsOf(String principal, String keptId) {
+    int ended = 0;
+    for (SessionInfo session : sessionsOf(principal)) {
+      if (!session.id().equals(keptId)) {
+        context.store().end(session.id(), principal);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  /** Ends one session, as a log-out would, wherever it is in use. */
+  public void endSession(String id) {
+    if (SessionIds.isValid(id)) {
+      context.store().end(id, null);
+    }
+  }
+
+  private static String checkPrincipal(String principal) {
+    if (requireNonNull(principal, "principal").isEmpty()) {
+      throw new IllegalArgumentException("The principal's name is empty");
+    }
+    return principal;
+  }
+
   /** The name of the session cookie. */
   public String cookieName() {
     return context.cookieName();
@@ -155,6 +212,7 @@ public final class Satchel implements AutoCloseable {
     private SameSite sameSite = SameSite.LAX;
     private Duration defaultTtl;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration maxLifetime;
     private CorruptDataPolicy corruptData = CorruptDataPolicy.RESET;
     private UndecodableValuePolicy undecodableValues = UndecodableValuePolicy.ABSENT;
     private int maxCommitAttempts = DEFAULT_MAX_COMMIT_ATTEMPTS;
@@ -255,6 +313,17 @@ public final class Satchel implements AutoCloseable {
      */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = checkPositive("idle timeout", idleTimeout);
+      return this;
+    }
+
+    /**
+     * End a session this long after it began, however active it is (an absolute timeout); none by
+     * default. With it set, every session records when it began; one stored before the setting
+     * counts from its next write. A session past it reads as expired and ends for every request,
+     * leaving its principal's sessions too.
+     */
+    public Builder maxLifetime(Duration maxLifetime) {
+      this.maxLifetime = checkPositive("maximum lifetime", maxLifetime);
       return this;
     }
 
@@ -455,6 +524,7 @@ public final class Satchel implements AutoCloseable {
               rollingCookie,
               defaultTtl,
               idleTimeout,
+              maxLifetime,
               undecodableValues,
               maxCommitAttempts,
               clock));

@@ -2,6 +2,7 @@ package dev.satchel;
 
 import dev.satchel.codec.ValueCodec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +43,8 @@ public interface Session {
   boolean has(String key);
 
   /**
-   * Sets a key, with the default TTL if one is configured.
+   * Sets a key, with the default TTL if one is configured. Keys starting with {@code satchel:} are
+   * reserved for what Satchel keeps about the session.
    *
    * @throws SessionValueException if the value has no stored form; the message names the path
    */
@@ -96,6 +98,41 @@ public interface Session {
 
   /** Removes a key. Nothing is read from the store to do it. */
   void delete(String key);
+
+  /**
+   * Makes sure the session exists, as {@code HttpServletRequest.getSession()} does: a request
+   * without one gets an ID and its cookie, and the session is stored at commit even with no keys.
+   * Records the session's creation time if it has none. Does nothing after another request ended
+   * the session.
+   */
+  void start();
+
+  /**
+   * Whether this request began the session: the client has not been given its ID before. False for
+   * a session the request found in the store, and after {@link #load}.
+   */
+  boolean isNew();
+
+  /**
+   * When the session began, if recorded: Satchel records it when a session is {@linkplain #start()
+   * started}, given a {@linkplain #setPrincipal principal}, or stored while an absolute lifetime is
+   * configured. A session used only through keys is stored exactly as Astro stores it, without it.
+   */
+  Optional<Instant> createdAt();
+
+  /** The name of the user this session belongs to, if one was set. */
+  Optional<String> principal();
+
+  /**
+   * Records the user this session belongs to, so that {@link Satchel#sessionsOf} lists it and
+   * {@link Satchel#endSessionsOf} ends it, on every instance sharing the store. Set it at log-in,
+   * right after {@link #regenerate()}; it moves with the session when its ID changes and leaves the
+   * index when the session ends or expires. Stored at commit, in the session itself.
+   *
+   * @param name the principal's name, or {@code null} to remove it
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
+  void setPrincipal(String name);
 
   /** The keys present, in stored order with new keys last. */
   Set<String> keys();

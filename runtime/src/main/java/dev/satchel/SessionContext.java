@@ -15,6 +15,7 @@ record SessionContext(
     boolean rollingCookie,
     Duration defaultTtl,
     Duration idleTimeout,
+    Duration maxLifetime,
     UndecodableValuePolicy undecodableValues,
     int maxCommitAttempts,
     Clock clock) {

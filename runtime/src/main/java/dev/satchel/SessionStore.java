@@ -2,13 +2,16 @@ package dev.satchel;
 
 import dev.satchel.SessionBlob.CorruptBlobException;
 import dev.satchel.SessionBlob.Entry;
+import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.StoredBlob;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +27,15 @@ final class SessionStore {
    * was retired can still be running, so that such a request's commit learns where it went.
    */
   static final Duration MARKER_LIFETIME = Duration.ofMinutes(10);
+
+  /**
+   * How long an index entry may name a session that is not stored before it is pruned: an entry is
+   * added before its session's first write, and a commit gives up well within this.
+   */
+  static final Duration INDEX_GRACE = Duration.ofMinutes(1);
+
+  /** How many moves in a row ending a session follows, as a log-in may move it meanwhile. */
+  private static final int MAX_MOVES_ENDED = 8;
 
   private final GuardedDriver driver;
   private final DecodedSessions decoded;
@@ -153,6 +165,98 @@ final class SessionStore {
   /** What became of a session that is no longer stored, if it was retired recently. */
   Retirement retirement(String id) {
     return driver.retirement(id);
+  }
+
+  /** Whether the driver keeps the index of sessions by principal. */
+  boolean indexesPrincipals() {
+    return driver.indexesPrincipals();
+  }
+
+  /** Adds {@code id} to the sessions of {@code principal}, when the driver keeps the index. */
+  void index(String principal, String id) {
+    if (driver.indexesPrincipals()) {
+      driver.index(principal, id, clock.instant());
+    }
+  }
+
+  /** Removes {@code id} from the sessions of {@code principal}, when the driver keeps the index. */
+  void unindex(String principal, String id) {
+    if (driver.indexesPrincipals()) {
+      driver.unindex(principal, id);
+    }
+  }
+
+  /**
+   * The live sessions of {@code principal}; entries whose session is gone, past its lifetime,
+   * unreadable or now someone else's are pruned once they are older than {@link #INDEX_GRACE}.
+   */
+  List<SessionInfo> sessionsOf(String principal, SessionContext context) {
+    if (!driver.indexesPrincipals()) {
+      throw SessionStorageException.initializing(
+          driver.name(),
+          "The "
+              + driver.name()
+              + " driver keeps no index of sessions by principal, so a user's sessions cannot be"
+              + " listed or ended; the memory, fs and redis drivers keep one.",
+          null);
+    }
+    Instant now = clock.instant();
+    List<SessionInfo> live = new ArrayList<>();
+    for (IndexedSession entry : driver.indexed(principal)) {
+      SessionInfo session = describe(principal, entry, context, now);
+      if (session != null) {
+        live.add(session);
+      } else if (!entry.indexedAt().isAfter(now.minus(INDEX_GRACE))) {
+        driver.unindex(principal, entry.id());
+      }
+    }
+    return live;
+  }
+
+  /** The live session an index entry names, or {@code null} when it names none of the principal. */
+  private static SessionInfo describe(
+      String principal, IndexedSession entry, SessionContext context, Instant now) {
+    if (entry.blob() == null) {
+      return null;
+    }
+    Map<String, Entry> entries;
+    try {
+      entries = SessionBlob.parse(entry.blob().blob());
+    } catch (CorruptBlobException e) {
+      return null;
+    }
+    if (!principal.equals(SessionMetadata.principal(entries))) {
+      return null;
+    }
+    Instant created = SessionMetadata.created(entries);
+    if (created == null) {
+      created = entry.indexedAt();
+    }
+    Instant end = context.maxLifetime() == null ? null : created.plus(context.maxLifetime());
+    if (end != null && !now.isBefore(end)) {
+      return null;
+    }
+    Instant expiresAt = entry.expiresAt();
+    Instant lastAccess =
+        expiresAt == null || context.idleTimeout() == null || expiresAt.equals(end)
+            ? null
+            : expiresAt.minus(context.idleTimeout());
+    return new SessionInfo(entry.id(), principal, created, lastAccess, expiresAt);
+  }
+
+  /**
+   * Ends a session as a log-out does, wherever it is in use, and the session a log-in moved it to
+   * meanwhile; removes it from {@code principal}'s sessions when that is given.
+   */
+  void end(String id, String principal) {
+    String target = id;
+    for (int moves = 0; target != null && moves <= MAX_MOVES_ENDED; moves++) {
+      Retirement earlier = destroy(target);
+      if (principal != null) {
+        unindex(principal, target);
+      }
+      target = earlier == null || earlier.isDestroyed() ? null : earlier.successor();
+    }
   }
 
   /** Removes data that could not be read, leaving no marker: the ID was never a live session. */

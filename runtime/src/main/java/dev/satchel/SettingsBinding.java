@@ -27,6 +27,7 @@ final class SettingsBinding {
           "cookie.rolling",
           "ttl",
           "idle-timeout",
+          "max-lifetime",
           "corrupt-data",
           "undecodable-values",
           "max-commit-attempts",
@@ -99,6 +100,9 @@ final class SettingsBinding {
         case "ttl" -> builder.defaultTtl(one.durationOption(name).orElseThrow());
         case "idle-timeout" ->
             builder.idleTimeout(
+                v.equalsIgnoreCase("off") ? null : one.durationOption(name).orElseThrow());
+        case "max-lifetime" ->
+            builder.maxLifetime(
                 v.equalsIgnoreCase("off") ? null : one.durationOption(name).orElseThrow());
         case "corrupt-data" -> builder.corruptData(choice(CorruptDataPolicy.class, source, v));
         case "undecodable-values" ->

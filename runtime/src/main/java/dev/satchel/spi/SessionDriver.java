@@ -2,6 +2,7 @@ package dev.satchel.spi;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Stores session blobs by session ID. The core hands a driver only validated IDs (lower-case UUID
@@ -88,6 +89,46 @@ public interface SessionDriver extends AutoCloseable {
    * @param id the session ID
    */
   void delete(String id);
+
+  // ------------------------------------------------------------------------ sessions by principal
+
+  /**
+   * Whether this driver keeps an index of sessions by principal ({@link #index}, {@link #unindex},
+   * {@link #indexed}). A driver that does not (the default) still works for everything else; asking
+   * Satchel for a user's sessions then fails with a message naming the driver.
+   */
+  default boolean indexesPrincipals() {
+    return false;
+  }
+
+  /**
+   * Adds session {@code id} to the sessions of {@code principal}; adding it again changes nothing.
+   * The core adds an entry before the session is written under it and removes it after the session
+   * is retired, so an entry may briefly name a session that is not (or no longer) stored; {@link
+   * #indexed} reports those with no blob and the core prunes them.
+   *
+   * @param principal the user's name, any non-empty text: a driver must not trust it as a key or a
+   *     file name as it is
+   * @param id a session ID
+   * @param indexedAt when the entry is added
+   */
+  default void index(String principal, String id, Instant indexedAt) {
+    throw new UnsupportedOperationException("This driver does not index sessions by principal");
+  }
+
+  /** Removes session {@code id} from the sessions of {@code principal}, if it is there. */
+  default void unindex(String principal, String id) {
+    throw new UnsupportedOperationException("This driver does not index sessions by principal");
+  }
+
+  /**
+   * The sessions indexed under {@code principal}, each with what is stored under its ID now, read
+   * without refreshing any idle timeout. One round trip where the store allows it, however many
+   * sessions the principal has.
+   */
+  default List<IndexedSession> indexed(String principal) {
+    throw new UnsupportedOperationException("This driver does not index sessions by principal");
+  }
 
   /** Releases the driver's resources (connections, threads). The default does nothing. */
   @Override

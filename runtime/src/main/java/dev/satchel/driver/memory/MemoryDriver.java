@@ -1,13 +1,17 @@
 package dev.satchel.driver.memory;
 
+import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.StoredBlob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +19,9 @@ import java.util.Map;
  * write would pass the bound. Every write is admitted: a session whose commit returned is there for
  * the next request unless that many newer sessions were used since. Retirement markers live in the
  * same table, so a marker and the removal it records happen in one step.
+ *
+ * <p>The index of sessions by principal is a map beside the table, under the same lock; it is not
+ * counted against the bound, as its entries are a few dozen bytes per logged-in session.
  *
  * <p>One lock guards the table. Each operation is a hash lookup and a link move, far shorter than
  * the request around it, and a plain lock makes the order of use exact.
@@ -26,6 +33,7 @@ final class MemoryDriver implements SessionDriver {
   private final long maxBytes;
   private final Clock clock;
   private final LinkedHashMap<String, Stored> table = new LinkedHashMap<>(256, 0.75f, true);
+  private final Map<String, LinkedHashMap<String, Instant>> principals = new HashMap<>();
   private long usedBytes;
   private long lastSweep;
 
@@ -137,9 +145,60 @@ final class MemoryDriver implements SessionDriver {
   }
 
   @Override
+  public boolean indexesPrincipals() {
+    return true;
+  }
+
+  @Override
+  public void index(String principal, String id, Instant indexedAt) {
+    synchronized (table) {
+      principals
+          .computeIfAbsent(principal, name -> new LinkedHashMap<>())
+          .putIfAbsent(id, indexedAt);
+    }
+  }
+
+  @Override
+  public void unindex(String principal, String id) {
+    synchronized (table) {
+      Map<String, Instant> sessions = principals.get(principal);
+      if (sessions != null && sessions.remove(id) != null && sessions.isEmpty()) {
+        principals.remove(principal);
+      }
+    }
+  }
+
+  @Override
+  public List<IndexedSession> indexed(String principal) {
+    synchronized (table) {
+      Map<String, Instant> sessions = principals.getOrDefault(principal, new LinkedHashMap<>());
+      List<IndexedSession> found = new ArrayList<>(sessions.size());
+      sessions.forEach(
+          (id, indexedAt) -> {
+            // Counts as a use for eviction, as the listed sessions are about to be shown or ended.
+            Stored stored = table.get(id);
+            boolean live =
+                stored != null && stored.isSession() && stored.expiresAt() > clock.millis();
+            found.add(
+                live
+                    ? new IndexedSession(
+                        id,
+                        indexedAt,
+                        StoredBlob.ofContent(stored.blob()),
+                        stored.expiresAt() == Long.MAX_VALUE
+                            ? null
+                            : Instant.ofEpochMilli(stored.expiresAt()))
+                    : new IndexedSession(id, indexedAt, null, null));
+          });
+      return found;
+    }
+  }
+
+  @Override
   public void close() {
     synchronized (table) {
       table.clear();
+      principals.clear();
       usedBytes = 0;
     }
   }

@@ -32,6 +32,12 @@ public class SatchelProperties {
    */
   private String idleTimeout = "PT30M";
 
+  /**
+   * End a session this long after it began, however active it is (an absolute timeout): seconds,
+   * ISO-8601 such as PT8H, or off for never.
+   */
+  private String maxLifetime = "off";
+
   /** What to do with a stored session that cannot be read: reset it (logged) or fail. */
   private CorruptDataPolicy corruptData = CorruptDataPolicy.RESET;
 
@@ -71,6 +77,14 @@ public class SatchelProperties {
 
   public void setIdleTimeout(String idleTimeout) {
     this.idleTimeout = idleTimeout;
+  }
+
+  public String getMaxLifetime() {
+    return maxLifetime;
+  }
+
+  public void setMaxLifetime(String maxLifetime) {
+    this.maxLifetime = maxLifetime;
   }
 
   public CorruptDataPolicy getCorruptData() {
