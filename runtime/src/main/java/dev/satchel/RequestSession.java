@@ -655,6 +655,16 @@ final class RequestSession implements Session {
   }
 
   @Override
+  public synchronized boolean exists() {
+    ensureLoaded(true);
+    return switch (identity.state()) {
+      case STORED -> true;
+      case FRESH -> identity.replacing() != null || !pending.isEmpty();
+      default -> false;
+    };
+  }
+
+  @Override
   public synchronized boolean isNew() {
     return begunHere && !identity.isEnded() && !identity.isSuperseded();
   }

@@ -185,6 +185,11 @@ public final class Satchel implements AutoCloseable {
     return context.cookieName();
   }
 
+  /** How long a session lives without a request, or {@code null} when it does not expire so. */
+  public Duration idleTimeout() {
+    return context.idleTimeout();
+  }
+
   /** The name of the driver in use. */
   public String driverName() {
     return context.store().driverName();

@@ -108,6 +108,13 @@ public interface Session {
   void start();
 
   /**
+   * Whether there is a session: one stored under the request's ID (read from the store if this
+   * request has not read it yet), or one this request began and will store. False after {@link
+   * #destroy()}, and when another request ended the session.
+   */
+  boolean exists();
+
+  /**
    * Whether this request began the session: the client has not been given its ID before. False for
    * a session the request found in the store, and after {@link #load}.
    */

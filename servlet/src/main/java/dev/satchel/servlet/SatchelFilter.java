@@ -22,10 +22,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -86,6 +88,8 @@ public final class SatchelFilter implements Filter {
   private Satchel satchel;
   private String sessionHeader;
   private boolean ownsSatchel;
+  private boolean httpSessions = true;
+  private final SessionAttributes attributes = new SessionAttributes();
 
   /** A filter over {@code satchel}, reading the session ID from the cookie only. */
   public SatchelFilter(Satchel satchel) {
@@ -175,6 +179,40 @@ public final class SatchelFilter implements Filter {
     return builder.cookieName(cookieName).environment(System.getenv()).build();
   }
 
+  /**
+   * Whether {@code request.getSession()} gives an {@code HttpSession} backed by Satchel; on by
+   * default. Off, the container's own sessions (and its {@code JSESSIONID}) answer it. Configure
+   * the filter before it serves requests.
+   */
+  public SatchelFilter httpSessions(boolean enabled) {
+    this.httpSessions = enabled;
+    return this;
+  }
+
+  /**
+   * Stores {@code HttpSession} attributes of the codec's type through it. Codecs are tried in the
+   * order registered; the first whose type the value is an instance of stores it.
+   *
+   * @throws IllegalArgumentException if another codec has the same name
+   */
+  public SatchelFilter attributeCodec(AttributeCodec<?> codec) {
+    attributes.add(requireNonNull(codec, "codec"));
+    return this;
+  }
+
+  /**
+   * Makes {@code attribute} say who the session belongs to: setting it records the principal {@code
+   * principalName} gives for its value ({@code null} for none) with {@link Session#setPrincipal},
+   * and removing it removes the principal. Spring Security's integration uses this for its security
+   * context.
+   */
+  public SatchelFilter principalAttribute(
+      String attribute, Function<Object, String> principalName) {
+    attributes.principalFrom(
+        requireNonNull(attribute, "attribute"), requireNonNull(principalName, "principalName"));
+    return this;
+  }
+
   private static String checkHeaderName(String name) {
     if (!HEADER_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("Invalid session header name \"" + name + "\"");
@@ -217,11 +255,25 @@ public final class SatchelFilter implements Filter {
       return;
     }
     CommittingResponse committing = new CommittingResponse(response, sessionHeader);
-    Session session = open(request, committing);
+    Requested requested = requested(request);
+    Session session =
+        requested.inHeader()
+            ? satchel.open(requested.ids().get(0), committing.cookieSink())
+            : satchel.openFromCookies(requested.ids(), committing.cookieSink());
     committing.bind(session::commit);
     request.setAttribute(ATTRIBUTE, session);
+    HttpServletRequest wrapped =
+        httpSessions
+            ? new HttpSessionRequest(
+                request,
+                session,
+                attributes,
+                requested.first(),
+                !requested.inHeader(),
+                maxInactiveSeconds())
+            : request;
     try {
-      chain.doFilter(new CompletingRequest(request, committing), committing);
+      chain.doFilter(new CompletingRequest(wrapped, committing), committing);
     } catch (IOException | ServletException | RuntimeException e) {
       if (cause(e, SessionSizeException.class) && !response.isCommitted()) {
         // An update inside the handler would have made the session too large: nothing was
@@ -263,14 +315,28 @@ public final class SatchelFilter implements Filter {
     }
   }
 
-  private Session open(HttpServletRequest request, CommittingResponse committing) {
+  /** The session IDs a request carries: in the session header, or in its session cookies. */
+  private record Requested(List<String> ids, boolean inHeader) {
+    /** The ID the request asks for, for {@code getRequestedSessionId}: the first it sent. */
+    String first() {
+      return ids.isEmpty() || ids.get(0) == null || ids.get(0).isEmpty() ? null : ids.get(0);
+    }
+  }
+
+  private Requested requested(HttpServletRequest request) {
     if (sessionHeader != null) {
       String header = request.getHeader(sessionHeader);
       if (header != null && !header.isBlank()) {
-        return satchel.open(header.trim(), committing.cookieSink());
+        return new Requested(List.of(header.trim()), true);
       }
     }
-    return satchel.openFromCookies(sessionCookieValues(request), committing.cookieSink());
+    return new Requested(sessionCookieValues(request), false);
+  }
+
+  /** The idle timeout in seconds, as {@code getMaxInactiveInterval} gives it; -1 for none. */
+  private int maxInactiveSeconds() {
+    Duration idle = satchel.idleTimeout();
+    return idle == null ? -1 : (int) Math.min(Integer.MAX_VALUE, idle.toSeconds());
   }
 
   /** Every value of the session cookie, in the request's order: stale copies may come first. */
