@@ -1,7 +1,9 @@
 package dev.satchel.redis;
 
+import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
+import dev.satchel.spi.SessionIds;
 import dev.satchel.spi.StoredBlob;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.LettuceFutures;
@@ -33,7 +35,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -64,6 +69,14 @@ import javax.net.ssl.SSLException;
  * nobody was told of, expiring as it would have. A write to the old ID acknowledged before (1) made
  * (1) fail; one attempted between (1) and (3) is refused, so its request reads again and, once (3)
  * is done, follows the marker.
+ *
+ * <p>The index of sessions by principal is one hash per principal, {@code
+ * <prefix>principals:{<principal>}}, mapping each session ID to the time it was indexed in epoch
+ * milliseconds ({@code HSETNX} adds, {@code HDEL} removes). The braces make the principal the key's
+ * hash tag, so that whatever else is kept per principal can share its cluster slot. Listing reads
+ * the hash and every session it names in one script on one server or through Sentinels; on a
+ * cluster the sessions live in other slots, which no script may reach, so listing takes two rounds:
+ * the hash, then every session at once, each command sent to its own node.
  *
  * <p>With {@code replicas-to-ack} every commit ends with {@code WAIT}, sent right behind its script
  * on the same connection in the same socket write, and fails when too few replicas confirmed it.
@@ -190,6 +203,35 @@ final class RedisDriver implements SessionDriver {
           + "end\n"
           + "return 0\n";
 
+  /**
+   * Lists a principal's sessions in one round trip (one server or Sentinels only). KEYS: the
+   * principal's hash. ARGV: the key prefix. Answers five values per entry: the session ID, the time
+   * it was indexed, what is stored under the ID (0 nothing, 1 a string, 2 a key of another type),
+   * the string or nil, and the key's {@code PTTL}. The session keys are not among KEYS, since they
+   * are known only once the hash is read: a cluster, whose slots a script may not cross, lists
+   * without this script.
+   */
+  static final String INDEXED =
+      "local entries = redis.call('HGETALL', KEYS[1])\n"
+          + "local found = {}\n"
+          + "for i = 1, #entries, 2 do\n"
+          + "  local key = ARGV[1] .. entries[i]\n"
+          + "  local blob = redis.pcall('GET', key)\n"
+          + "  local kind = 1\n"
+          + "  if type(blob) == 'table' and blob.err then\n"
+          + "    if string.sub(blob.err, 1, 9) ~= 'WRONGTYPE' then return blob end\n"
+          + "    kind, blob = 2, false\n"
+          + "  elseif not blob then\n"
+          + "    kind = 0\n"
+          + "  end\n"
+          + "  found[#found + 1] = entries[i]\n"
+          + "  found[#found + 1] = entries[i + 1]\n"
+          + "  found[#found + 1] = kind\n"
+          + "  found[#found + 1] = blob\n"
+          + "  found[#found + 1] = redis.call('PTTL', key)\n"
+          + "end\n"
+          + "return found\n";
+
   /** What a cluster replace's lock holds before the new ID; never a valid {@link Retirement}. */
   static final String MOVING = "moving ";
 
@@ -203,6 +245,12 @@ final class RedisDriver implements SessionDriver {
 
   /** What a key of another type reads as: not a session, so the core replaces it. */
   private static final String WRONG_TYPE = "\u0000not a string";
+
+  /**
+   * A key of another type (another program's) as a blob: no session reads from it, so it is handed
+   * up as data that cannot be read, which replaces the session and removes the key.
+   */
+  private static final StoredBlob NOT_A_STRING = new StoredBlob(WRONG_TYPE, WRONG_TYPE);
 
   private static final byte[] ALREADY_EXPIRED = {'0'};
   private static final byte[] ABSENT = {'1'};
@@ -230,6 +278,7 @@ final class RedisDriver implements SessionDriver {
   private final Script moveWriteScript;
   private final Script moveEndScript;
   private final Script deleteIfHoldsScript;
+  private final Script indexedScript;
 
   private RedisDriver(RedisConnections connections, RedisSettings settings, Clock clock) {
     this.connections = connections;
@@ -249,11 +298,13 @@ final class RedisDriver implements SessionDriver {
       this.moveWriteScript = load(MOVE_WRITE);
       this.moveEndScript = load(MOVE_END);
       this.deleteIfHoldsScript = load(DELETE_IF_HOLDS);
+      this.indexedScript = null;
     } else {
       this.moveBeginScript = null;
       this.moveWriteScript = null;
       this.moveEndScript = null;
       this.deleteIfHoldsScript = null;
+      this.indexedScript = load(INDEXED);
     }
   }
 
@@ -538,21 +589,57 @@ final class RedisDriver implements SessionDriver {
     return "{" + prefix + id + "}:retired";
   }
 
+  /**
+   * The hash of a principal's sessions, {@code <prefix>principals:{<principal>}}: one key per
+   * principal, whatever its text, since the principal is all that follows the first brace (the
+   * prefix has none on a cluster). With a closing brace in the principal, the hash tag is the part
+   * before it, and the key still has one slot. A principal that is not well-formed UTF-16 (a lone
+   * surrogate) would reach Redis with {@code ?} in its place, sharing the key of the name spelled
+   * so: such a principal's hash is {@code <prefix>principals-utf16:{<its chars in hex>}} instead.
+   */
+  private String principalKey(String principal) {
+    if (isWellFormed(principal)) {
+      return prefix + "principals:{" + principal + "}";
+    }
+    StringBuilder hex = new StringBuilder(principal.length() * 4);
+    for (int i = 0; i < principal.length(); i++) {
+      hex.append(HexFormat.of().toHexDigits(principal.charAt(i)));
+    }
+    return prefix + "principals-utf16:{" + hex + "}";
+  }
+
+  /** Whether every surrogate in {@code text} is half of a pair. */
+  private static boolean isWellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
     RedisClusterAsyncCommands<String, byte[]> redis = redis();
+    return storedOrNull(
+        idleTimeout == null
+            ? redis.get(key(id))
+            : redis.getex(key(id), GetExArgs.Builder.px(idleTimeout.toMillis())));
+  }
+
+  /** What a {@code GET} of a session key answered, as a blob; {@code null} for no key. */
+  private StoredBlob storedOrNull(RedisFuture<byte[]> read) {
     byte[] blob;
     try {
-      blob =
-          await(
-              idleTimeout == null
-                  ? redis.get(key(id))
-                  : redis.getex(key(id), GetExArgs.Builder.px(idleTimeout.toMillis())));
+      blob = await(read);
     } catch (RedisCommandExecutionException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
-        // Not a string (another program's key): no session reads from it, so it is handed up as
-        // data that cannot be read, which replaces the session and removes the key.
-        return new StoredBlob(WRONG_TYPE, WRONG_TYPE);
+        return NOT_A_STRING;
       }
       throw e;
     }
@@ -742,6 +829,111 @@ final class RedisDriver implements SessionDriver {
   @Override
   public void delete(String id) {
     await(redis().del(key(id)));
+  }
+
+  // ---------------------------------------------------------------------------- principals
+
+  @Override
+  public boolean indexesPrincipals() {
+    return true;
+  }
+
+  @Override
+  public void index(String principal, String id, Instant indexedAt) {
+    await(
+        redis()
+            .hsetnx(
+                principalKey(principal),
+                id,
+                Long.toString(indexedAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Override
+  public void unindex(String principal, String id) {
+    // Redis removes the hash with its last field.
+    await(redis().hdel(principalKey(principal), id));
+  }
+
+  /**
+   * The sessions indexed under {@code principal}, by time of indexing, read with {@code GET} and
+   * {@code PTTL}, which refresh no expiry. One round trip on one server or through Sentinels,
+   * however many sessions there are (a script); two on a cluster, whose session keys live in other
+   * slots than the principal's hash: the hash, then all the sessions at once.
+   */
+  @Override
+  public List<IndexedSession> indexed(String principal) {
+    String key = principalKey(principal);
+    // Expiries are reckoned from before the request: never later than Redis's own.
+    long sentAt = clock.millis();
+    List<IndexedSession> found =
+        cluster ? indexedAcrossSlots(key, sentAt) : indexedByScript(key, sentAt);
+    found.sort(Comparator.comparing(IndexedSession::indexedAt).thenComparing(IndexedSession::id));
+    return found;
+  }
+
+  private List<IndexedSession> indexedByScript(String key, long sentAt) {
+    List<Object> answer =
+        call(indexedScript, ScriptOutputType.MULTI, false, new String[] {key}, utf8(prefix));
+    List<IndexedSession> found = new ArrayList<>(answer.size() / 5);
+    for (int i = 0; i + 4 < answer.size(); i += 5) {
+      String id = new String((byte[]) answer.get(i), StandardCharsets.UTF_8);
+      if (!SessionIds.isValid(id)) {
+        continue;
+      }
+      long kind = (Long) answer.get(i + 2);
+      StoredBlob blob =
+          kind == 1 ? stored((byte[]) answer.get(i + 3)) : kind == 2 ? NOT_A_STRING : null;
+      found.add(
+          indexedSession(id, (byte[]) answer.get(i + 1), blob, (Long) answer.get(i + 4), sentAt));
+    }
+    return found;
+  }
+
+  /**
+   * A cluster's listing: {@code HGETALL} of the hash, then a {@code GET} and a {@code PTTL} of
+   * every session, all sent before any answer is awaited, each to the node of its slot.
+   */
+  private List<IndexedSession> indexedAcrossSlots(String key, long sentAt) {
+    Map<String, byte[]> entries = await(redis().hgetall(key));
+    RedisClusterAsyncCommands<String, byte[]> redis = redis();
+    List<String> ids = new ArrayList<>(entries.size());
+    List<RedisFuture<byte[]>> blobs = new ArrayList<>(entries.size());
+    List<RedisFuture<Long>> ttls = new ArrayList<>(entries.size());
+    for (String id : entries.keySet()) {
+      if (SessionIds.isValid(id)) {
+        ids.add(id);
+        blobs.add(redis.get(key(id)));
+        ttls.add(redis.pttl(key(id)));
+      }
+    }
+    List<IndexedSession> found = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      StoredBlob blob = storedOrNull(blobs.get(i));
+      found.add(indexedSession(id, entries.get(id), blob, await(ttls.get(i)), sentAt));
+    }
+    return found;
+  }
+
+  /**
+   * An index entry. A time of indexing that is not a number (another program's) reads as the epoch.
+   * A key that expired between its {@code GET} and its {@code PTTL} (on a cluster, where the two
+   * are separate commands) is a session no longer stored.
+   */
+  private static IndexedSession indexedSession(
+      String id, byte[] indexedAt, StoredBlob blob, Long ttl, long sentAt) {
+    Instant indexed;
+    try {
+      indexed =
+          Instant.ofEpochMilli(Long.parseLong(new String(indexedAt, StandardCharsets.US_ASCII)));
+    } catch (NumberFormatException e) {
+      indexed = Instant.EPOCH;
+    }
+    if (blob == null || ttl == null || ttl == -2) {
+      return new IndexedSession(id, indexed, null, null);
+    }
+    return new IndexedSession(
+        id, indexed, blob, ttl < 0 ? null : Instant.ofEpochMilli(sentAt + ttl));
   }
 
   /** Runs a script that answers 1 when it did what it was asked, and returns its answer. */

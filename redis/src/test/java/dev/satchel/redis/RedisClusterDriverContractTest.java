@@ -88,6 +88,19 @@ final class RedisClusterDriverContractTest extends RedisContract {
     return Map.of("evalsha", 3, "get", 5, "exists", 1, "set", 3, "del", 1);
   }
 
+  @Override
+  protected Map<String, Integer> indexedCommands(int sessions) {
+    // No script can reach sessions in other slots: HGETALL, then every GET and PTTL at once.
+    return Map.of("hgetall", 1, "get", sessions, "pttl", sessions);
+  }
+
+  @Test
+  void principalsHash_isInThePrincipalsSlot_asTheClusterHashesIt() {
+    driver.index("alice", SessionIds.generate(), Instant.now());
+    assertEquals(raw().clusterKeyslot("alice"), raw().clusterKeyslot("principals:{alice}"));
+    assertEquals(1L, raw().exists("principals:{alice}"));
+  }
+
   private static String idInAnotherSlotThan(String id) {
     String other = SessionIds.generate();
     while (SlotHash.getSlot(other) == SlotHash.getSlot(id)) {

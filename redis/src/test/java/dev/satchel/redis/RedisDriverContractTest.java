@@ -1,13 +1,20 @@
 package dev.satchel.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.spi.SessionIds;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.api.sync.RedisServerCommands;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The redis driver against one real server, through the driver contract. */
 final class RedisDriverContractTest extends RedisContract {
@@ -42,5 +49,42 @@ final class RedisDriverContractTest extends RedisContract {
   @Override
   protected List<? extends RedisServerCommands<String, String>> primaries() {
     return List.of(rawConnection.sync());
+  }
+
+  /**
+   * Listing a principal's sessions is one command from the client, however many there are: the slow
+   * log, told to log every command, names each command with the client that sent it, and those a
+   * script runs with no client address. ({@link #indexOperations_costWhatTheyShould} counts what
+   * the script runs.)
+   */
+  @Test
+  void indexed_ofFiftySessions_isOneCommandFromTheClient() {
+    for (int i = 0; i < 50; i++) {
+      String id = SessionIds.generate();
+      driver.index("busy", id, Instant.now());
+      assertTrue(driver.write(id, "blob", null, inTenMinutes()));
+    }
+    RedisCommands<String, String> redis = raw();
+    String slower = redis.configGet("slowlog-log-slower-than").get("slowlog-log-slower-than");
+    String length = redis.configGet("slowlog-max-len").get("slowlog-max-len");
+    List<String> sent = new ArrayList<>();
+    try {
+      redis.configSet("slowlog-max-len", "1000");
+      redis.configSet("slowlog-log-slower-than", "0");
+      redis.slowlogReset();
+      assertEquals(50, driver.indexed("busy").size());
+      for (Object logged : redis.slowlogGet(1000)) {
+        List<?> entry = (List<?>) logged;
+        String command = ((List<?>) entry.get(3)).get(0).toString().toLowerCase();
+        String client = entry.get(4).toString();
+        if (!client.equals("?:0") && !command.equals("slowlog")) {
+          sent.add(command);
+        }
+      }
+    } finally {
+      redis.configSet("slowlog-log-slower-than", slower);
+      redis.configSet("slowlog-max-len", length);
+    }
+    assertEquals(List.of("evalsha"), sent);
   }
 }

@@ -3,10 +3,12 @@ package dev.satchel.driver.fs;
 import dev.satchel.devalue.Devalue;
 import dev.satchel.devalue.DevalueException;
 import dev.satchel.devalue.PlainObject;
+import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
 import dev.satchel.spi.StoredBlob;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -16,17 +18,27 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +66,15 @@ import java.util.concurrent.TimeUnit;
  * marker's {@link Retirement#encode() text} on the first line and its expiry in epoch milliseconds
  * ({@code -} for never) on the second. A retired ID has a marker and no session file.
  *
+ * <p>The index of sessions by principal lives in {@code .principals/<hash>/<id>}: one folder per
+ * principal, named by the SHA-256 of the principal (the name itself never becomes a path), holding
+ * one file per indexed session whose text is the time of indexing in epoch milliseconds. Entries
+ * are created and removed without locks: creating one fails when it exists (so the first time of
+ * indexing stays), and a principal's folder is removed only when empty, which the file system
+ * checks in the same step, so an index racing the removal creates the folder again and loses
+ * nothing. The clean-up removes entries whose session file has been gone for a while, never a
+ * session because of an entry.
+ *
  * <p>Writers are serialized per session by a lock stripe: a {@link
  * java.util.concurrent.locks.ReentrantLock} inside this JVM and a {@link
  * java.nio.channels.FileLock} on {@code .locks/<stripe>} across processes, shared by every driver
@@ -65,9 +86,20 @@ final class FsDriver implements SessionDriver {
   private static final System.Logger LOG = System.getLogger("dev.satchel.driver.fs");
   private static final String TEMP_SUFFIX = ".tmp";
   private static final String NEVER = "-";
+  static final String PRINCIPALS_FOLDER = ".principals";
+
+  /**
+   * How long an index entry may name a session file that does not exist before the clean-up removes
+   * it: the core adds the entry just before it writes the session.
+   */
+  static final Duration INDEX_ENTRY_GRACE = Duration.ofMinutes(1);
+
+  /** How often an index tries to create its entry while unindexes keep removing the folder. */
+  private static final int MAX_INDEX_ATTEMPTS = 100;
 
   private final Path base;
   private final Path retired;
+  private final Path principals;
   private final boolean fsync;
   private final Duration lockTimeout;
   private final Duration idleTimeout;
@@ -99,6 +131,7 @@ final class FsDriver implements SessionDriver {
       throw new UncheckedIOException("cannot create the session folder " + folder, e);
     }
     this.retired = this.base.resolve(FsLocks.RETIRED_FOLDER);
+    this.principals = this.base.resolve(PRINCIPALS_FOLDER);
     this.fsync = fsync;
     this.lockTimeout = lockTimeout;
     this.idleTimeout = idleTimeout;
@@ -362,6 +395,221 @@ final class FsDriver implements SessionDriver {
     return new IllegalStateException(file + " is not a retirement marker", cause);
   }
 
+  // ---------------------------------------------------------------------------- principals
+
+  @Override
+  public boolean indexesPrincipals() {
+    return true;
+  }
+
+  @Override
+  public void index(String principal, String id, Instant indexedAt) {
+    Path folder = principalFolder(principal);
+    Path entry = folder.resolve(checked(id));
+    byte[] bytes = Long.toString(indexedAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII);
+    try {
+      boolean createdFolder = false;
+      // An unindex may remove the folder, found empty, between its creation and the entry's: the
+      // entry's creation then fails, and the folder is made again.
+      for (int attempt = 1; ; attempt++) {
+        try {
+          createEntry(entry, bytes);
+          break;
+        } catch (FileAlreadyExistsException e) {
+          return; // indexed already: the first time of indexing stays
+        } catch (NoSuchFileException e) {
+          if (attempt == MAX_INDEX_ATTEMPTS) {
+            throw e;
+          }
+          try {
+            Files.createDirectories(folder);
+          } catch (FileAlreadyExistsException raced) {
+            // Made by another index and removed again before this call could check it: retry.
+          }
+          createdFolder = true;
+        }
+      }
+      if (fsync) {
+        forceFolder(folder);
+        if (createdFolder) {
+          forceFolder(principals);
+          forceFolder(base);
+        }
+      }
+    } catch (IOException e) {
+      throw failure("cannot write index entry " + entry, e);
+    }
+  }
+
+  /** Creates {@code entry} holding {@code bytes}, failing when it exists. */
+  private void createEntry(Path entry, byte[] bytes) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(entry, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      if (fsync) {
+        channel.force(true);
+      }
+    }
+  }
+
+  @Override
+  public void unindex(String principal, String id) {
+    Path folder = principalFolder(principal);
+    Path entry = folder.resolve(checked(id));
+    try {
+      if (Files.deleteIfExists(entry)) {
+        removeIfEmpty(folder);
+      }
+    } catch (IOException e) {
+      throw failure("cannot remove index entry " + entry, e);
+    }
+  }
+
+  /**
+   * Removes a principal's folder if it holds nothing. The file system refuses to remove a folder
+   * that is not empty in the same step as it removes one, so an entry created meanwhile stays.
+   */
+  private static void removeIfEmpty(Path folder) {
+    try {
+      Files.delete(folder);
+    } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+      // An entry was added meanwhile, or another caller removed the folder.
+    } catch (IOException e) {
+      // Refused for another reason (some platforms refuse a folder someone is listing): an empty
+      // folder is harmless, and the next unindex or clean-up tries again.
+      LOG.log(Level.DEBUG, "Could not remove the empty index folder " + folder + ": " + e);
+    }
+  }
+
+  /**
+   * The sessions indexed under {@code principal}, by time of indexing, each with the session file
+   * as it is now, read without refreshing its modification time. A session that has been idle too
+   * long, or whose keys have all expired, is listed without a blob, as the clean-up would remove
+   * it. Its expiry is its modification time plus the idle timeout, or, without an idle timeout, the
+   * time its last key expires; {@code null} when neither applies.
+   */
+  @Override
+  public List<IndexedSession> indexed(String principal) {
+    Path folder = principalFolder(principal);
+    List<IndexedSession> found = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+      for (Path entry : entries) {
+        String id = entry.getFileName().toString();
+        if (!SessionIds.isValid(id)) {
+          continue;
+        }
+        Instant indexedAt = indexedAt(entry);
+        if (indexedAt != null) {
+          found.add(indexedSession(id, indexedAt));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // Nothing indexed under this principal.
+    } catch (IOException e) {
+      throw failure("cannot list index folder " + folder, e);
+    }
+    found.sort(Comparator.comparing(IndexedSession::indexedAt).thenComparing(IndexedSession::id));
+    return found;
+  }
+
+  /**
+   * When an index entry was made: the time it holds, or, when it holds none (being written, or left
+   * empty by a crash), its file's time; {@code null} when it is gone or not a file.
+   */
+  private static Instant indexedAt(Path entry) throws IOException {
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        return null;
+      }
+      String text = new String(Files.readAllBytes(entry), StandardCharsets.US_ASCII).strip();
+      try {
+        return Instant.ofEpochMilli(Long.parseLong(text));
+      } catch (NumberFormatException e) {
+        return attributes.lastModifiedTime().toInstant();
+      }
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** An index entry with the session stored under {@code id} now, judged as the clean-up does. */
+  private IndexedSession indexedSession(String id, Instant indexedAt) throws IOException {
+    Path file = fileFor(id);
+    IndexedSession none = new IndexedSession(id, indexedAt, null, null);
+    try {
+      FileTime modified = Files.getLastModifiedTime(file);
+      if (idleTimeout != null && isIdle(modified, idleTimeout)) {
+        return none;
+      }
+      String blob = readText(file);
+      long keysLiveUntil = keysLiveUntil(blob);
+      if (keysLiveUntil < clock.millis()) {
+        return none; // what the clean-up removes
+      }
+      long expiresAt =
+          idleTimeout == null
+              ? keysLiveUntil
+              : saturatedSum(modified.toMillis(), saturatedMillis(idleTimeout));
+      return new IndexedSession(
+          id,
+          indexedAt,
+          StoredBlob.ofContent(blob),
+          expiresAt == Long.MAX_VALUE ? null : Instant.ofEpochMilli(expiresAt));
+    } catch (NoSuchFileException e) {
+      return none;
+    }
+  }
+
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return sum < a ? Long.MAX_VALUE : sum;
+  }
+
+  /**
+   * The folder of a principal's index entries. The principal is any text, so its folder is named by
+   * a hash of it: SHA-256 over its UTF-8, where a lone surrogate (which UTF-8 cannot encode, and
+   * {@link String#getBytes} would turn into {@code ?}) is encoded as if it were a character, so
+   * that no two principals share a folder.
+   */
+  Path principalFolder(String principal) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return principals.resolve(HexFormat.of().formatHex(sha256.digest(wtf8(principal))));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** UTF-8 of {@code text}, with each lone surrogate encoded in three bytes as a code point. */
+  static byte[] wtf8(String text) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
+    text.codePoints()
+        .forEach(
+            c -> {
+              if (c < 0x80) {
+                out.write(c);
+              } else if (c < 0x800) {
+                out.write(0xC0 | (c >> 6));
+                out.write(0x80 | (c & 0x3F));
+              } else if (c < 0x10000) {
+                out.write(0xE0 | (c >> 12));
+                out.write(0x80 | ((c >> 6) & 0x3F));
+                out.write(0x80 | (c & 0x3F));
+              } else {
+                out.write(0xF0 | (c >> 18));
+                out.write(0x80 | ((c >> 12) & 0x3F));
+                out.write(0x80 | ((c >> 6) & 0x3F));
+                out.write(0x80 | (c & 0x3F));
+              }
+            });
+    return out.toByteArray();
+  }
+
   // ---------------------------------------------------------------------------- files
 
   /**
@@ -469,8 +717,10 @@ final class FsDriver implements SessionDriver {
   }
 
   /**
-   * Removes expired sessions and markers, temporary files left by a crash, and a session left
-   * beside its live marker by a crash in the middle of {@link #retire} or {@link #replace}.
+   * Removes expired sessions and markers, temporary files left by a crash, a session left beside
+   * its live marker by a crash in the middle of {@link #retire} or {@link #replace}, and index
+   * entries whose session is gone. The folders {@code .retired}, {@code .locks} and {@code
+   * .principals} are not sessions, whose names are IDs, and are never removed.
    */
   void cleanUp() throws IOException {
     long now = clock.millis();
@@ -489,6 +739,44 @@ final class FsDriver implements SessionDriver {
       }
     } catch (NoSuchFileException e) {
       // The folder was removed; the next write makes it again.
+    }
+    // After the sessions, so that the entries of sessions just removed go in the same pass.
+    cleanUpIndex(now);
+  }
+
+  /**
+   * Removes the index entries that name no session file and were made more than {@link
+   * #INDEX_ENTRY_GRACE} ago, and the principal folders left empty. Files whose name is not an ID,
+   * and anything that is not a folder directly in {@code .principals}, are left alone.
+   */
+  private void cleanUpIndex(long now) throws IOException {
+    long madeBefore = now - INDEX_ENTRY_GRACE.toMillis();
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(principals)) {
+      for (Path folder : folders) {
+        if (closed) {
+          return;
+        }
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+          for (Path entry : entries) {
+            String id = entry.getFileName().toString();
+            if (!SessionIds.isValid(id) || Files.exists(fileFor(id), LinkOption.NOFOLLOW_LINKS)) {
+              continue;
+            }
+            Instant indexedAt = indexedAt(entry);
+            if (indexedAt != null && indexedAt.toEpochMilli() < madeBefore) {
+              Files.deleteIfExists(entry);
+            }
+          }
+        } catch (NoSuchFileException e) {
+          continue; // removed meanwhile by an unindex
+        }
+        removeIfEmpty(folder);
+      }
+    } catch (NoSuchFileException e) {
+      // Nothing was ever indexed here.
     }
   }
 
@@ -583,26 +871,36 @@ final class FsDriver implements SessionDriver {
    * blob of any other form is never expired by this rule.
    */
   static boolean allKeysExpired(String blob, long nowMillis) {
+    return keysLiveUntil(blob) < nowMillis;
+  }
+
+  /**
+   * Until when, in epoch milliseconds, some key of {@code blob} is live by the core's test (a key
+   * has expired once {@code floor(expires) < now}): {@link Long#MIN_VALUE} for a session without
+   * keys, {@link Long#MAX_VALUE} when a key never expires or the blob is not a session of that
+   * form.
+   */
+  static long keysLiveUntil(String blob) {
     Object parsed;
     try {
       parsed = Devalue.astro().parse(blob);
     } catch (DevalueException e) {
-      return false;
+      return Long.MAX_VALUE;
     }
     if (!(parsed instanceof Map<?, ?> entries)) {
-      return false;
+      return Long.MAX_VALUE;
     }
+    long latest = Long.MIN_VALUE;
     for (Map.Entry<?, ?> entry : entries.entrySet()) {
       if (!(entry.getKey() instanceof String) || !(entry.getValue() instanceof PlainObject value)) {
-        return false;
+        return Long.MAX_VALUE;
       }
-      if (!(value.get("expires") instanceof Double expires)
-          || !Double.isFinite(expires)
-          || Math.floor(expires) >= nowMillis) {
-        return false;
+      if (!(value.get("expires") instanceof Double expires) || !Double.isFinite(expires)) {
+        return Long.MAX_VALUE;
       }
+      latest = Math.max(latest, (long) Math.floor(expires)); // saturates beyond the long range
     }
-    return true;
+    return latest;
   }
 
   /** Removes a temporary file left by a process that died mid-write. */
