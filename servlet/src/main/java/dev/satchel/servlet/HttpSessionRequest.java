@@ -11,27 +11,67 @@ import jakarta.servlet.http.HttpSession;
  * changeSessionId} regenerates, and the requested ID is the one the client sent to Satchel.
  */
 final class HttpSessionRequest extends HttpServletRequestWrapper {
+  private final Sessions sessions;
   private final Session session;
-  private final SessionAttributes attributes;
   private final String requestedId;
   private final boolean requestedInCookie;
-  private final long accessedAt = System.currentTimeMillis();
-  private final int maxInactiveSeconds;
-  private SatchelHttpSession current;
 
-  HttpSessionRequest(
-      HttpServletRequest request,
-      Session session,
-      SessionAttributes attributes,
-      String requestedId,
-      boolean requestedInCookie,
-      int maxInactiveSeconds) {
+  /**
+   * The {@code HttpSession} of one request, shared by the wrappers of its dispatches (a forward, an
+   * include, an error page), so that each sees the same session object.
+   */
+  static final class Sessions {
+    private final Session session;
+    private final SessionAttributes attributes;
+    private final String requestedId;
+    private final boolean requestedInCookie;
+    private final long accessedAt = System.currentTimeMillis();
+    private final int maxInactiveSeconds;
+    private SatchelHttpSession current;
+
+    Sessions(
+        Session session,
+        SessionAttributes attributes,
+        String requestedId,
+        boolean requestedInCookie,
+        int maxInactiveSeconds) {
+      this.session = session;
+      this.attributes = attributes;
+      this.requestedId = requestedId;
+      this.requestedInCookie = requestedInCookie;
+      this.maxInactiveSeconds = maxInactiveSeconds;
+    }
+
+    synchronized HttpSession get(boolean create, HttpServletRequest request) {
+      if (current != null && current.isValid() && session.exists()) {
+        return current;
+      }
+      if (create) {
+        session.start();
+      } else if (!session.exists()) {
+        return null;
+      }
+      current =
+          new SatchelHttpSession(
+              session, attributes, request.getServletContext(), accessedAt, maxInactiveSeconds);
+      return current;
+    }
+
+    synchronized String changeId(HttpServletRequest request) {
+      if (get(false, request) == null) {
+        throw new IllegalStateException("changeSessionId: the request has no session");
+      }
+      session.regenerate();
+      return current.getId();
+    }
+  }
+
+  HttpSessionRequest(HttpServletRequest request, Sessions sessions) {
     super(request);
-    this.session = session;
-    this.attributes = attributes;
-    this.requestedId = requestedId;
-    this.requestedInCookie = requestedInCookie;
-    this.maxInactiveSeconds = maxInactiveSeconds;
+    this.sessions = sessions;
+    this.session = sessions.session;
+    this.requestedId = sessions.requestedId;
+    this.requestedInCookie = sessions.requestedInCookie;
   }
 
   @Override
@@ -40,28 +80,13 @@ final class HttpSessionRequest extends HttpServletRequestWrapper {
   }
 
   @Override
-  public synchronized HttpSession getSession(boolean create) {
-    if (current != null && current.isValid() && session.exists()) {
-      return current;
-    }
-    if (create) {
-      session.start();
-    } else if (!session.exists()) {
-      return null;
-    }
-    current =
-        new SatchelHttpSession(
-            session, attributes, getServletContext(), accessedAt, maxInactiveSeconds);
-    return current;
+  public HttpSession getSession(boolean create) {
+    return sessions.get(create, this);
   }
 
   @Override
-  public synchronized String changeSessionId() {
-    if (getSession(false) == null) {
-      throw new IllegalStateException("changeSessionId: the request has no session");
-    }
-    session.regenerate();
-    return current.getId();
+  public String changeSessionId() {
+    return sessions.changeId(this);
   }
 
   @Override

@@ -80,6 +80,7 @@ public final class SatchelFilter implements Filter {
 
   private static final System.Logger LOG = System.getLogger("dev.satchel.servlet");
   private static final String ATTRIBUTE = SatchelFilter.class.getName() + ".session";
+  private static final String HTTP_SESSIONS = SatchelFilter.class.getName() + ".httpSessions";
   private static final String UNAVAILABLE_MESSAGE =
       "The session store is unavailable; try again shortly.";
   private static final byte[] UNAVAILABLE = UNAVAILABLE_MESSAGE.getBytes(StandardCharsets.UTF_8);
@@ -251,7 +252,14 @@ public final class SatchelFilter implements Filter {
     HttpServletRequest request = (HttpServletRequest) req;
     HttpServletResponse response = (HttpServletResponse) res;
     if (request.getAttribute(ATTRIBUTE) != null) {
-      chain.doFilter(req, res); // a forward or include inside a request that already has one
+      // A forward, include or error page inside a request that has its session already: the
+      // container hands it the unwrapped request, whose getSession would make a container session.
+      Object sessions = request.getAttribute(HTTP_SESSIONS);
+      chain.doFilter(
+          sessions instanceof HttpSessionRequest.Sessions shared
+              ? new HttpSessionRequest(request, shared)
+              : request,
+          res);
       return;
     }
     CommittingResponse committing = new CommittingResponse(response, sessionHeader);
@@ -262,16 +270,14 @@ public final class SatchelFilter implements Filter {
             : satchel.openFromCookies(requested.ids(), committing.cookieSink());
     committing.bind(session::commit);
     request.setAttribute(ATTRIBUTE, session);
-    HttpServletRequest wrapped =
-        httpSessions
-            ? new HttpSessionRequest(
-                request,
-                session,
-                attributes,
-                requested.first(),
-                !requested.inHeader(),
-                maxInactiveSeconds())
-            : request;
+    HttpServletRequest wrapped = request;
+    if (httpSessions) {
+      HttpSessionRequest.Sessions sessions =
+          new HttpSessionRequest.Sessions(
+              session, attributes, requested.first(), !requested.inHeader(), maxInactiveSeconds());
+      request.setAttribute(HTTP_SESSIONS, sessions);
+      wrapped = new HttpSessionRequest(request, sessions);
+    }
     try {
       chain.doFilter(new CompletingRequest(wrapped, committing), committing);
     } catch (IOException | ServletException | RuntimeException e) {
