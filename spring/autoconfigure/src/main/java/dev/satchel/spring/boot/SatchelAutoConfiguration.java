@@ -1,6 +1,7 @@
 package dev.satchel.spring.boot;
 
 import dev.satchel.Satchel;
+import dev.satchel.servlet.AttributeCodec;
 import dev.satchel.servlet.SatchelFilter;
 import jakarta.servlet.DispatcherType;
 import java.util.List;
@@ -14,8 +15,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Satchel sessions for a Spring Boot application: a {@link Satchel} configured from the {@code
@@ -65,14 +69,57 @@ public class SatchelAutoConfiguration {
     @ConditionalOnMissingBean(
         value = SatchelFilter.class,
         parameterizedContainer = FilterRegistrationBean.class)
-    FilterRegistrationBean<SatchelFilter> satchelFilterRegistration(Satchel satchel) {
-      FilterRegistrationBean<SatchelFilter> registration =
-          new FilterRegistrationBean<>(new SatchelFilter(satchel));
+    FilterRegistrationBean<SatchelFilter> satchelFilterRegistration(
+        Satchel satchel,
+        ObjectProvider<AttributeCodec<?>> codecs,
+        ObjectProvider<SatchelFilterCustomizer> customizers) {
+      SatchelFilter filter = new SatchelFilter(satchel);
+      codecs.orderedStream().forEach(filter::attributeCodec);
+      customizers.orderedStream().forEach(customizer -> customizer.customize(filter));
+      FilterRegistrationBean<SatchelFilter> registration = new FilterRegistrationBean<>(filter);
       registration.setName("satchelFilter");
       registration.setOrder(FILTER_ORDER);
       registration.setUrlPatterns(List.of("/*"));
-      registration.setDispatcherTypes(DispatcherType.REQUEST);
+      // Every dispatch: an error page or a forward must see the request's session, not the
+      // container's, which would set JSESSIONID.
+      registration.setDispatcherTypes(
+          DispatcherType.REQUEST,
+          DispatcherType.ASYNC,
+          DispatcherType.ERROR,
+          DispatcherType.FORWARD,
+          DispatcherType.INCLUDE);
       return registration;
+    }
+  }
+
+  /**
+   * Spring Security's session state in Satchel: the security context, CSRF token, saved request and
+   * OAuth2 authorization request through {@link SpringSecurityCodecs}, the security context naming
+   * the session's principal, and a {@link SessionRegistry} over Satchel's index.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass({
+    SatchelFilter.class,
+    SessionRegistry.class,
+    HttpSessionSecurityContextRepository.class,
+    JsonMapper.class
+  })
+  static class SpringSecurityConfiguration {
+    @Bean
+    SatchelFilterCustomizer satchelSpringSecurityAttributes() {
+      return filter -> {
+        SpringSecurityCodecs.all().forEach(filter::attributeCodec);
+        filter.principalAttribute(
+            HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY,
+            SpringSecurityCodecs::principalName);
+      };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SessionRegistry satchelSessionRegistry(Satchel satchel) {
+      return new SatchelSessionRegistry(satchel);
     }
   }
 

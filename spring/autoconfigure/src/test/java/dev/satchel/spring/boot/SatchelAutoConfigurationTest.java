@@ -441,7 +441,7 @@ final class SatchelAutoConfigurationTest {
               assertInstanceOf(SatchelFilter.class, registration.getFilter());
               assertEquals(List.of("/*"), List.copyOf(registration.getUrlPatterns()));
               assertEquals(
-                  EnumSet.of(DispatcherType.REQUEST), registration.determineDispatcherTypes());
+                  EnumSet.allOf(DispatcherType.class), registration.determineDispatcherTypes());
               assertEquals(SatchelAutoConfiguration.FILTER_ORDER, registration.getOrder());
               // Spring Security's filter chain runs at -100
               // (OrderedFilter.REQUEST_WRAPPER_FILTER_MAX_ORDER - 100).
