@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.satchel.spi.DriverContext;
 import dev.satchel.spi.IndexedSession;
@@ -30,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The redis driver against real servers, through the driver contract, for each way of reaching
@@ -390,22 +388,6 @@ abstract class RedisContract extends SessionDriverContract {
     }
   }
 
-  /**
-   * The contract's test of an expired index entry moves the test's clock past the session's expiry,
-   * which Redis does not see. Being package-private, it cannot be overridden from here as the
-   * expiry tests above are, so it is skipped, and the test below it tests the same by Redis's own
-   * clock.
-   */
-  @BeforeEach
-  void skipTheContractsClockMovingIndexTest(TestInfo test) {
-    assumeFalse(
-        test.getTestMethod()
-            .filter(method -> method.getDeclaringClass() == SessionDriverContract.class)
-            .filter(method -> method.getName().equals("indexed_showsAnExpiredSession_withoutABlob"))
-            .isPresent(),
-        "Redis expires keys by its own clock; see indexed_sessionRedisDropped_isListedWithoutABlob");
-  }
-
   private IndexedSession onlyIndexed(String principal) {
     List<IndexedSession> found = driver.indexed(principal);
     assertEquals(1, found.size(), found.toString());
@@ -413,7 +395,8 @@ abstract class RedisContract extends SessionDriverContract {
   }
 
   @Test
-  void indexed_sessionRedisDropped_isListedWithoutABlob() {
+  @Override
+  protected void indexed_showsAnExpiredSession_withoutABlob() {
     String id = SessionIds.generate();
     driver.index("alice", id, Instant.now());
     driver.write(id, "blob", null, Instant.now().plusMillis(200));

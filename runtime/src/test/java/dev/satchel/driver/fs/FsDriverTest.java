@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.satchel.spi.DriverContext;
 import dev.satchel.spi.IndexedSession;
@@ -36,9 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -584,22 +581,6 @@ final class FsDriverTest extends SessionDriverContract {
 
   // ---------------------------------------------------------------------------- principals
 
-  /**
-   * The contract's test of an expired index entry writes an arbitrary blob with an {@code
-   * expiresAt}, which this driver ignores (see "expiry" above). Being package-private, it cannot be
-   * overridden from here as the expiry tests are, so it is skipped, and {@code
-   * indexed_sessionIdleTooLong_isListedWithoutABlob} tests the same by this driver's rules.
-   */
-  @BeforeEach
-  void skipTheContractsExpiresAtIndexTest(TestInfo test) {
-    assumeFalse(
-        test.getTestMethod()
-            .filter(method -> method.getDeclaringClass() == SessionDriverContract.class)
-            .filter(method -> method.getName().equals("indexed_showsAnExpiredSession_withoutABlob"))
-            .isPresent(),
-        "the fs driver ignores expiresAt; see indexed_sessionIdleTooLong_isListedWithoutABlob");
-  }
-
   private Path principals() {
     return folder.resolve(".principals");
   }
@@ -611,7 +592,8 @@ final class FsDriverTest extends SessionDriverContract {
   }
 
   @Test
-  void indexed_sessionIdleTooLong_isListedWithoutABlob() {
+  @Override
+  protected void indexed_showsAnExpiredSession_withoutABlob() {
     FsDriver idle = open(IDLE);
     String id = SessionIds.generate();
     idle.index("alice", id, clock.instant());
