@@ -671,16 +671,12 @@ final class RequestSession implements Session {
 
   @Override
   public synchronized Optional<Instant> createdAt() {
-    Entry entry = lookup(SessionMetadata.CREATED);
-    return Optional.ofNullable(
-        entry == null ? null : SessionMetadata.created(Map.of(SessionMetadata.CREATED, entry)));
+    return Optional.ofNullable(SessionMetadata.created(lookup(SessionMetadata.CREATED)));
   }
 
   @Override
   public synchronized Optional<String> principal() {
-    Entry entry = lookup(SessionMetadata.PRINCIPAL);
-    return Optional.ofNullable(
-        entry == null ? null : SessionMetadata.principal(Map.of(SessionMetadata.PRINCIPAL, entry)));
+    return Optional.ofNullable(SessionMetadata.principal(lookup(SessionMetadata.PRINCIPAL)));
   }
 
   @Override
@@ -862,27 +858,14 @@ final class RequestSession implements Session {
   private void retireDestroyed() {
     SessionStorageException failure = null;
     for (Map.Entry<String, Boolean> session : destroyed.entrySet()) {
-      String target = session.getKey();
       boolean seen = session.getValue();
-      String principal = destroyedPrincipals.get(target);
-      for (int moves = 0; target != null && moves <= MAX_MOVES_FOLLOWED; moves++) {
-        try {
-          Retirement earlier = store.destroy(target);
-          if (principal != null) {
-            store.unindex(principal, target);
-            principal = null;
-          }
-          target =
-              seen
-                      && earlier != null
-                      && !earlier.isDestroyed()
-                      && !openedAt.isBefore(earlier.retiredAt().minus(RACE_WINDOW))
-                  ? earlier.successor()
-                  : null;
-        } catch (SessionStorageException e) {
-          failure = e;
-          target = null;
-        }
+      try {
+        store.end(
+            session.getKey(),
+            destroyedPrincipals.get(session.getKey()),
+            move -> seen && !openedAt.isBefore(move.retiredAt().minus(RACE_WINDOW)));
+      } catch (SessionStorageException e) {
+        failure = e;
       }
     }
     destroyed.clear();

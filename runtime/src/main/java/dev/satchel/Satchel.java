@@ -159,7 +159,7 @@ public final class Satchel implements AutoCloseable {
     int ended = 0;
     for (SessionInfo session : sessionsOf(principal)) {
       if (!session.id().equals(keptId)) {
-        context.store().end(session.id(), principal);
+        context.store().end(session.id(), principal, move -> true);
         ended++;
       }
     }
@@ -169,7 +169,7 @@ public final class Satchel implements AutoCloseable {
   /** Ends one session, as a log-out would, wherever it is in use. */
   public void endSession(String id) {
     if (SessionIds.isValid(id)) {
-      context.store().end(id, null);
+      context.store().end(id, null, move -> true);
     }
   }
 

@@ -28,13 +28,21 @@ final class SessionMetadata {
 
   /** The principal recorded in {@code entries}, or {@code null}. */
   static String principal(Map<String, Entry> entries) {
-    Entry entry = entries.get(PRINCIPAL);
+    return principal(entries.get(PRINCIPAL));
+  }
+
+  /** The principal an entry of {@link #PRINCIPAL} holds, or {@code null}. */
+  static String principal(Entry entry) {
     return entry != null && entry.data() instanceof String name && !name.isEmpty() ? name : null;
   }
 
   /** The creation time recorded in {@code entries}, or {@code null}. */
   static Instant created(Map<String, Entry> entries) {
-    Entry entry = entries.get(CREATED);
+    return created(entries.get(CREATED));
+  }
+
+  /** The creation time an entry of {@link #CREATED} holds, or {@code null}. */
+  static Instant created(Entry entry) {
     return entry != null
             && entry.data() instanceof Number millis
             && Double.isFinite(millis.doubleValue())

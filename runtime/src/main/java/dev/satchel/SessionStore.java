@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Where request sessions meet the driver: reads and writes sessions in their stored form, keeps
@@ -245,17 +246,21 @@ final class SessionStore {
   }
 
   /**
-   * Ends a session as a log-out does, wherever it is in use, and the session a log-in moved it to
-   * meanwhile; removes it from {@code principal}'s sessions when that is given.
+   * Ends a session as a log-out does, wherever it is in use, and removes it from {@code
+   * principal}'s sessions when that is given. When another request's log-in had moved it to a new
+   * ID meanwhile, that session ends too if {@code followsMove} accepts the move.
    */
-  void end(String id, String principal) {
+  void end(String id, String principal, Predicate<Retirement> followsMove) {
     String target = id;
     for (int moves = 0; target != null && moves <= MAX_MOVES_ENDED; moves++) {
       Retirement earlier = destroy(target);
-      if (principal != null) {
+      if (moves == 0 && principal != null) {
         unindex(principal, target);
       }
-      target = earlier == null || earlier.isDestroyed() ? null : earlier.successor();
+      target =
+          earlier != null && !earlier.isDestroyed() && followsMove.test(earlier)
+              ? earlier.successor()
+              : null;
     }
   }
 

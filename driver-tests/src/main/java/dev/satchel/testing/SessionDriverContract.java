@@ -569,6 +569,13 @@ public abstract class SessionDriverContract {
         });
   }
 
+  /** The one entry {@code on} indexes under {@code principal}; fails when there is not one. */
+  protected static IndexedSession onlyIndexed(SessionDriver on, String principal) {
+    List<IndexedSession> found = on.indexed(principal);
+    assertEquals(1, found.size(), found.toString());
+    return found.get(0);
+  }
+
   /** A time well after the test's start, for drivers that need an absolute expiry. */
   protected Instant later() {
     return clock.instant().plus(Duration.ofDays(1));

@@ -585,12 +585,6 @@ final class FsDriverTest extends SessionDriverContract {
     return folder.resolve(".principals");
   }
 
-  private IndexedSession onlyIndexed(SessionDriver on, String principal) {
-    List<IndexedSession> found = on.indexed(principal);
-    assertEquals(1, found.size(), found.toString());
-    return found.get(0);
-  }
-
   @Test
   @Override
   protected void indexed_showsAnExpiredSession_withoutABlob() {
