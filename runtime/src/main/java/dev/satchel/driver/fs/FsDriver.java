@@ -8,7 +8,6 @@ import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
 import dev.satchel.spi.StoredBlob;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -572,42 +571,18 @@ final class FsDriver implements SessionDriver {
 
   /**
    * The folder of a principal's index entries. The principal is any text, so its folder is named by
-   * a hash of it: SHA-256 over its UTF-8, where a lone surrogate (which UTF-8 cannot encode, and
-   * {@link String#getBytes} would turn into {@code ?}) is encoded as if it were a character, so
-   * that no two principals share a folder.
+   * a hash of it: SHA-256 over its UTF-16 code units, which, unlike its UTF-8, keep a lone
+   * surrogate apart from {@code ?}, so that no two principals share a folder.
    */
   Path principalFolder(String principal) {
+    ByteBuffer units = ByteBuffer.allocate(principal.length() * 2);
+    units.asCharBuffer().put(principal);
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      return principals.resolve(HexFormat.of().formatHex(sha256.digest(wtf8(principal))));
+      return principals.resolve(HexFormat.of().formatHex(sha256.digest(units.array())));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
-  }
-
-  /** UTF-8 of {@code text}, with each lone surrogate encoded in three bytes as a code point. */
-  static byte[] wtf8(String text) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
-    text.codePoints()
-        .forEach(
-            c -> {
-              if (c < 0x80) {
-                out.write(c);
-              } else if (c < 0x800) {
-                out.write(0xC0 | (c >> 6));
-                out.write(0x80 | (c & 0x3F));
-              } else if (c < 0x10000) {
-                out.write(0xE0 | (c >> 12));
-                out.write(0x80 | ((c >> 6) & 0x3F));
-                out.write(0x80 | (c & 0x3F));
-              } else {
-                out.write(0xF0 | (c >> 18));
-                out.write(0x80 | ((c >> 12) & 0x3F));
-                out.write(0x80 | ((c >> 6) & 0x3F));
-                out.write(0x80 | (c & 0x3F));
-              }
-            });
-    return out.toByteArray();
   }
 
   // ---------------------------------------------------------------------------- files
