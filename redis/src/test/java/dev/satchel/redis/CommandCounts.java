@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * look after their connections (Lettuce's cluster topology refresh, a reconnection's handshake),
  * replicas' acknowledgements and the counting itself are left out.
  */
-final class CommandCounts {
+public final class CommandCounts {
   private static final Set<String> HOUSEKEEPING =
       Set.of(
           "info",
@@ -28,7 +28,8 @@ final class CommandCounts {
 
   private CommandCounts() {}
 
-  static Map<String, Integer> during(
+  /** The commands {@code servers} ran while {@code action} ran, by name. */
+  public static Map<String, Integer> during(
       List<? extends RedisServerCommands<String, String>> servers, Runnable action) {
     servers.forEach(RedisServerCommands::configResetstat);
     action.run();

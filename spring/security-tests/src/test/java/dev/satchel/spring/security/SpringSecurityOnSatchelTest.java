@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.satchel.redis.CommandCounts;
 import dev.satchel.redis.RedisServerProcess;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,10 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -316,6 +321,30 @@ final class SpringSecurityOnSatchelTest {
       assertFalse(phone.isLoggedIn(first));
       assertFalse(phone.isLoggedIn(second));
       assertFalse(tablet.isLoggedIn(first));
+    }
+  }
+
+  @Test
+  void anAuthenticatedRequestThatOnlyReads_costsOneRedisCommand() throws Exception {
+    List<String> settings = settings("redis");
+    try (ConfigurableApplicationContext app = start(settings);
+        RedisClient client = RedisClient.create(redis.url());
+        StatefulRedisConnection<String, String> connection = client.connect()) {
+      Browser browser = new Browser();
+      browser.logIn(app, "alice", "wonderland");
+      assertTrue(browser.isLoggedIn(app));
+      Map<String, Integer> commands =
+          CommandCounts.during(
+              List.of(connection.sync()),
+              () -> {
+                try {
+                  assertEquals("me:alice", browser.get(app, "/me").body());
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      // GETEX reads the session and pushes its idle expiry in the same command.
+      assertEquals(Map.of("getex", 1), commands);
     }
   }
 
