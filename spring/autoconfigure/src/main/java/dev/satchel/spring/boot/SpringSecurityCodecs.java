@@ -1,6 +1,9 @@
 package dev.satchel.spring.boot;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.satchel.servlet.AttributeCodec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -121,6 +124,12 @@ public final class SpringSecurityCodecs {
   private static final class Codecs {
     private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
+    /** Characters of JSON whose authentications are kept read: a few thousand logged-in users. */
+    private static final long READ_CONTEXTS_WEIGHT = 4_000_000;
+
+    /** How long a read authentication is kept without a request that needs it. */
+    private static final Duration READ_CONTEXTS_IDLE = Duration.ofMinutes(30);
+
     private final JsonMapper mapper;
 
     private Codecs(JsonMapper mapper) {
@@ -149,15 +158,7 @@ public final class SpringSecurityCodecs {
               .build();
       Codecs codecs = new Codecs(mapper);
       List<AttributeCodec<?>> all = new ArrayList<>();
-      all.add(
-          codecs.codec(
-              SECURITY_CONTEXT,
-              SecurityContext.class,
-              // The JSON names the class, and only SecurityContextImpl is allow-listed.
-              context ->
-                  context.getClass() == SecurityContextImpl.class
-                      ? context
-                      : new SecurityContextImpl(context.getAuthentication())));
+      all.add(codecs.securityContext());
       all.add(
           codecs.codec(
               CSRF_TOKEN,
@@ -195,6 +196,46 @@ public final class SpringSecurityCodecs {
         return OAuth2.storable(exception);
       }
       return new BadCredentialsException(exception.getMessage());
+    }
+
+    /**
+     * The security context's codec. Spring Security's deserializers take tens of microseconds a
+     * read (they build types reflectively on every call), and every authenticated request reads the
+     * context, so the authentication read from a given JSON is kept and handed out in a new context
+     * each time: a request may change its own context, as log-out empties it, but never another's.
+     * Spring's own in-memory sessions share the whole context between a session's requests.
+     */
+    AttributeCodec<SecurityContext> securityContext() {
+      AttributeCodec<SecurityContext> uncached =
+          codec(
+              SECURITY_CONTEXT,
+              SecurityContext.class,
+              // The JSON names the class, and only SecurityContextImpl is allow-listed.
+              context ->
+                  context.getClass() == SecurityContextImpl.class
+                      ? context
+                      : new SecurityContextImpl(context.getAuthentication()));
+      Cache<String, Authentication> read =
+          Caffeine.newBuilder()
+              .maximumWeight(READ_CONTEXTS_WEIGHT)
+              .weigher((String json, Authentication authentication) -> json.length())
+              .expireAfterAccess(READ_CONTEXTS_IDLE)
+              .build();
+      return AttributeCodec.of(
+          SECURITY_CONTEXT,
+          SecurityContext.class,
+          uncached::encode,
+          stored -> {
+            Authentication known = stored instanceof String json ? read.getIfPresent(json) : null;
+            if (known != null) {
+              return new SecurityContextImpl(known);
+            }
+            SecurityContext context = uncached.decode(stored);
+            if (context.getAuthentication() != null) {
+              read.put((String) stored, context.getAuthentication());
+            }
+            return context;
+          });
     }
 
     static String principalName(Object securityContext) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,6 +103,25 @@ final class SpringSecurityCodecsTest {
   private static User user() {
     return new User(
         "ada", "secret-password", AuthorityUtils.createAuthorityList("ROLE_USER", "ROLE_ADMIN"));
+  }
+
+  @Test
+  void aContextReadAgain_isANewContext_thatAnotherRequestsChangesDoNotReach() {
+    String json =
+        json(
+            "spring-security-context",
+            context(
+                UsernamePasswordAuthenticationToken.authenticated(
+                    user(), null, user().getAuthorities())));
+    SecurityContext first = decode("spring-security-context", json);
+    SecurityContext second = decode("spring-security-context", json);
+    assertNotSame(first, second);
+    assertEquals("ada", second.getAuthentication().getName());
+    // Log-out empties its request's context.
+    first.setAuthentication(null);
+    SecurityContext third = decode("spring-security-context", json);
+    assertEquals("ada", third.getAuthentication().getName());
+    assertEquals("ada", second.getAuthentication().getName());
   }
 
   @Test
