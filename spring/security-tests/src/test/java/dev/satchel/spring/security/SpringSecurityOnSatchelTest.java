@@ -53,6 +53,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 final class SpringSecurityOnSatchelTest {
   private static final Pattern SESSION_COOKIE = Pattern.compile("satchel-session=([^;]*)");
+  private static final Pattern REMEMBER_ME_COOKIE = Pattern.compile("^remember-me=([^;]*)");
   private static final Pattern CSRF_INPUT =
       Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"");
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -79,6 +80,7 @@ final class SpringSecurityOnSatchelTest {
           .formLogin(Customizer.withDefaults())
           .httpBasic(Customizer.withDefaults())
           .logout(Customizer.withDefaults())
+          .rememberMe(rememberMe -> rememberMe.key("satchel-security-tests"))
           .sessionManagement(sessions -> sessions.maximumSessions(2))
           .build();
     }
@@ -164,6 +166,7 @@ final class SpringSecurityOnSatchelTest {
   /** A browser that keeps the session cookie and never follows redirects. */
   private static final class Browser {
     String cookie;
+    String rememberMe;
 
     HttpResponse<String> get(ConfigurableApplicationContext app, String path) throws Exception {
       return send(app, path, HttpRequest.newBuilder(uri(app, path)).GET());
@@ -182,8 +185,15 @@ final class SpringSecurityOnSatchelTest {
     private HttpResponse<String> send(
         ConfigurableApplicationContext app, String path, HttpRequest.Builder request)
         throws Exception {
+      List<String> sent = new ArrayList<>();
       if (cookie != null) {
-        request.header("Cookie", "satchel-session=" + cookie);
+        sent.add("satchel-session=" + cookie);
+      }
+      if (rememberMe != null) {
+        sent.add("remember-me=" + rememberMe);
+      }
+      if (!sent.isEmpty()) {
+        request.header("Cookie", String.join("; ", sent));
       }
       // What a browser accepts: Spring Security then answers with its log-in page, not Basic's 401.
       request.header("Accept", "text/html,*/*;q=0.8");
@@ -195,12 +205,23 @@ final class SpringSecurityOnSatchelTest {
         if (m.find()) {
           cookie = header.contains("Max-Age=0") ? null : m.group(1);
         }
+        Matcher remembered = REMEMBER_ME_COOKIE.matcher(header);
+        if (remembered.find()) {
+          rememberMe = header.contains("Max-Age=0") ? null : remembered.group(1);
+        }
       }
       return response;
     }
 
     /** Logs in through the form, as a browser sent to the log-in page does. */
     HttpResponse<String> logIn(ConfigurableApplicationContext app, String user, String password)
+        throws Exception {
+      return logIn(app, user, password, "");
+    }
+
+    /** Logs in through the form, adding {@code extraFields} to what it posts. */
+    HttpResponse<String> logIn(
+        ConfigurableApplicationContext app, String user, String password, String extraFields)
         throws Exception {
       HttpResponse<String> page = get(app, "/login");
       Matcher csrf = CSRF_INPUT.matcher(page.body());
@@ -213,7 +234,8 @@ final class SpringSecurityOnSatchelTest {
               + "&password="
               + password
               + "&_csrf="
-              + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8));
+              + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8)
+              + extraFields);
     }
 
     boolean isLoggedIn(ConfigurableApplicationContext app) throws Exception {
@@ -261,6 +283,26 @@ final class SpringSecurityOnSatchelTest {
       Browser replay = new Browser();
       replay.cookie = loggedInId;
       assertFalse(replay.isLoggedIn(app), "a logged-out ID is dead");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis"})
+  void rememberMe_logsInAgain_intoANewSatchelSession(String driver) throws Exception {
+    List<String> settings = settings(driver);
+    try (ConfigurableApplicationContext app = start(settings)) {
+      Browser browser = new Browser();
+      assertEquals(302, browser.logIn(app, "alice", "wonderland", "&remember-me=on").statusCode());
+      assertNotNull(browser.rememberMe, "the log-in set the remember-me cookie");
+
+      // A browser that kept only the remember-me cookie, as after closing it.
+      Browser returning = new Browser();
+      returning.rememberMe = browser.rememberMe;
+      assertTrue(returning.isLoggedIn(app), "remember-me logs in");
+      assertNotNull(returning.cookie, "the remembered log-in is kept in a Satchel session");
+      assertNotEquals(browser.cookie, returning.cookie);
+      returning.rememberMe = null;
+      assertTrue(returning.isLoggedIn(app), "the session alone keeps the log-in");
     }
   }
 
