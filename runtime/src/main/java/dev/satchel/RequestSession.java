@@ -350,18 +350,10 @@ final class RequestSession implements Session {
    * not learn it (that would undo the fixation defence).
    */
   private void followMove(String successor) {
-    boolean wasRegenerated = identity.replacing() != null;
-    String ownId = identity.id();
+    // Only a request that read its stored session follows (a regenerating one kept its own ID
+    // above), so the cookie it may be sending names the old ID: withdraw it.
     identity.follow(successor);
-    if (wasRegenerated && cookie.sent()) {
-      // This request regenerated too, and told its client an ID that is never written: the
-      // session lives on under the other request's ID, which that request's client was sent.
-      LOG.log(
-          Level.DEBUG, "Two requests regenerated one session; continuing under the first one's ID");
-    }
-    if (ownId != null) {
-      cookie.withdraw();
-    }
+    cookie.withdraw();
   }
 
   /** Several session cookies: the first whose session is stored wins; the others are ignored. */
