@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,8 +23,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * The shop's pages and form actions: the page with the cart button, adding to the cart, log-in and
- * log-out, and "share my cart".
+ * The shop's pages and form actions: the page with the cart button, adding to the cart, and "share
+ * my cart". Log-in and log-out are Spring Security's ({@link ShopSecurity}); the page shows who is
+ * logged in and offers both. Every form carries the session's CSRF token, from the {@link
+ * CsrfToken} request attribute Spring Security sets.
  */
 @Controller
 class ShopController {
@@ -53,28 +56,44 @@ class ShopController {
         });
   }
 
-  /** {@code GET /}: the cart button, the products, and the visitor's state. */
+  /**
+   * {@code GET /}: the cart button, the products, and the visitor's state: who is logged in, from
+   * Spring Security's {@link Authentication} ({@code null} for an anonymous visitor), with the
+   * log-out button, or else the log-in form. The CSRF token is also in {@code <meta>} elements, for
+   * a script that calls the JSON API.
+   */
   @GetMapping("/")
-  ResponseEntity<String> page(ShopDataSession shop, Model model) {
+  ResponseEntity<String> page(
+      ShopDataSession shop, Model model, Authentication user, CsrfToken csrf) {
     List<String> cart = shop.cart().orElse(List.of());
+    String csrfField = csrfField(csrf);
     StringBuilder html = new StringBuilder();
     html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"_csrf\" content=\"")
+        .append(escape(csrf.getToken()))
+        .append("\"><meta name=\"_csrf_header\" content=\"")
+        .append(escape(csrf.getHeaderName()))
+        .append("\">")
         .append("<title>Satchel shop</title></head><body>\n<header>\n")
         .append("<a id=\"cart\" href=\"/\">🛒 ")
         .append(cart.size())
         .append(cart.size() == 1 ? " item" : " items")
         .append("</a>\n");
-    shop.user()
-        .ifPresentOrElse(
-            user ->
-                html.append("<p id=\"user\">Signed in as ")
-                    .append(escape(user.name()))
-                    .append("</p>\n<form method=\"post\" action=\"/logout\">")
-                    .append("<button id=\"logout\">Log out</button></form>\n"),
-            () ->
-                html.append("<form method=\"post\" action=\"/login\">")
-                    .append("<input id=\"name\" name=\"name\" placeholder=\"Your name\" required>")
-                    .append("<button id=\"login\">Log in</button></form>\n"));
+    if (user != null && user.isAuthenticated()) {
+      html.append("<p id=\"user\">Signed in as ")
+          .append(escape(user.getName()))
+          .append("</p>\n<form method=\"post\" action=\"/logout\">")
+          .append(csrfField)
+          .append("<button id=\"logout\">Log out</button></form>\n");
+    } else {
+      html.append("<form method=\"post\" action=\"/login\">")
+          .append(csrfField)
+          .append("<input id=\"username\" name=\"username\" placeholder=\"User\"")
+          .append(" autocomplete=\"username\" required>")
+          .append("<input id=\"password\" name=\"password\" type=\"password\"")
+          .append(" placeholder=\"Password\" autocomplete=\"current-password\" required>")
+          .append("<button id=\"login\">Log in</button></form>\n");
+    }
     Object previous = model.getAttribute(LastVisit.PREVIOUS_VISIT);
     html.append("<p id=\"last-visit\">")
         .append(previous == null ? "First visit" : "Last visit: " + previous)
@@ -83,6 +102,7 @@ class ShopController {
       html.append("<li>")
           .append(escape(product.getValue()))
           .append(" <form method=\"post\" action=\"/cart/add\">")
+          .append(csrfField)
           .append("<input type=\"hidden\" name=\"item\" value=\"")
           .append(product.getKey())
           .append("\"><button id=\"add-")
@@ -98,6 +118,7 @@ class ShopController {
             .append("</li>\n");
       }
       html.append("</ul>\n<form method=\"post\" action=\"/share\">")
+          .append(csrfField)
           .append("<button id=\"share\">Share my cart</button></form>\n");
     }
     html.append("</body></html>\n");
@@ -112,24 +133,6 @@ class ShopController {
     }
     addToCart(shop, List.of(item));
     return redirect(HttpStatus.SEE_OTHER);
-  }
-
-  /** Log in: a new session ID for the signed-in visitor, keeping the cart. */
-  @PostMapping("/login")
-  ResponseEntity<String> logIn(@RequestParam(required = false) String name, ShopDataSession shop) {
-    if (name == null || name.isBlank()) {
-      return plain(HttpStatus.BAD_REQUEST, "Name is required");
-    }
-    shop.regenerate();
-    shop.setUser(new ShopData.User(UUID.randomUUID().toString(), name.strip()));
-    return redirect(HttpStatus.FOUND);
-  }
-
-  /** Log out: the session ends. */
-  @PostMapping("/logout")
-  ResponseEntity<String> logOut(ShopDataSession shop) {
-    shop.destroy();
-    return redirect(HttpStatus.FOUND);
   }
 
   /**
@@ -172,7 +175,7 @@ class ShopController {
 
   /** A shared cart, read-only, with a button that copies it into the visitor's own cart. */
   @GetMapping("/shared/{token}")
-  ResponseEntity<String> sharedCartPage(@PathVariable String token) {
+  ResponseEntity<String> sharedCartPage(@PathVariable String token, CsrfToken csrf) {
     Optional<List<String>> shared = sharedCart(token);
     if (shared.isEmpty()) {
       return noSuchSharedCart();
@@ -188,7 +191,9 @@ class ShopController {
     }
     html.append("</ul>\n<form method=\"post\" action=\"/shared/")
         .append(escape(token))
-        .append("/copy\"><button id=\"copy\">Add these to my cart</button></form>\n")
+        .append("/copy\">")
+        .append(csrfField(csrf))
+        .append("<button id=\"copy\">Add these to my cart</button></form>\n")
         .append("<p><a href=\"/\">Back to the shop</a></p>\n</body></html>\n");
     return ResponseEntity.ok().contentType(HTML).body(html.toString());
   }
@@ -208,6 +213,15 @@ class ShopController {
   @RequestMapping("/shared/**")
   ResponseEntity<String> noSuchSharedCart() {
     return plain(HttpStatus.NOT_FOUND, "No such shared cart: it may have expired");
+  }
+
+  /** The hidden field that carries the CSRF token in a form. */
+  private static String csrfField(CsrfToken csrf) {
+    return "<input type=\"hidden\" name=\""
+        + escape(csrf.getParameterName())
+        + "\" value=\""
+        + escape(csrf.getToken())
+        + "\">";
   }
 
   private static ResponseEntity<String> redirect(HttpStatus status) {

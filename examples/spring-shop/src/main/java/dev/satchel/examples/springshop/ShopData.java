@@ -4,11 +4,12 @@ import dev.satchel.SessionData;
 import java.time.Instant;
 import java.util.List;
 
-/** What the shop keeps in a visitor's session: Java's mirror of Astro's App.SessionData. */
+/**
+ * What the shop keeps in a visitor's session: Java's mirror of Astro's App.SessionData. Who is
+ * logged in is Spring Security's, in the same session (its security context), not a key here.
+ */
 @SessionData
 public interface ShopData {
-  User user();
-
   List<String> cart();
 
   Instant lastVisit();
@@ -19,7 +20,4 @@ public interface ShopData {
    * changed by adding to a cart.
    */
   List<String> sharedCart();
-
-  /** A signed-in visitor. */
-  record User(String id, String name) {}
 }

@@ -10,6 +10,9 @@ import org.springframework.context.annotation.Bean;
  * The example shop as a Spring Boot application: the same pages, API and actions as the Jetty shop
  * ({@code examples/shop}), with sessions from the Satchel starter, configured in {@code
  * application.properties}. Controllers take the generated {@link ShopDataSession} as a parameter.
+ * Logging in is Spring Security's form log-in ({@link ShopSecurity}: user {@code ann}, password
+ * {@code satchel} unless {@code SHOP_DEMO_PASSWORD} says otherwise), its state in the same Satchel
+ * session as the cart.
  *
  * <p>Run: {@code mvn -q -pl examples/spring-shop -am package -DskipTests && java -jar
  * examples/spring-shop/target/spring-shop.jar}, then open http://localhost:8080. {@code PORT} and

@@ -1,0 +1,54 @@
+package dev.satchel.examples.springshop;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Log-in, log-out and CSRF through Spring Security, configured as in any Spring application: the
+ * starter keeps the security context and the CSRF token in the visitor's Satchel session, beside
+ * the cart, and no container session ({@code JSESSIONID}) is ever made.
+ */
+@Configuration(proxyBeanMethods = false)
+class ShopSecurity {
+  @Bean
+  SecurityFilterChain shopSecurityFilterChain(HttpSecurity http) throws Exception {
+    return http
+        // Every page, the cart API, the form actions and shared carts are open: the cart works
+        // without logging in, as in the Jetty shop. Logging in only names the visitor.
+        .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+        // POST /login with username, password and _csrf, from the form on the shop's page or
+        // Spring Security's page at GET /login, which also tells of a failed log-in. Logging in
+        // changes the session ID (changeSessionId, which Satchel turns into regenerate), keeping
+        // the cart, then goes back to the shop.
+        .formLogin(Customizer.withDefaults())
+        // POST /logout with _csrf ends the session, then back to the shop as a new visitor.
+        .logout(logout -> logout.logoutSuccessUrl("/"))
+        // On, as by default, for every POST: the forms carry the token in a hidden _csrf field,
+        // and a script calling the JSON API sends it in the X-CSRF-TOKEN header, reading both
+        // from the page's <meta name="_csrf"> and <meta name="_csrf_header">. The token lives in
+        // the session, so it is checked on whichever instance a request reaches.
+        .csrf(Customizer.withDefaults())
+        .build();
+  }
+
+  /**
+   * The shop's one customer, {@code shop.demo-user} ({@code ann}) with the password {@code
+   * shop.demo-password} ({@code satchel}; {@code SHOP_DEMO_PASSWORD} in the environment).
+   *
+   * <p>{@code {noop}} stores the password as it is, which is fine for a demo only: a real shop
+   * keeps users in a database with hashed passwords ({@code {bcrypt}…}, from {@code
+   * PasswordEncoderFactories.createDelegatingPasswordEncoder()}).
+   */
+  @Bean
+  InMemoryUserDetailsManager shopUsers(
+      @Value("${shop.demo-user}") String user, @Value("${shop.demo-password}") String password) {
+    return new InMemoryUserDetailsManager(
+        User.withUsername(user).password("{noop}" + password).roles("CUSTOMER").build());
+  }
+}
