@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.satchel.Satchel;
 import dev.satchel.Session;
 import dev.satchel.codec.ValueCodecs;
-import dev.satchel.redis.RedisServerProcess;
+import dev.satchel.redis.RedisServer;
 import dev.satchel.testing.MutableClock;
 import java.nio.file.Files;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,17 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * timeout, ends eight hours after it began, for every request, and leaves its user's sessions.
  */
 final class MaxLifetimeTest {
-  private static RedisServerProcess redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServerProcess.start(false);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    redis.close();
-  }
+  @RegisterExtension static final RedisServer redis = new RedisServer();
 
   private static Satchel satchel(String driver, MutableClock clock) throws Exception {
     Satchel.Builder builder =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Satchel;
+import dev.satchel.redis.RedisServer;
 import dev.satchel.redis.RedisServerProcess;
 import dev.satchel.spi.SessionIds;
 import java.net.CookieManager;
@@ -19,8 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,17 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 final class HttpSessionTest {
   private static final Pattern SESSION_COOKIE = Pattern.compile("satchel-session=([^;]*)");
-  private static RedisServerProcess redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServerProcess.start(false);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    redis.close();
-  }
+  @RegisterExtension static final RedisServer redis = new RedisServer();
 
   private static Satchel satchel(String driver, Consumer<Satchel.Builder> configure)
       throws Exception {

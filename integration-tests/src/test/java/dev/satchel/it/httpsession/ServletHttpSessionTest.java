@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Satchel;
-import dev.satchel.redis.RedisServerProcess;
+import dev.satchel.redis.RedisServer;
 import dev.satchel.servlet.AttributeCodec;
 import dev.satchel.servlet.SatchelFilter;
 import jakarta.servlet.DispatcherType;
@@ -35,8 +35,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,17 +48,7 @@ final class ServletHttpSessionTest {
   private static final Pattern SESSION_COOKIE = Pattern.compile("satchel-session=([^;]*)");
   private static final AtomicInteger BOUND = new AtomicInteger();
   private static final AtomicInteger UNBOUND = new AtomicInteger();
-  private static RedisServerProcess redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServerProcess.start(false);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    redis.close();
-  }
+  @RegisterExtension static final RedisServer redis = new RedisServer();
 
   /** An application type with no stored form of its own: stored through a registered codec. */
   record Profile(String displayName, int age) {}

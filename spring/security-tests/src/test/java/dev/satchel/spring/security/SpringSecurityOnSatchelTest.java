@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.redis.CommandCounts;
-import dev.satchel.redis.RedisServerProcess;
+import dev.satchel.redis.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
@@ -22,9 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -57,17 +56,7 @@ final class SpringSecurityOnSatchelTest {
   private static final Pattern CSRF_INPUT =
       Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"");
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
-  private static RedisServerProcess redis;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServerProcess.start(false);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    redis.close();
-  }
+  @RegisterExtension static final RedisServer redis = new RedisServer();
 
   /** The application: nothing in it mentions Satchel. */
   @SpringBootApplication
