@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,6 +64,14 @@ final class RequestSession implements Session {
 
   /** The stored session of {@link SessionIdentity#origin()}, or {@code null} while not read. */
   private Base base;
+
+  /**
+   * Whether this request has read a stored session, and the principal it held then: a log-in moving
+   * the session to another principal is never followed by such a request.
+   */
+  private boolean hasRead;
+
+  private String readPrincipal;
 
   /** The entries this request last read, kept when a lost race makes {@link #base} stale. */
   private Map<String, Entry> lastRead;
@@ -242,6 +251,7 @@ final class RequestSession implements Session {
       }
     }
     Duration idle = forReading ? context.idleTimeout() : null;
+    boolean following = false;
     for (int moves = 0; ; moves++) {
       String origin = identity.origin();
       if (origin == null) {
@@ -256,7 +266,18 @@ final class RequestSession implements Session {
         return;
       }
       if (loaded != null && !loaded.isCorrupt()) {
+        if (following
+            && !Objects.equals(SessionMetadata.principal(loaded.entries()), readPrincipal)) {
+          // A log-in moved the session to a user this request did not read it as: following
+          // would let whoever holds the pre-log-in ID (fixation) write into, and read, the
+          // logged-in session.
+          identity.supersede();
+          cookie.withdraw();
+          base = Base.EMPTY;
+          return;
+        }
         identity.originFound();
+        noteRead(loaded.entries());
         base = new Base(loaded.entries(), loaded.version(), true);
         rollCookie();
         return;
@@ -308,6 +329,15 @@ final class RequestSession implements Session {
         return;
       }
       followMove(retirement.successor());
+      following = true;
+    }
+  }
+
+  /** Records the principal of the first stored session this request reads. */
+  private void noteRead(Map<String, Entry> entries) {
+    if (!hasRead) {
+      hasRead = true;
+      readPrincipal = SessionMetadata.principal(entries);
     }
   }
 
@@ -368,6 +398,7 @@ final class RequestSession implements Session {
           continue;
         }
         identity.adopt(candidate);
+        noteRead(loaded.entries());
         base = new Base(loaded.entries(), loaded.version(), true);
         rollCookie();
         return;
@@ -623,6 +654,8 @@ final class RequestSession implements Session {
     pending.clear();
     identity.adopt(sessionId);
     begunHere = false;
+    hasRead = true;
+    readPrincipal = SessionMetadata.principal(loaded.entries());
     base = new Base(loaded.entries(), loaded.version(), true);
     cookie.send(sessionId);
     return true;
@@ -727,11 +760,7 @@ final class RequestSession implements Session {
     }
     if (identity.isSuperseded()) {
       pending.clear();
-      throw SessionStorageException.saving(
-          store.driverName(),
-          "The session ID this request carried had already been replaced by a log-in in another"
-              + " request; the changes were not saved. The client has the new ID: retry with it.",
-          null);
+      throw new SessionReplacedException(store.driverName());
     }
     LinkedHashMap<String, Entry> merged = merge(base.entries());
     String replacing = identity.replacing();

@@ -6,10 +6,10 @@ package dev.satchel;
  * initializing session storage with driver `x`. `…`" for reads and start-up, "Error when saving
  * session data with driver `x`. `…`" for writes.
  */
-public final class SessionStorageException extends RuntimeException {
+public class SessionStorageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private SessionStorageException(String message, Throwable cause) {
+  SessionStorageException(String message, Throwable cause) {
     super(message, cause);
   }
 

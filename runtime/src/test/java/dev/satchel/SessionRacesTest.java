@@ -181,6 +181,52 @@ final class SessionRacesTest {
   }
 
   @Test
+  void aRequestOnThePreLogInId_neverFollowsALogInThatSetAPrincipal() {
+    // Session fixation: whoever planted the pre-log-in ID keeps a request open on it across the
+    // victim's log-in.
+    String planted = newSession();
+    Browser attacker = new Browser();
+    Session inFlight = satchel.open(planted, attacker);
+    assertTrue(inFlight.has("cart"));
+    Session login = satchel.open(planted, cookie -> {});
+    login.regenerate();
+    login.setPrincipal("victim");
+    login.set("cart", List.of("victim-item"), CART);
+    login.commit();
+    String loggedIn = login.id().orElseThrow();
+
+    inFlight.set("payoutAccount", "ATTACKER-IBAN");
+    assertThrows(SessionReplacedException.class, inFlight::commit);
+    assertNotEquals(Optional.of(loggedIn), inFlight.id(), "the logged-in ID is not revealed");
+    assertEquals(Optional.empty(), inFlight.get("cart", CART), "nor its data");
+    assertTrue(attacker.withdrawn, "the planted ID's cookie is not sent either");
+    Session victim = satchel.open(loggedIn, cookie -> {});
+    assertEquals(Optional.of(List.of("victim-item")), victim.get("cart", CART));
+    assertFalse(victim.has("payoutAccount"), "nothing of the planted ID's holder got in");
+    assertEquals(
+        Optional.empty(),
+        satchel.open(planted, cookie -> {}).get("cart", CART),
+        "the planted ID reads nothing");
+  }
+
+  @Test
+  void aRotationThatKeepsThePrincipal_isFollowed() {
+    Session login = satchel.open((String) null, cookie -> {});
+    login.setPrincipal("ann");
+    login.set("cart", List.of("first"), CART);
+    login.commit();
+    String before = login.id().orElseThrow();
+    Session add = satchel.open(before, cookie -> {});
+    assertTrue(add.has("cart"));
+    Session rotate = satchel.open(before, cookie -> {});
+    rotate.regenerate();
+    rotate.commit();
+    List<String> cart = add.update("cart", CART, c -> plus(c, "during-rotation"));
+    assertEquals(List.of("first", "during-rotation"), cart);
+    assertEquals(Optional.of(cart), cartOf(rotate.id().orElseThrow()));
+  }
+
+  @Test
   void updateAfterAnotherRequestsLogIn_landsInTheNewSession() {
     String old = newSession();
     Session add = satchel.open(old, cookie -> {});

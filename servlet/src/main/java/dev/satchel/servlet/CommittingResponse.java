@@ -2,6 +2,7 @@ package dev.satchel.servlet;
 
 import dev.satchel.CookieSink;
 import dev.satchel.SessionCookie;
+import dev.satchel.SessionReplacedException;
 import dev.satchel.SessionSizeException;
 import dev.satchel.SessionStorageException;
 import jakarta.servlet.ServletOutputStream;
@@ -89,6 +90,14 @@ final class CommittingResponse extends HttpServletResponseWrapper {
   private void persistOrFail() throws IOException {
     try {
       persister.persist();
+    } catch (SessionReplacedException e) {
+      if (isCommitted()) {
+        throw e;
+      }
+      // A race any client can cause at will with its old cookie: not worth an error in the log.
+      LOG.log(System.Logger.Level.DEBUG, "The session was replaced by a log-in; answering 409");
+      failWith(HttpServletResponse.SC_CONFLICT, REPLACED);
+      return;
     } catch (SessionStorageException e) {
       if (isCommitted()) {
         // Too late for a status: fail the response rather than let it pass as a success.
@@ -109,6 +118,11 @@ final class CommittingResponse extends HttpServletResponseWrapper {
     cookie.send();
   }
 
+  /** What a client is told when its session ID was replaced by a log-in in another request. */
+  static final String REPLACED =
+      "The session was replaced by a log-in; the change was not saved. Retry with the new session"
+          + " cookie.";
+
   /** What a client is told when its change would make the session larger than allowed. */
   static final String TOO_LARGE = "The session would be too large; the change was not saved.";
 
@@ -116,6 +130,13 @@ final class CommittingResponse extends HttpServletResponseWrapper {
     finished = true;
     HttpServletResponse wrapped = (HttpServletResponse) getResponse();
     wrapped.resetBuffer();
+    // The page's content type no longer describes the body: an error page chooses its own (Spring
+    // Boot's fails with a 500 when a preset type does not fit what the client accepts).
+    try {
+      wrapped.setContentType(null);
+    } catch (RuntimeException refused) {
+      // Jetty 12 takes no null here (Servlet 6.1 allows it); its error pages choose their type.
+    }
     wrapped.sendError(status, message);
   }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
+import dev.satchel.SessionReplacedException;
 import dev.satchel.SessionSizeException;
 import dev.satchel.SessionStorageException;
 import jakarta.servlet.AsyncEvent;
@@ -289,6 +290,15 @@ public final class SatchelFilter implements Filter {
         response.resetBuffer();
         response.sendError(
             HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, CommittingResponse.TOO_LARGE);
+        return;
+      }
+      if (cause(e, SessionReplacedException.class) && !response.isCommitted()) {
+        // An update inside the handler on an ID a log-in had replaced: nothing was stored, and
+        // the client, which has the new ID, may retry.
+        LOG.log(Level.DEBUG, "The session was replaced by a log-in; answering 409");
+        committing.abandon();
+        response.resetBuffer();
+        response.sendError(HttpServletResponse.SC_CONFLICT, CommittingResponse.REPLACED);
         return;
       }
       boolean storeFailed = cause(e, SessionStorageException.class);

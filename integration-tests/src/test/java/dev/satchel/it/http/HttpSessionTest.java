@@ -194,10 +194,11 @@ final class HttpSessionTest {
       assertEquals(
           "{\"previousValue\":\"expected\"}", send(RAW, "GET", app.uri("/update"), after).body());
       // The old ID was replaced moments ago: a request still carrying it reads nothing, and its
-      // write is refused rather than forking a session the logged-in client would lose.
+      // write is refused rather than forking a session the logged-in client would lose: a 409,
+      // since the client has the new ID and a retry with it succeeds.
       HttpResponse<String> stale = send(RAW, "GET", app.uri("/update"), before);
-      assertEquals(500, stale.statusCode());
-      assertTrue(stale.body().contains("could not be saved"), stale.body());
+      assertEquals(409, stale.statusCode());
+      assertTrue(stale.body().contains("replaced by a log-in"), stale.body());
       assertEquals(
           "{\"previousValue\":\"expected\"}", send(RAW, "GET", app.uri("/update"), after).body());
     }

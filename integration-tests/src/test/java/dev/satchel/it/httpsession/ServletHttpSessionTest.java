@@ -27,6 +27,9 @@ import java.nio.file.Files;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +51,8 @@ final class ServletHttpSessionTest {
   private static final Pattern SESSION_COOKIE = Pattern.compile("satchel-session=([^;]*)");
   private static final AtomicInteger BOUND = new AtomicInteger();
   private static final AtomicInteger UNBOUND = new AtomicInteger();
+  private static CountDownLatch SLOW_READ = new CountDownLatch(1);
+  private static CountDownLatch SLOW_RELEASE = new CountDownLatch(1);
   @RegisterExtension static final RedisServer redis = new RedisServer();
 
   /** An application type with no stored form of its own: stored through a registered codec. */
@@ -176,7 +181,21 @@ final class ServletHttpSessionTest {
               },
               "/count",
               (req, res) ->
-                  String.valueOf(this.satchel.sessionsOf(req.getParameter("user")).size()))
+                  String.valueOf(this.satchel.sessionsOf(req.getParameter("user")).size()),
+              "/slow-write",
+              (req, res) -> {
+                HttpSession session = req.getSession();
+                session.getAttribute("visits");
+                SLOW_READ.countDown();
+                try {
+                  SLOW_RELEASE.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                session.setAttribute("payoutAccount", "ATTACKER-IBAN");
+                res.flushBuffer();
+                return "id-now=" + session.getId();
+              })
           .forEach(
               (path, handler) -> context.addServlet(new ServletHolder(servlet(handler)), path));
       server.setHandler(context);
@@ -286,6 +305,43 @@ final class ServletHttpSessionTest {
       replay.cookie = after;
       assertEquals("anonymous", replay.get(app, "/me"), "a logged-out ID is dead");
       assertEquals("0", browser.get(app, "/count?user=alice"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis"})
+  void aPlantedIdHeldOpenAcrossTheLogIn_getsNothingOfTheLoggedInSession(String driver)
+      throws Exception {
+    SLOW_READ = new CountDownLatch(1);
+    SLOW_RELEASE = new CountDownLatch(1);
+    try (App app = new App(store(driver).open())) {
+      Browser victim = new Browser();
+      victim.get(app, "/visit");
+      String planted = victim.cookie;
+      // Whoever planted the ID holds a request open on it...
+      CompletableFuture<HttpResponse<String>> attack =
+          HttpClient.newHttpClient()
+              .sendAsync(
+                  HttpRequest.newBuilder(app.uri("/slow-write"))
+                      .header("Cookie", "satchel-session=" + planted)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertTrue(SLOW_READ.await(30, TimeUnit.SECONDS));
+      // ...across the victim's log-in.
+      victim.get(app, "/login?user=alice");
+      String loggedIn = victim.cookie;
+      SLOW_RELEASE.countDown();
+      HttpResponse<String> answer = attack.get(30, TimeUnit.SECONDS);
+
+      assertEquals(409, answer.statusCode(), answer.body());
+      assertFalse(answer.body().contains(loggedIn), "the logged-in ID is not revealed");
+      for (String header : answer.headers().allValues("Set-Cookie")) {
+        assertFalse(header.contains(loggedIn), header);
+      }
+      assertEquals(
+          "alice alice:42 names=[visits, user, profile, watched]",
+          victim.get(app, "/me"),
+          "nothing of the planted ID's holder is in the logged-in session");
     }
   }
 

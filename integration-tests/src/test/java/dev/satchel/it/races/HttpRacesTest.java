@@ -281,8 +281,8 @@ final class HttpRacesTest {
             "trial " + trial + ": the acknowledged add is in the logged-in session: " + cart);
       } else {
         // The add first asked for the session after the log-in had replaced its ID: refused
-        // (503 from update inside the handler).
-        assertEquals(503, added.statusCode(), added.body());
+        // (409 from update inside the handler; the client has the new ID and may retry).
+        assertEquals(409, added.statusCode(), added.body());
         assertFalse(cart.contains("during-" + trial), "trial " + trial);
       }
       assertEquals(

@@ -447,10 +447,11 @@ abstract class SpringShopHttpTests {
     assertTrue(logOutCookies.get(0).contains("Expires=Thu, 01 Jan 1970"), logOutCookies.get(0));
 
     // Just after the log-in, the pre-log-in ID reads as an empty session that cannot be written
-    // (Satchel's rule for requests racing a log-in): the page, which records the visit, fails,
-    // and its holder gets neither the cart nor the log-in.
+    // (Satchel's rule for requests racing a log-in): the page, which records the visit, is
+    // refused with a 409 to retry with the new cookie, and its holder gets neither the cart nor
+    // the log-in.
     HttpResponse<String> racing = new Visitor(anonymous).get("/");
-    assertEquals(500, racing.statusCode(), racing.body());
+    assertEquals(409, racing.statusCode(), racing.body());
     assertFalse(racing.body().contains("Signed in") || racing.body().contains("item"));
     // Later, each old ID is only a new visitor's.
     advance(Duration.ofSeconds(11));
