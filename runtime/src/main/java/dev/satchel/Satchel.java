@@ -166,10 +166,13 @@ public final class Satchel implements AutoCloseable {
     return ended;
   }
 
-  /** Ends one session, as a log-out would, wherever it is in use. */
+  /**
+   * Ends one session, as a log-out would, wherever it is in use, and removes it from its user's
+   * sessions.
+   */
   public void endSession(String id) {
     if (SessionIds.isValid(id)) {
-      context.store().end(id, null, move -> true);
+      context.store().end(id, context.store().principalOf(id), move -> true);
     }
   }
 

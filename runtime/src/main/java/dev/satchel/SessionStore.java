@@ -168,6 +168,22 @@ final class SessionStore {
     return driver.retirement(id);
   }
 
+  /**
+   * The principal recorded in the session stored under {@code id}, read without refreshing its idle
+   * timeout; {@code null} when there is none, or the session is gone or cannot be read.
+   */
+  String principalOf(String id) {
+    StoredBlob stored = driver.read(id, null);
+    if (stored == null) {
+      return null;
+    }
+    try {
+      return SessionMetadata.principal(SessionBlob.parse(stored.blob()));
+    } catch (CorruptBlobException e) {
+      return null;
+    }
+  }
+
   /** Whether the driver keeps the index of sessions by principal. */
   boolean indexesPrincipals() {
     return driver.indexesPrincipals();

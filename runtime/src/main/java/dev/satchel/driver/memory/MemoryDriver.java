@@ -27,6 +27,12 @@ import java.util.Map;
  * the request around it, and a plain lock makes the order of use exact.
  */
 final class MemoryDriver implements SessionDriver {
+  /**
+   * How often, at most, an index call removes the index entries of sessions no longer in the table,
+   * and how old such an entry must be: the core adds one just before its session's first write.
+   */
+  private static final long INDEX_SWEEP_INTERVAL_MILLIS = 60_000;
+
   /** How often, at most, a write looks through the whole table for expired entries. */
   private static final long SWEEP_INTERVAL_MILLIS = 1_000;
 
@@ -36,6 +42,7 @@ final class MemoryDriver implements SessionDriver {
   private final Map<String, LinkedHashMap<String, Instant>> principals = new HashMap<>();
   private long usedBytes;
   private long lastSweep;
+  private long lastIndexSweep;
 
   /**
    * A session's blob, or the marker of a retired ID ({@code blob} null), with its expiry in epoch
@@ -152,9 +159,35 @@ final class MemoryDriver implements SessionDriver {
   @Override
   public void index(String principal, String id, Instant indexedAt) {
     synchronized (table) {
+      long now = clock.millis();
+      if (now - lastIndexSweep >= INDEX_SWEEP_INTERVAL_MILLIS) {
+        lastIndexSweep = now;
+        sweepIndex(now - INDEX_SWEEP_INTERVAL_MILLIS);
+      }
       principals
           .computeIfAbsent(principal, name -> new LinkedHashMap<>())
           .putIfAbsent(id, indexedAt);
+    }
+  }
+
+  /**
+   * Removes the index entries made before {@code madeBefore} whose session has left the table
+   * (expired, evicted or removed), so that users who never list their sessions leave nothing
+   * behind. Looks the IDs up without counting as a use, which would upset the eviction order.
+   */
+  private void sweepIndex(long madeBefore) {
+    Iterator<LinkedHashMap<String, Instant>> users = principals.values().iterator();
+    while (users.hasNext()) {
+      LinkedHashMap<String, Instant> sessions = users.next();
+      sessions
+          .entrySet()
+          .removeIf(
+              entry ->
+                  entry.getValue().toEpochMilli() < madeBefore
+                      && !table.containsKey(entry.getKey()));
+      if (sessions.isEmpty()) {
+        users.remove();
+      }
     }
   }
 

@@ -1,18 +1,23 @@
 package dev.satchel.driver.memory;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
 import dev.satchel.testing.MutableClock;
 import dev.satchel.testing.SessionDriverContract;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The memory driver passes the driver contract and stays within its byte bound. */
@@ -110,5 +115,27 @@ final class MemoryDriverTest extends SessionDriverContract {
         () ->
             new MemoryDriverProvider()
                 .create(new DriverContext("memory", Map.of("max-bytes", "0"), clock)));
+  }
+
+  @Test
+  void indexEntriesOfSessionsGoneFromTheTable_areSweptByLaterLogIns() {
+    String expired = SessionIds.generate();
+    String live = SessionIds.generate();
+    String young = SessionIds.generate();
+    driver.index("alice", expired, clock.instant());
+    driver.write(expired, "blob", null, clock.instant().plusSeconds(30));
+    driver.index("alice", live, clock.instant());
+    driver.write(live, "blob", null, null);
+    driver.index("carol", SessionIds.generate(), clock.instant());
+    clock.advance(Duration.ofMinutes(2));
+    driver.read(expired, null); // the table drops the expired session
+    driver.index("alice", young, clock.instant()); // about to be written
+
+    driver.index("bob", SessionIds.generate(), clock.instant());
+
+    assertEquals(
+        Set.of(live, young),
+        driver.indexed("alice").stream().map(IndexedSession::id).collect(Collectors.toSet()));
+    assertTrue(driver.indexed("carol").isEmpty(), "a user who never lists leaves nothing behind");
   }
 }

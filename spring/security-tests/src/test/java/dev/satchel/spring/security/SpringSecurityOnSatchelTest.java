@@ -329,11 +329,14 @@ final class SpringSecurityOnSatchelTest {
                   + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8));
       assertEquals(302, loggedIn.statusCode());
       assertTrue(laptop.isLoggedIn(second), "logged in through one, logged in on the other");
+      String laptopId = laptop.cookie;
 
       Browser phone = new Browser();
       phone.logIn(second, "alice", "wonderland");
+      String phoneId = phone.cookie;
       Browser tablet = new Browser();
       tablet.logIn(first, "alice", "wonderland");
+      String tabletId = tablet.cookie;
       // maximumSessions(2): the third log-in ended the oldest session, on every instance.
       assertFalse(laptop.isLoggedIn(second));
       assertFalse(laptop.isLoggedIn(first));
@@ -352,6 +355,13 @@ final class SpringSecurityOnSatchelTest {
       assertFalse(phone.isLoggedIn(first));
       assertFalse(phone.isLoggedIn(second));
       assertFalse(tablet.isLoggedIn(first));
+      // Sessions ended through the registry leave the user's index in the store at once.
+      try (RedisClient client = RedisClient.create(redis.url());
+          StatefulRedisConnection<String, String> connection = client.connect()) {
+        for (String id : List.of(laptopId, phoneId, tabletId)) {
+          assertFalse(connection.sync().hexists("principals:{alice}", id), id);
+        }
+      }
     }
   }
 
