@@ -21,6 +21,12 @@ import java.util.function.UnaryOperator;
  */
 public interface Session {
 
+  /**
+   * What the keys Satchel keeps about a session start with (when it began, whose it is): they are
+   * not listed by {@link #keys()}, and applications cannot set or remove them.
+   */
+  String RESERVED_KEY_PREFIX = "satchel:";
+
   /** The session ID, once the session has one (after a write, or a read that found data). */
   Optional<String> id();
 

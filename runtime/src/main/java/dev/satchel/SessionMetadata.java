@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class SessionMetadata {
   /** Keys that start with this are Satchel's own; applications cannot set or remove them. */
-  static final String PREFIX = "satchel:";
+  static final String PREFIX = Session.RESERVED_KEY_PREFIX;
 
   /** When the session began, as epoch milliseconds. */
   static final String CREATED = PREFIX + "created";

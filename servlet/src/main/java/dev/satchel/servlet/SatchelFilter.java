@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * so that the container aborts the response.
  *
  * <pre>{@code
- * context.addFilter(new FilterHolder(new SatchelFilter(satchel)), "/*", EnumSet.of(DispatcherType.REQUEST));
+ * context.addFilter(new FilterHolder(new SatchelFilter(satchel)), "/*", EnumSet.allOf(DispatcherType.class));
  * ...
  * Session session = SatchelFilter.session(request);
  * }</pre>

@@ -98,6 +98,10 @@ final class SatchelHttpSession implements HttpSession {
   @Override
   public synchronized Object getAttribute(String name) {
     checkValid("getAttribute");
+    if (name == null || name.startsWith(Session.RESERVED_KEY_PREFIX)) {
+      // Satchel's own keys are not attributes, as getAttributeNames does not list them.
+      return null;
+    }
     if (live.containsKey(name)) {
       return live.get(name);
     }
@@ -158,6 +162,9 @@ final class SatchelHttpSession implements HttpSession {
     Object previous;
     synchronized (this) {
       checkValid("removeAttribute");
+      if (name == null) {
+        return; // as servlet containers do
+      }
       previous = getAttribute(name);
       session.delete(name);
       live.put(name, null);

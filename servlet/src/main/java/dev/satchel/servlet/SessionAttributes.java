@@ -86,6 +86,24 @@ final class SessionAttributes {
     return stored;
   }
 
+  /**
+   * A stored codec name as a log line may show it: anyone who can write the store (an Astro app
+   * storing a visitor's object) chooses it, so control characters, which would forge log lines, are
+   * escaped and the length is bounded.
+   */
+  static String printable(String name) {
+    StringBuilder shown = new StringBuilder();
+    for (int i = 0; i < name.length() && shown.length() < 64; i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+        shown.append(String.format("\\u%04x", (int) c));
+      } else {
+        shown.append(c);
+      }
+    }
+    return name.length() > 64 ? shown + "…" : shown.toString();
+  }
+
   private static <T> Object encodeWith(AttributeCodec<T> codec, Object value) {
     return codec.encode(codec.type().cast(value));
   }
@@ -115,7 +133,7 @@ final class SessionAttributes {
           "Session attribute \""
               + attribute
               + "\" was stored by the attribute codec \""
-              + name
+              + printable(name)
               + "\", which is not registered; reading it as absent");
       return null;
     }
@@ -127,7 +145,7 @@ final class SessionAttributes {
           "Session attribute \""
               + attribute
               + "\" can no longer be read by the attribute codec \""
-              + name
+              + printable(name)
               + "\" ("
               + e.getClass().getName()
               + "); reading it as absent");

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Satchel;
+import dev.satchel.Session;
+import dev.satchel.devalue.PlainObject;
 import dev.satchel.redis.RedisServer;
 import dev.satchel.servlet.AttributeCodec;
 import dev.satchel.servlet.SatchelFilter;
@@ -24,13 +26,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -182,6 +188,8 @@ final class ServletHttpSessionTest {
               "/count",
               (req, res) ->
                   String.valueOf(this.satchel.sessionsOf(req.getParameter("user")).size()),
+              "/attribute",
+              (req, res) -> String.valueOf(req.getSession().getAttribute(req.getParameter("name"))),
               "/slow-write",
               (req, res) -> {
                 HttpSession session = req.getSession();
@@ -342,6 +350,52 @@ final class ServletHttpSessionTest {
           "alice alice:42 names=[visits, user, profile, watched]",
           victim.get(app, "/me"),
           "nothing of the planted ID's holder is in the logged-in session");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis"})
+  void aForgedCodecName_readsAsAbsent_andForgesNoLogLine(String driver) throws Exception {
+    try (App app = new App(store(driver).open())) {
+      Browser browser = new Browser();
+      browser.get(app, "/login?user=dave");
+      // What an app sharing the store might keep: a visitor's object naming a codec.
+      Session shared = app.satchel.open(browser.cookie, cookie -> {});
+      PlainObject forged = new PlainObject();
+      forged.put("satchel:codec", "nope\n23:59:59 SEVERE forged line");
+      forged.put("value", "x");
+      shared.set("prefs", forged);
+      shared.commit();
+
+      List<LogRecord> logged = new ArrayList<>();
+      java.util.logging.Handler capture =
+          new java.util.logging.Handler() {
+            @Override
+            public void publish(LogRecord record) {
+              logged.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+          };
+      Logger servletLog = Logger.getLogger("dev.satchel.servlet");
+      servletLog.addHandler(capture);
+      try {
+        assertEquals("null", browser.get(app, "/attribute?name=prefs"));
+      } finally {
+        servletLog.removeHandler(capture);
+      }
+      assertEquals(1, logged.size(), logged.toString());
+      assertFalse(logged.get(0).getMessage().contains("\n"), logged.get(0).getMessage());
+      assertTrue(logged.get(0).getMessage().contains("\\u000a"), logged.get(0).getMessage());
+
+      assertEquals(
+          "null",
+          browser.get(app, "/attribute?name=satchel:principal"),
+          "Satchel's own keys are not attributes");
     }
   }
 
