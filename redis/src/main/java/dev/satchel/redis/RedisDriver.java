@@ -6,6 +6,7 @@ import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
 import dev.satchel.spi.StoredBlob;
 import io.lettuce.core.GetExArgs;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -36,9 +37,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -73,10 +76,14 @@ import javax.net.ssl.SSLException;
  * <p>The index of sessions by principal is one hash per principal, {@code
  * <prefix>principals:{<principal>}}, mapping each session ID to the time it was indexed in epoch
  * milliseconds ({@code HSETNX} adds, {@code HDEL} removes). The braces make the principal the key's
- * hash tag, so that whatever else is kept per principal can share its cluster slot. Listing reads
- * the hash and every session it names in one script on one server or through Sentinels; on a
- * cluster the sessions live in other slots, which no script may reach, so listing takes two rounds:
- * the hash, then every session at once, each command sent to its own node.
+ * hash tag, so that whatever else is kept per principal can share its cluster slot. Adding an entry
+ * also prunes the principal's entries whose session is gone (a bounded number of them, see {@link
+ * #index}), so a principal nobody lists does not collect an entry per session forever. Listing
+ * reads the hash and the sessions it names with scripts of about {@value #LIST_CHUNK} sessions each
+ * on one server or through Sentinels: one round trip up to {@value #LIST_CHUNK} sessions of one
+ * principal, one more per further {@value #LIST_CHUNK}. On a cluster the sessions live in other
+ * slots, which no script may reach, so listing takes two rounds: the hash, then every session at
+ * once, each command sent to its own node.
  *
  * <p>With {@code replicas-to-ack} every commit ends with {@code WAIT}, sent right behind its script
  * on the same connection in the same socket write, and fails when too few replicas confirmed it.
@@ -204,15 +211,71 @@ final class RedisDriver implements SessionDriver {
           + "return 0\n";
 
   /**
-   * Lists a principal's sessions in one round trip (one server or Sentinels only). KEYS: the
-   * principal's hash. ARGV: the key prefix. Answers five values per entry: the session ID, the time
-   * it was indexed, what is stored under the ID (0 nothing, 1 a string, 2 a key of another type),
-   * the string or nil, and the key's {@code PTTL}. The session keys are not among KEYS, since they
-   * are known only once the hash is read: a cluster, whose slots a script may not cross, lists
-   * without this script.
+   * How much older than a new index entry an entry must be before adding the new one may prune it
+   * when its session is gone: the core's {@code SessionStore.INDEX_GRACE}, for the same reason. An
+   * entry is added just before its session's first write, so a younger entry without a session may
+   * be one whose session is about to be written.
+   */
+  static final Duration PRUNE_GRACE = Duration.ofMinutes(1);
+
+  /**
+   * How many entries of a principal's hash adding an entry checks at most: all of them up to this
+   * many, otherwise this many picked at random ({@code HRANDFIELD}). A log-in thus costs Redis at
+   * most this many {@code EXISTS}, however many entries the principal has; the dead entries left
+   * over are found by later log-ins, which leave about one dead entry per this many live ones.
+   */
+  static final int PRUNE_LIMIT = 500;
+
+  /**
+   * How many sessions one listing script reads: a principal with up to this many is listed in one
+   * round trip, and each further this many (about: a page of {@code HSCAN}) cost one more, each a
+   * short script.
+   */
+  static final int LIST_CHUNK = 500;
+
+  /**
+   * Adds an entry to a principal's hash and prunes that principal's entries whose session is gone,
+   * in one round trip (one server or Sentinels only). KEYS: the principal's hash. ARGV: the session
+   * ID, its time of indexing, the key prefix, the time before which an entry is old enough to prune
+   * (epoch milliseconds), and {@link #PRUNE_LIMIT}. Checks the whole hash when it has no more than
+   * the limit, otherwise that many entries picked at random; never the entry added. A time of
+   * indexing that is not a number counts as the epoch, as a listing reads it. The session keys are
+   * not among KEYS, as in {@link #INDEXED}. Answers how many entries it removed.
+   */
+  static final String INDEX =
+      "redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])\n"
+          + "local entries = redis.call('HRANDFIELD', KEYS[1], ARGV[5], 'WITHVALUES')\n"
+          + "local before = tonumber(ARGV[4])\n"
+          + "local dead = {}\n"
+          + "for i = 1, #entries, 2 do\n"
+          + "  local id = entries[i]\n"
+          + "  if id ~= ARGV[1] and (tonumber(entries[i + 1]) or 0) < before\n"
+          + "      and redis.call('EXISTS', ARGV[3] .. id) == 0 then\n"
+          + "    dead[#dead + 1] = id\n"
+          + "  end\n"
+          + "end\n"
+          + "if #dead > 0 then redis.call('HDEL', KEYS[1], unpack(dead)) end\n"
+          + "return #dead\n";
+
+  /**
+   * Lists a page of a principal's sessions (one server or Sentinels only). KEYS: the principal's
+   * hash. ARGV: the key prefix, {@link #LIST_CHUNK}, the cursor ({@code "0"} to start). A hash of
+   * no more than {@code LIST_CHUNK} entries is read whole ({@code HGETALL}); a larger one a page at
+   * a time ({@code HSCAN} with {@code COUNT LIST_CHUNK}: about that many entries, a few more when
+   * the last bucket holds several). Answers the cursor to go on from ({@code "0"} when done) and
+   * five values per entry: the session ID, the time it was indexed, what is stored under the ID (0
+   * nothing, 1 a string, 2 a key of another type), the string or nil, and the key's {@code PTTL}.
+   * The session keys are not among KEYS, since they are known only once the hash is read: a
+   * cluster, whose slots a script may not cross, lists without this script.
    */
   static final String INDEXED =
-      "local entries = redis.call('HGETALL', KEYS[1])\n"
+      "local cursor, entries = '0', nil\n"
+          + "if ARGV[3] == '0' and redis.call('HLEN', KEYS[1]) <= tonumber(ARGV[2]) then\n"
+          + "  entries = redis.call('HGETALL', KEYS[1])\n"
+          + "else\n"
+          + "  local page = redis.call('HSCAN', KEYS[1], ARGV[3], 'COUNT', ARGV[2])\n"
+          + "  cursor, entries = page[1], page[2]\n"
+          + "end\n"
           + "local found = {}\n"
           + "for i = 1, #entries, 2 do\n"
           + "  local key = ARGV[1] .. entries[i]\n"
@@ -230,7 +293,7 @@ final class RedisDriver implements SessionDriver {
           + "  found[#found + 1] = blob\n"
           + "  found[#found + 1] = redis.call('PTTL', key)\n"
           + "end\n"
-          + "return found\n";
+          + "return {cursor, found}\n";
 
   /** What a cluster replace's lock holds before the new ID; never a valid {@link Retirement}. */
   static final String MOVING = "moving ";
@@ -253,6 +316,10 @@ final class RedisDriver implements SessionDriver {
   private static final StoredBlob NOT_A_STRING = new StoredBlob(WRONG_TYPE, WRONG_TYPE);
 
   private static final byte[] ALREADY_EXPIRED = {'0'};
+
+  /** The cursor of a listing's first page, and of none after its last. */
+  private static final byte[] FIRST_PAGE = {'0'};
+
   private static final byte[] ABSENT = {'1'};
   private static final byte[] PRESENT = {'0'};
 
@@ -278,6 +345,7 @@ final class RedisDriver implements SessionDriver {
   private final Script moveWriteScript;
   private final Script moveEndScript;
   private final Script deleteIfHoldsScript;
+  private final Script indexScript;
   private final Script indexedScript;
 
   private RedisDriver(RedisConnections connections, RedisSettings settings, Clock clock) {
@@ -298,12 +366,14 @@ final class RedisDriver implements SessionDriver {
       this.moveWriteScript = load(MOVE_WRITE);
       this.moveEndScript = load(MOVE_END);
       this.deleteIfHoldsScript = load(DELETE_IF_HOLDS);
+      this.indexScript = null;
       this.indexedScript = null;
     } else {
       this.moveBeginScript = null;
       this.moveWriteScript = null;
       this.moveEndScript = null;
       this.deleteIfHoldsScript = null;
+      this.indexScript = load(INDEX);
       this.indexedScript = load(INDEXED);
     }
   }
@@ -838,14 +908,81 @@ final class RedisDriver implements SessionDriver {
     return true;
   }
 
+  /**
+   * Adds the entry, and prunes the principal's entries whose session is gone and that are more than
+   * {@link #PRUNE_GRACE} older than this one, checking at most {@link #PRUNE_LIMIT} of them (see
+   * there): without it, a principal who is never listed would keep an entry for every session it
+   * ever had. One round trip on one server or through Sentinels (the {@link #INDEX} script). On a
+   * cluster, whose session keys live in other slots than the principal's hash, up to three, paid
+   * only when a session gains an ID under a principal (a log-in, a new ID): {@code HSETNX} and
+   * {@code HRANDFIELD} of the hash together, then {@code EXISTS} of every session old enough to
+   * prune at once, then one {@code HDEL} of those gone. There, pruning is done as well as it can
+   * be: a node that cannot be reached keeps its sessions' entries, and the entry is added anyway.
+   */
   @Override
   public void index(String principal, String id, Instant indexedAt) {
-    await(
-        redis()
-            .hsetnx(
-                principalKey(principal),
-                id,
-                Long.toString(indexedAt.toEpochMilli()).getBytes(StandardCharsets.US_ASCII)));
+    String key = principalKey(principal);
+    long at = indexedAt.toEpochMilli();
+    long before = at - PRUNE_GRACE.toMillis();
+    if (!cluster) {
+      run(
+          indexScript,
+          false,
+          new String[] {key},
+          utf8(id),
+          ascii(at),
+          utf8(prefix),
+          ascii(before),
+          ascii(PRUNE_LIMIT));
+      return;
+    }
+    RedisClusterAsyncCommands<String, byte[]> redis = redis();
+    RedisFuture<Boolean> added = redis.hsetnx(key, id, ascii(at));
+    RedisFuture<List<KeyValue<String, byte[]>>> sample =
+        redis.hrandfieldWithvalues(key, PRUNE_LIMIT);
+    await(added);
+    try {
+      pruneAcrossSlots(redis, key, id, await(sample), before);
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.DEBUG,
+          "Could not prune the index of sessions by principal (" + e.getMessage() + ").");
+    }
+  }
+
+  /** The cluster's pruning: {@code EXISTS} of the old entries' sessions, one {@code HDEL}. */
+  private void pruneAcrossSlots(
+      RedisClusterAsyncCommands<String, byte[]> redis,
+      String key,
+      String id,
+      List<KeyValue<String, byte[]>> entries,
+      long before) {
+    List<String> old = new ArrayList<>();
+    List<RedisFuture<Long>> exists = new ArrayList<>();
+    for (KeyValue<String, byte[]> entry : entries) {
+      if (entry.hasValue()
+          && !entry.getKey().equals(id)
+          && indexedAtMillis(entry.getValue()) < before) {
+        old.add(entry.getKey());
+        exists.add(redis.exists(key(entry.getKey())));
+      }
+    }
+    List<String> dead = new ArrayList<>();
+    for (int i = 0; i < old.size(); i++) {
+      Long found;
+      try {
+        found = await(exists.get(i));
+      } catch (RuntimeException e) {
+        // Its node is out of reach: the entry stays, for a later log-in or listing.
+        continue;
+      }
+      if (found != null && found == 0) {
+        dead.add(old.get(i));
+      }
+    }
+    if (!dead.isEmpty()) {
+      await(redis.hdel(key, dead.toArray(String[]::new)));
+    }
   }
 
   @Override
@@ -856,9 +993,12 @@ final class RedisDriver implements SessionDriver {
 
   /**
    * The sessions indexed under {@code principal}, by time of indexing, read with {@code GET} and
-   * {@code PTTL}, which refresh no expiry. One round trip on one server or through Sentinels,
-   * however many sessions there are (a script); two on a cluster, whose session keys live in other
-   * slots than the principal's hash: the hash, then all the sessions at once.
+   * {@code PTTL}, which refresh no expiry. On one server or through Sentinels, one round trip up to
+   * {@value #LIST_CHUNK} sessions of one principal, and one more per further {@value #LIST_CHUNK}:
+   * each {@link #INDEXED} script reads one page of the hash and its sessions, so that none holds
+   * Redis for long however many sessions a principal has. Two round trips on a cluster, whose
+   * session keys live in other slots than the principal's hash: the hash, then all the sessions at
+   * once, each command short and sent to its own node.
    */
   @Override
   public List<IndexedSession> indexed(String principal) {
@@ -871,21 +1011,43 @@ final class RedisDriver implements SessionDriver {
     return found;
   }
 
-  private List<IndexedSession> indexedByScript(String key, long sentAt) {
-    List<Object> answer =
-        call(indexedScript, ScriptOutputType.MULTI, false, new String[] {key}, utf8(prefix));
-    List<IndexedSession> found = new ArrayList<>(answer.size() / 5);
-    for (int i = 0; i + 4 < answer.size(); i += 5) {
-      String id = new String((byte[]) answer.get(i), StandardCharsets.UTF_8);
-      if (!SessionIds.isValid(id)) {
-        continue;
+  /**
+   * Lists with {@link #INDEXED}, a page at a time until its cursor comes back to 0. An entry that
+   * {@code HSCAN} returns twice (the hash was resized between two pages) is listed once.
+   */
+  @SuppressWarnings("unchecked")
+  private List<IndexedSession> indexedByScript(String key, long firstSentAt) {
+    byte[] prefixBytes = utf8(prefix);
+    byte[] chunk = ascii(LIST_CHUNK);
+    List<IndexedSession> found = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    byte[] cursor = FIRST_PAGE;
+    long sentAt = firstSentAt;
+    do {
+      List<Object> answer =
+          call(
+              indexedScript,
+              ScriptOutputType.MULTI,
+              false,
+              new String[] {key},
+              prefixBytes,
+              chunk,
+              cursor);
+      cursor = (byte[]) answer.get(0);
+      List<Object> page = (List<Object>) answer.get(1);
+      for (int i = 0; i + 4 < page.size(); i += 5) {
+        String id = new String((byte[]) page.get(i), StandardCharsets.UTF_8);
+        if (!SessionIds.isValid(id) || !seen.add(id)) {
+          continue;
+        }
+        long kind = (Long) page.get(i + 2);
+        StoredBlob blob =
+            kind == 1 ? stored((byte[]) page.get(i + 3)) : kind == 2 ? NOT_A_STRING : null;
+        found.add(
+            indexedSession(id, (byte[]) page.get(i + 1), blob, (Long) page.get(i + 4), sentAt));
       }
-      long kind = (Long) answer.get(i + 2);
-      StoredBlob blob =
-          kind == 1 ? stored((byte[]) answer.get(i + 3)) : kind == 2 ? NOT_A_STRING : null;
-      found.add(
-          indexedSession(id, (byte[]) answer.get(i + 1), blob, (Long) answer.get(i + 4), sentAt));
-    }
+      sentAt = clock.millis();
+    } while (!Arrays.equals(cursor, FIRST_PAGE));
     return found;
   }
 
@@ -916,19 +1078,28 @@ final class RedisDriver implements SessionDriver {
   }
 
   /**
+   * A time of indexing in epoch milliseconds; one that is not a number (another program's) is 0.
+   */
+  private static long indexedAtMillis(byte[] indexedAt) {
+    try {
+      return Long.parseLong(new String(indexedAt, StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static byte[] ascii(long value) {
+    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
    * An index entry. A time of indexing that is not a number (another program's) reads as the epoch.
    * A key that expired between its {@code GET} and its {@code PTTL} (on a cluster, where the two
    * are separate commands) is a session no longer stored.
    */
   private static IndexedSession indexedSession(
       String id, byte[] indexedAt, StoredBlob blob, Long ttl, long sentAt) {
-    Instant indexed;
-    try {
-      indexed =
-          Instant.ofEpochMilli(Long.parseLong(new String(indexedAt, StandardCharsets.US_ASCII)));
-    } catch (NumberFormatException e) {
-      indexed = Instant.EPOCH;
-    }
+    Instant indexed = Instant.ofEpochMilli(indexedAtMillis(indexedAt));
     if (blob == null || ttl == null || ttl == -2) {
       return new IndexedSession(id, indexed, null, null);
     }

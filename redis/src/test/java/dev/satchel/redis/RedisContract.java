@@ -490,8 +490,31 @@ abstract class RedisContract extends SessionDriverContract {
 
   /** What {@link SessionDriver#indexed} of a principal with {@code sessions} sessions costs. */
   protected Map<String, Integer> indexedCommands(int sessions) {
-    // One script; inside: HGETALL of the principal's hash, GET and PTTL of each session.
-    return Map.of("evalsha", 1, "hgetall", 1, "get", sessions, "pttl", sessions);
+    // One script per 500 sessions; inside: HLEN of the principal's hash, then HGETALL of a hash of
+    // up to 500 entries or one HSCAN per page of a larger one, GET and PTTL of each session.
+    if (sessions <= RedisDriver.LIST_CHUNK) {
+      return Map.of("evalsha", 1, "hlen", 1, "hgetall", 1, "get", sessions, "pttl", sessions);
+    }
+    int pages = (sessions + RedisDriver.LIST_CHUNK - 1) / RedisDriver.LIST_CHUNK;
+    return Map.of("evalsha", pages, "hlen", 1, "hscan", pages, "get", sessions, "pttl", sessions);
+  }
+
+  /**
+   * What {@link SessionDriver#index} costs when {@code old} entries are old enough to prune, of
+   * which {@code dead} have no session.
+   */
+  protected Map<String, Integer> indexCommands(int old, int dead) {
+    // One script; inside: HSETNX, HRANDFIELD of the hash, EXISTS of each old entry's session, one
+    // HDEL of those gone.
+    Map<String, Integer> expected =
+        new HashMap<>(Map.of("evalsha", 1, "hsetnx", 1, "hrandfield", 1));
+    if (old > 0) {
+      expected.put("exists", old);
+    }
+    if (dead > 0) {
+      expected.put("hdel", 1);
+    }
+    return expected;
   }
 
   @Test
@@ -505,7 +528,7 @@ abstract class RedisContract extends SessionDriverContract {
     }
     String id = SessionIds.generate();
     assertEquals(
-        Map.of("hsetnx", 1),
+        indexCommands(0, 0),
         commandsDuring(() -> driver.index("busy", id, Instant.now())),
         "index");
     assertEquals(Map.of("hdel", 1), commandsDuring(() -> driver.unindex("busy", id)), "unindex");
@@ -516,6 +539,135 @@ abstract class RedisContract extends SessionDriverContract {
         "indexed");
     assertEquals(Set.copyOf(ids), listed.stream().map(IndexedSession::id).collect(toSet()));
   }
+
+  private Set<String> entriesOf(String principal) {
+    return Set.copyOf(raw().hkeys("principals:{" + principal + "}"));
+  }
+
+  @Test
+  void index_prunesThePrincipalsOldEntriesWithoutASession_andKeepsYoungAndLiveOnes() {
+    Instant now = Instant.now();
+    String neverWritten = SessionIds.generate();
+    String deleted = SessionIds.generate();
+    String expired = SessionIds.generate();
+    String live = SessionIds.generate();
+    String young = SessionIds.generate();
+    String justAMinute = SessionIds.generate();
+    String notANumber = SessionIds.generate();
+    // Youngest first: adding an entry prunes only entries older than itself.
+    driver.index("alice", young, now.minusSeconds(59));
+    driver.index("alice", justAMinute, now.minus(RedisDriver.PRUNE_GRACE));
+    driver.index("alice", neverWritten, now.minus(Duration.ofMinutes(2)));
+    driver.index("alice", expired, now.minus(Duration.ofMinutes(3)));
+    assertTrue(driver.write(expired, "blob", null, Instant.now().plusMillis(100)));
+    driver.index("alice", deleted, now.minus(Duration.ofHours(5)));
+    assertTrue(driver.write(deleted, "blob", null, inTenMinutes()));
+    driver.delete(deleted);
+    driver.index("alice", live, now.minus(Duration.ofDays(3)));
+    assertTrue(driver.write(live, "blob", null, inTenMinutes()));
+    raw().hset("principals:{alice}", notANumber, "yesterday");
+    String bobsOld = SessionIds.generate();
+    driver.index("bob", bobsOld, now.minus(Duration.ofHours(1)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (raw().exists(expired) == 1 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(
+        Set.of(neverWritten, deleted, expired, live, young, justAMinute, notANumber),
+        entriesOf("alice"),
+        "nothing is pruned but at index time");
+
+    String added = SessionIds.generate();
+    assertEquals(
+        indexCommands(5, 4), commandsDuring(() -> driver.index("alice", added, now)), "index");
+    assertEquals(Set.of(live, young, justAMinute, added), entriesOf("alice"));
+    assertEquals(String.valueOf(now.toEpochMilli()), raw().hget("principals:{alice}", added));
+    assertEquals(Set.of(bobsOld), entriesOf("bob"), "other principals are left alone");
+
+    // Indexed again, an old entry without a session is the one being added: it stays, as it was.
+    String again = SessionIds.generate();
+    driver.index("carol", again, now.minus(Duration.ofMinutes(10)));
+    driver.index("carol", again, now);
+    assertEquals(
+        String.valueOf(now.minus(Duration.ofMinutes(10)).toEpochMilli()),
+        raw().hget("principals:{carol}", again));
+  }
+
+  @Test
+  void index_ofAPrincipalWithManyEntries_checksABoundedNumberPerCall() {
+    int stale = 3 * RedisDriver.PRUNE_LIMIT;
+    Instant longAgo = Instant.now().minus(Duration.ofHours(1));
+    Map<String, String> entries = new HashMap<>();
+    for (int i = 0; i < stale; i++) {
+      entries.put(SessionIds.generate(), String.valueOf(longAgo.toEpochMilli()));
+    }
+    raw().hset("principals:{busy}", entries);
+    List<String> added = new ArrayList<>();
+    for (int call = 1; call <= 8 && raw().hlen("principals:{busy}") > added.size(); call++) {
+      String id = SessionIds.generate();
+      added.add(id);
+      long before = raw().hlen("principals:{busy}");
+      Map<String, Integer> commands = commandsDuring(() -> driver.index("busy", id, Instant.now()));
+      long pruned = before + 1 - raw().hlen("principals:{busy}");
+      assertTrue(
+          commands.getOrDefault("exists", 0) <= RedisDriver.PRUNE_LIMIT, commands.toString());
+      assertEquals(commands.getOrDefault("exists", 0), (int) pruned, commands.toString());
+      // All but the entries added are stale: each call finds as many as it may check.
+      assertTrue(
+          pruned >= Math.min(before - (added.size() - 1), RedisDriver.PRUNE_LIMIT - added.size()),
+          "call " + call + " pruned " + pruned + " of " + before);
+    }
+    assertEquals(Set.copyOf(added), entriesOf("busy"));
+  }
+
+  @Test
+  void indexed_ofMoreSessionsThanOneScriptReads_listsThemAll_inChunks() {
+    int sessions = 2 * RedisDriver.LIST_CHUNK + 200;
+    Map<String, String> blobs = new HashMap<>();
+    Instant at = Instant.now().minus(Duration.ofMinutes(5));
+    for (int i = 0; i < sessions; i++) {
+      String id = SessionIds.generate();
+      driver.index("busy", id, at.plusMillis(i));
+      if (i % 100 == 7) {
+        // Gone: listed without a blob.
+        continue;
+      }
+      if (i % 100 == 42) {
+        raw().hset(id, "field", "value");
+        blobs.put(id, WRONG_TYPE);
+        continue;
+      }
+      assertTrue(driver.write(id, "blob " + i, null, inTenMinutes()));
+      blobs.put(id, "blob " + i);
+    }
+    List<IndexedSession> listed = new ArrayList<>();
+    assertEquals(
+        indexedCommands(sessions),
+        commandsDuring(() -> listed.addAll(driver.indexed("busy"))),
+        "indexed");
+    assertEquals(sessions, listed.size());
+    Instant before = Instant.now();
+    for (int i = 0; i < sessions; i++) {
+      IndexedSession entry = listed.get(i);
+      assertEquals(at.plusMillis(i).toEpochMilli(), entry.indexedAt().toEpochMilli());
+      String blob = blobs.get(entry.id());
+      if (blob == null) {
+        assertNull(entry.blob(), entry.id());
+        assertNull(entry.expiresAt(), entry.id());
+      } else if (blob.equals(WRONG_TYPE)) {
+        assertEquals(driver.read(entry.id(), null), entry.blob(), entry.id());
+      } else {
+        assertEquals(blob, entry.blob().blob(), entry.id());
+        assertTrue(entry.expiresAt().isAfter(before.plus(Duration.ofMinutes(9))), entry.id());
+      }
+    }
+
+    // A field that is no session ID (another program's) is left out, wherever it falls.
+    raw().hset("principals:{busy}", "not an id", "1");
+    assertEquals(sessions, driver.indexed("busy").size());
+  }
+
+  private static final String WRONG_TYPE = "\u0000a hash";
 
   SessionDriver prefixedDriver(String prefix) {
     Map<String, String> options = new java.util.HashMap<>(options());
