@@ -34,13 +34,6 @@ import java.util.function.UnaryOperator;
 final class RequestSession implements Session {
   private static final System.Logger LOG = System.getLogger("dev.satchel");
 
-  /**
-   * How long around a log-in or log-out requests count as racing it: a request opened this long
-   * before it may follow the session to its new ID, and one that first asks for the old ID this
-   * long after it is refused rather than made a new visitor.
-   */
-  static final Duration RACE_WINDOW = Duration.ofSeconds(10);
-
   /** How many moves in a row a request follows before giving up on a session. */
   private static final int MAX_MOVES_FOLLOWED = 8;
 
@@ -271,9 +264,7 @@ final class RequestSession implements Session {
           // A log-in moved the session to a user this request did not read it as: following
           // would let whoever holds the pre-log-in ID (fixation) write into, and read, the
           // logged-in session.
-          identity.supersede();
-          cookie.withdraw();
-          base = Base.EMPTY;
+          supersede();
           return;
         }
         identity.originFound();
@@ -292,45 +283,38 @@ final class RequestSession implements Session {
         startAfresh();
         return;
       }
-      if (!identity.originSeen()) {
-        if (retirement.isDestroyed() || !isRecent(retirement)) {
-          // Ended, or replaced long ago (a log-in whose answer never arrived): a new visitor.
-          startAfresh();
-        } else {
-          // Replaced moments ago, before this request saw it: it may have been sent in the same
-          // breath as the log-in, or by whoever planted the pre-log-in ID. It must neither follow
-          // (that would hand the logged-in session to the old ID's holder) nor fork a session the
-          // client, which has the new ID, would lose: it reads nothing and cannot write.
-          identity.supersede();
+      switch (RetiredOrigin.decide(
+          retirement,
+          identity.originSeen(),
+          identity.replacing() != null,
+          openedAt,
+          context.clock().instant())) {
+        case START_AFRESH -> startAfresh();
+        case SUPERSEDE -> supersede();
+        case END -> {
+          identity.end();
           cookie.withdraw();
           base = Base.EMPTY;
         }
-        return;
+        case KEEP_OWN_ID -> {
+          identity.originMissing();
+          base = lastRead == null ? Base.EMPTY : new Base(lastRead, null, true);
+        }
+        case FOLLOW -> {
+          followMove(retirement.successor());
+          following = true;
+          continue;
+        }
       }
-      if (retirement.isDestroyed()) {
-        identity.end();
-        cookie.withdraw();
-        base = Base.EMPTY;
-        return;
-      }
-      if (identity.replacing() != null) {
-        // Two log-ins of one session: this one keeps its own new ID, carrying the data it read,
-        // and never writes into the session the other one made for its own client.
-        identity.originMissing();
-        base = lastRead == null ? Base.EMPTY : new Base(lastRead, null, true);
-        return;
-      }
-      if (!isRecent(retirement) || openedAt.isBefore(retirement.retiredAt().minus(RACE_WINDOW))) {
-        // A request held open across the log-in: following it would let a slow request carry
-        // the old ID's holder into the logged-in session.
-        identity.supersede();
-        cookie.withdraw();
-        base = Base.EMPTY;
-        return;
-      }
-      followMove(retirement.successor());
-      following = true;
+      return;
     }
+  }
+
+  /** The client's ID was replaced under this request: it reads nothing and cannot write. */
+  private void supersede() {
+    identity.supersede();
+    cookie.withdraw();
+    base = Base.EMPTY;
   }
 
   /** Records the principal of the first stored session this request reads. */
@@ -367,11 +351,6 @@ final class RequestSession implements Session {
     if (principal != null) {
       destroyedPrincipals.put(id, principal);
     }
-  }
-
-  /** Whether a retirement happened within the race window before now. */
-  private boolean isRecent(Retirement retirement) {
-    return !context.clock().instant().isAfter(retirement.retiredAt().plus(RACE_WINDOW));
   }
 
   /**
@@ -884,7 +863,7 @@ final class RequestSession implements Session {
         store.end(
             session.getKey(),
             destroyedPrincipals.get(session.getKey()),
-            move -> seen && !openedAt.isBefore(move.retiredAt().minus(RACE_WINDOW)));
+            move -> seen && !openedAt.isBefore(move.retiredAt().minus(RetiredOrigin.RACE_WINDOW)));
       } catch (SessionStorageException e) {
         failure = e;
       }

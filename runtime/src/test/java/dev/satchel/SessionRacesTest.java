@@ -277,7 +277,7 @@ final class SessionRacesTest {
     String old = newSession();
     Session stalled = satchel.open(old, cookie -> {});
     assertTrue(stalled.has("cart"));
-    clock.advance(RequestSession.RACE_WINDOW.plusSeconds(1));
+    clock.advance(RetiredOrigin.RACE_WINDOW.plusSeconds(1));
     Session login = satchel.open(old, cookie -> {});
     login.regenerate();
     login.set("cart", List.of("victim-item"), CART);
@@ -294,7 +294,7 @@ final class SessionRacesTest {
     Session login = satchel.open(old, cookie -> {});
     login.regenerate();
     login.commit();
-    clock.advance(RequestSession.RACE_WINDOW.plusSeconds(1));
+    clock.advance(RetiredOrigin.RACE_WINDOW.plusSeconds(1));
     Browser browser = new Browser();
     Session late = satchel.open(old, browser);
     assertEquals(Optional.empty(), late.get("cart", CART));
