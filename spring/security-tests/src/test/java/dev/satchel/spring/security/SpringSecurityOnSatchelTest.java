@@ -316,18 +316,22 @@ final class SpringSecurityOnSatchelTest {
     try (ConfigurableApplicationContext first = start(settings);
         ConfigurableApplicationContext second = start(settings)) {
       Browser laptop = new Browser();
-      laptop.get(first, "/me");
-      // The log-in page on one instance, the log-in on the other: the CSRF token is shared.
-      HttpResponse<String> page = laptop.get(second, "/login");
+      laptop.get(first, "/me?from=laptop");
+      // The saved request and the log-in page's CSRF token on one instance, the log-in on the
+      // other: both are shared.
+      HttpResponse<String> page = laptop.get(first, "/login");
       Matcher csrf = CSRF_INPUT.matcher(page.body());
       assertTrue(csrf.find());
       HttpResponse<String> loggedIn =
           laptop.post(
-              first,
+              second,
               "/login",
               "username=alice&password=wonderland&_csrf="
                   + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8));
       assertEquals(302, loggedIn.statusCode());
+      assertTrue(
+          loggedIn.headers().firstValue("Location").orElseThrow().contains("/me?from=laptop"),
+          "the request saved on one instance is resumed by the other: " + loggedIn.headers().map());
       assertTrue(laptop.isLoggedIn(second), "logged in through one, logged in on the other");
       String laptopId = laptop.cookie;
 
