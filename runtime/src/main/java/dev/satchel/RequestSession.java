@@ -243,7 +243,6 @@ final class RequestSession implements Session {
         return;
       }
     }
-    Duration idle = forReading ? context.idleTimeout() : null;
     boolean following = false;
     for (int moves = 0; ; moves++) {
       String origin = identity.origin();
@@ -251,7 +250,10 @@ final class RequestSession implements Session {
         base = Base.EMPTY;
         return;
       }
-      Loaded loaded = store.read(origin, idle);
+      Loaded loaded =
+          forReading
+              ? store.readRefreshing(origin, context.idleTimeout())
+              : store.read(origin, null);
       if (loaded != null && !loaded.isCorrupt() && isPastLifetime(loaded.entries())) {
         // As if it had expired: it ends for every request, and this one starts afresh.
         endAtCommit(origin, false, loaded.entries());
@@ -370,7 +372,7 @@ final class RequestSession implements Session {
     List<String> tried = candidates;
     candidates = null;
     for (String candidate : tried) {
-      Loaded loaded = store.read(candidate, context.idleTimeout());
+      Loaded loaded = store.readRefreshing(candidate, context.idleTimeout());
       if (loaded != null && !loaded.isCorrupt()) {
         if (isPastLifetime(loaded.entries())) {
           endAtCommit(candidate, false, loaded.entries());
@@ -621,7 +623,7 @@ final class RequestSession implements Session {
     if (!SessionIds.isValid(sessionId)) {
       return false;
     }
-    Loaded loaded = store.read(sessionId, context.idleTimeout());
+    Loaded loaded = store.readRefreshing(sessionId, context.idleTimeout());
     if (loaded == null || loaded.isCorrupt()) {
       return false;
     }
@@ -681,6 +683,33 @@ final class RequestSession implements Session {
   @Override
   public synchronized Optional<String> principal() {
     return Optional.ofNullable(SessionMetadata.principal(lookup(SessionMetadata.PRINCIPAL)));
+  }
+
+  @Override
+  public synchronized Optional<Duration> idleTimeout() {
+    return Optional.ofNullable(SessionMetadata.idle(lookup(SessionMetadata.IDLE)));
+  }
+
+  @Override
+  public synchronized void setIdleTimeout(Duration idle) {
+    Entry current = lookup(SessionMetadata.IDLE);
+    if (idle == null) {
+      if (current != null) {
+        pending.remove(SessionMetadata.IDLE, mayBeStored());
+      }
+      return;
+    }
+    Entry next = SessionMetadata.idleEntry(idle);
+    if (current != null
+        && current.data() instanceof Number stored
+        && stored.doubleValue() == (double) next.data()) {
+      return; // as stored: set on every request, it costs no write
+    }
+    ensureId();
+    if (identity.isEnded() || identity.isSuperseded()) {
+      return;
+    }
+    pending.set(SessionMetadata.IDLE, next);
   }
 
   @Override
@@ -822,8 +851,9 @@ final class RequestSession implements Session {
   }
 
   /**
-   * When the store may drop the session: after the idle timeout when one is set; otherwise when its
-   * last expiring entry expires, or never while an entry has no TTL.
+   * When the store may drop the session: after its idle timeout (its own, or the configured one)
+   * when it has one; otherwise when its last expiring entry expires, or never while an entry has no
+   * TTL.
    */
   private Instant expiry(Map<String, Entry> entries) {
     Instant byUse = expiryByUse(entries);
@@ -838,8 +868,9 @@ final class RequestSession implements Session {
   /** The expiry from the idle timeout, or else from the entries' own TTLs. */
   private Instant expiryByUse(Map<String, Entry> entries) {
     Instant now = context.clock().instant();
-    if (context.idleTimeout() != null) {
-      return now.plus(context.idleTimeout());
+    Duration idle = SessionMetadata.idleTimeout(entries, context.idleTimeout());
+    if (idle != null) {
+      return now.plus(idle);
     }
     long latest = Long.MIN_VALUE;
     for (Entry entry : entries.values()) {

@@ -147,6 +147,24 @@ public interface Session {
    */
   void setPrincipal(String name);
 
+  /**
+   * This session's own idle timeout, if one was {@linkplain #setIdleTimeout set}: as set, zero or
+   * negative meaning never. Empty when the configured {@link Satchel#idleTimeout()} applies.
+   */
+  Optional<Duration> idleTimeout();
+
+  /**
+   * Gives this session its own idle timeout, in place of the configured one: it expires after this
+   * long without a request, on every instance sharing the store. Zero or negative means it never
+   * expires by idleness (key TTLs and the absolute lifetime still apply); {@code null} removes its
+   * own, restoring the configured one. Stored at commit, in the session itself; setting the value
+   * already stored changes nothing.
+   *
+   * <p>A session with its own idle timeout costs one more read of the store on the request that
+   * reads it, to push its expiry by its own value rather than the configured one.
+   */
+  void setIdleTimeout(Duration idle);
+
   /** The keys present, in stored order with new keys last. */
   Set<String> keys();
 

@@ -1,6 +1,7 @@
 package dev.satchel;
 
 import dev.satchel.SessionBlob.Entry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -19,6 +20,19 @@ final class SessionMetadata {
 
   /** The name of the user the session belongs to, a string. */
   static final String PRINCIPAL = PREFIX + "principal";
+
+  /**
+   * The session's own idle timeout, in seconds (a number; zero or negative for never), which
+   * replaces the configured one for this session. The fs driver reads it too, by this name.
+   */
+  static final String IDLE = PREFIX + "idle";
+
+  /**
+   * How long a read keeps a session that never expires by idleness, in stores that count expiry
+   * down (memory, redis): a century, pushed forward again by every read. Longer idle timeouts count
+   * as this long too.
+   */
+  static final Duration NEVER_IDLE = Duration.ofDays(36_525);
 
   private SessionMetadata() {}
 
@@ -48,6 +62,75 @@ final class SessionMetadata {
             && Double.isFinite(millis.doubleValue())
         ? Instant.ofEpochMilli(millis.longValue())
         : null;
+  }
+
+  /**
+   * The session's own idle timeout recorded in {@code entries}, as set (zero or negative for
+   * never), or {@code null} when it has none.
+   */
+  static Duration idle(Map<String, Entry> entries) {
+    return idle(entries.get(IDLE));
+  }
+
+  /** The idle timeout an entry of {@link #IDLE} holds, or {@code null}. */
+  static Duration idle(Entry entry) {
+    if (entry != null
+        && entry.data() instanceof Number seconds
+        && Double.isFinite(seconds.doubleValue())) {
+      return Duration.ofMillis(Math.round(seconds.doubleValue() * 1000)); // saturates
+    }
+    return null;
+  }
+
+  /**
+   * The idle timeout that applies to a session holding {@code entries}: its own (at most {@link
+   * #NEVER_IDLE}), or else {@code configured}; {@code null} when it never expires by idleness.
+   */
+  static Duration idleTimeout(Map<String, Entry> entries, Duration configured) {
+    Duration own = idle(entries);
+    if (own == null) {
+      return configured;
+    }
+    return isNever(own) ? null : atMostNever(own);
+  }
+
+  /**
+   * What a read of a session holding {@code entries} pushes its expiry by, when reads push it by
+   * {@code configured} unless told otherwise: its {@linkplain #idleTimeout idle timeout}; for one
+   * that never expires by idleness, {@link #NEVER_IDLE} when {@code configured} pushes (to undo
+   * that push), else {@code null}, no push, leaving the expiry its last write gave it.
+   */
+  static Duration refreshBy(Map<String, Entry> entries, Duration configured) {
+    Duration own = idle(entries);
+    if (own == null) {
+      return configured;
+    }
+    if (!isNever(own)) {
+      return atMostNever(own);
+    }
+    return configured == null ? null : NEVER_IDLE;
+  }
+
+  /** Whether an idle timeout means never: zero or negative. */
+  static boolean isNever(Duration idle) {
+    return idle.isZero() || idle.isNegative();
+  }
+
+  private static Duration atMostNever(Duration idle) {
+    return idle.compareTo(NEVER_IDLE) > 0 ? NEVER_IDLE : idle;
+  }
+
+  static Entry idleEntry(Duration idle) {
+    long millis;
+    try {
+      millis = idle.toMillis();
+    } catch (ArithmeticException e) {
+      millis = idle.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    if (millis == 0 && !isNever(idle)) {
+      millis = 1; // not never
+    }
+    return Entry.of(millis / 1000d, null);
   }
 
   static Entry createdEntry(Instant at) {

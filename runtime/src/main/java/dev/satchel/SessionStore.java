@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
@@ -72,8 +73,38 @@ final class SessionStore {
   }
 
   /**
-   * Reads a session, or {@code null} when none is stored.
+   * Reads a session and pushes its expiry forward by its idle timeout: its own ({@link
+   * SessionMetadata#IDLE}) when it has one, else {@code configuredIdle} ({@code null}: no push).
+   * The driver pushes by {@code configuredIdle} as it reads, since the session's own is known only
+   * once read; a session whose own differs is read once more, pushing by its own (a century for
+   * never, {@link SessionMetadata#NEVER_IDLE}). That second read returns the same text unless the
+   * session changed meanwhile, and is parsed from the decoded-session cache.
    *
+   * @return the session, or {@code null} when none is stored
+   * @throws SessionStorageException when the store fails, or the data cannot be read and the policy
+   *     is {@link CorruptDataPolicy#FAIL}
+   */
+  Loaded readRefreshing(String id, Duration configuredIdle) {
+    Duration pushed = configuredIdle;
+    Loaded loaded = read(id, pushed);
+    // Bounded: a session whose own idle timeout keeps changing between the reads is left with the
+    // push of the last read, which its next read puts right.
+    for (int reads = 1; reads < 3 && loaded != null && !loaded.isCorrupt(); reads++) {
+      Duration own = SessionMetadata.refreshBy(loaded.entries(), configuredIdle);
+      if (Objects.equals(own, pushed)) {
+        break;
+      }
+      pushed = own;
+      loaded = read(id, pushed);
+    }
+    return loaded;
+  }
+
+  /**
+   * Reads a session, pushing its expiry forward by {@code idleTimeout} when that is not {@code
+   * null}, whatever the session's own idle timeout.
+   *
+   * @return the session, or {@code null} when none is stored
    * @throws SessionStorageException when the store fails, or the data cannot be read and the policy
    *     is {@link CorruptDataPolicy#FAIL}
    */
@@ -254,10 +285,9 @@ final class SessionStore {
       return null;
     }
     Instant expiresAt = entry.expiresAt();
+    Duration idle = SessionMetadata.idleTimeout(entries, context.idleTimeout());
     Instant lastAccess =
-        expiresAt == null || context.idleTimeout() == null || expiresAt.equals(end)
-            ? null
-            : expiresAt.minus(context.idleTimeout());
+        expiresAt == null || idle == null || expiresAt.equals(end) ? null : expiresAt.minus(idle);
     return new SessionInfo(entry.id(), principal, created, lastAccess, expiresAt);
   }
 

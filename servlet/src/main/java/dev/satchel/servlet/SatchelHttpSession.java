@@ -6,6 +6,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -83,16 +84,36 @@ final class SatchelHttpSession implements HttpSession {
   }
 
   /**
-   * Kept for this request only: the store applies Satchel's {@code idle-timeout} to every session.
+   * Stored with the session, as its own idle timeout ({@link Session#setIdleTimeout}): it expires
+   * after {@code interval} seconds without a request, on every instance; zero or negative means
+   * never, as the specification says. Does nothing once the session is invalidated.
    */
   @Override
   public synchronized void setMaxInactiveInterval(int interval) {
+    if (invalid) {
+      return;
+    }
+    session.setIdleTimeout(Duration.ofSeconds(interval));
     maxInactiveSeconds = interval;
   }
 
+  /**
+   * The interval set on this session, in this request or an earlier one, as set; else Satchel's
+   * {@code idle-timeout} ({@code -1} when it is off).
+   */
   @Override
   public synchronized int getMaxInactiveInterval() {
+    if (!invalid) {
+      maxInactiveSeconds =
+          session.idleTimeout().map(SatchelHttpSession::seconds).orElse(defaultMaxInactiveSeconds);
+    }
     return maxInactiveSeconds != null ? maxInactiveSeconds : defaultMaxInactiveSeconds;
+  }
+
+  /** A duration in whole seconds, within the range of an {@code int}. */
+  private static int seconds(Duration duration) {
+    long seconds = duration.getSeconds();
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, seconds));
   }
 
   @Override

@@ -13,6 +13,9 @@ import dev.satchel.devalue.PlainObject;
 import dev.satchel.redis.RedisServer;
 import dev.satchel.servlet.AttributeCodec;
 import dev.satchel.servlet.SatchelFilter;
+import dev.satchel.testing.MutableClock;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +29,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -44,6 +49,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -90,7 +96,11 @@ final class ServletHttpSessionTest {
   /** Where the store lives, so that a second instance or a restart shares it. */
   private record Store(String driver, String location) {
     Satchel open() {
-      Satchel.Builder builder = Satchel.builder().driver(driver).secure(false);
+      return open(Clock.systemUTC());
+    }
+
+    Satchel open(Clock clock) {
+      Satchel.Builder builder = Satchel.builder().driver(driver).secure(false).clock(clock);
       switch (driver) {
         case "fs" -> builder.driverOption("base", location).driverOption("fsync", "false");
         case "redis" -> builder.driverOption("url", location);
@@ -190,6 +200,15 @@ final class ServletHttpSessionTest {
                   String.valueOf(this.satchel.sessionsOf(req.getParameter("user")).size()),
               "/attribute",
               (req, res) -> String.valueOf(req.getSession().getAttribute(req.getParameter("name"))),
+              "/inactive",
+              (req, res) -> {
+                HttpSession session = req.getSession();
+                String set = req.getParameter("set");
+                if (set != null) {
+                  session.setMaxInactiveInterval(Integer.parseInt(set));
+                }
+                return session.getMaxInactiveInterval() + " new=" + session.isNew();
+              },
               "/slow-write",
               (req, res) -> {
                 HttpSession session = req.getSession();
@@ -444,5 +463,86 @@ final class ServletHttpSessionTest {
       assertTrue(laptop.get(first, "/me").startsWith("carol"));
       assertEquals("1", laptop.get(first, "/count?user=carol"));
     }
+  }
+
+  // ---------------------------------------------------------------------------- max inactive
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis"})
+  void setMaxInactiveInterval_isStoredWithTheSession_andReadInTheNextRequest(String driver)
+      throws Exception {
+    Store store = store(driver);
+    try (App app = new App(store.open())) {
+      Browser browser = new Browser();
+      assertEquals("1800 new=true", browser.get(app, "/inactive"), "Satchel's idle-timeout");
+      assertEquals("7200 new=false", browser.get(app, "/inactive?set=7200"));
+      assertEquals("7200 new=false", browser.get(app, "/inactive"), "the next request");
+      if (!driver.equals("memory")) {
+        try (App other = new App(store.open())) {
+          assertEquals("7200 new=false", browser.get(other, "/inactive"), "another instance");
+        }
+      }
+      assertEquals("-1 new=false", browser.get(app, "/inactive?set=-1"));
+      assertEquals("-1 new=false", browser.get(app, "/inactive"), "never, as set");
+      assertEquals("0 new=false", browser.get(app, "/inactive?set=0"));
+      assertEquals("0 new=false", browser.get(app, "/inactive"), "never, as set");
+      assertEquals("[]", browser.get(app, "/me").replaceAll(".* names=", ""), "not an attribute");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs"})
+  void aSessionWithAMaxInactiveIntervalOf2Hours_survives90IdleMinutes(String driver)
+      throws Exception {
+    MutableClock clock = new MutableClock();
+    try (App app = new App(store(driver).open(clock))) {
+      Browser own = new Browser();
+      Browser configured = new Browser();
+      own.get(app, "/visit");
+      own.get(app, "/inactive?set=7200");
+      configured.get(app, "/visit");
+      clock.advance(Duration.ofMinutes(90));
+      assertEquals("new=false visits=2", own.get(app, "/visit"));
+      assertEquals("new=true visits=1", configured.get(app, "/visit"), "past the 30 minutes");
+      clock.advance(Duration.ofMinutes(119));
+      assertEquals("new=false visits=3", own.get(app, "/visit"), "the read pushed it by 2 h");
+      clock.advance(Duration.ofMinutes(121));
+      assertEquals("new=true visits=1", own.get(app, "/visit"), "past its own 2 h");
+    }
+  }
+
+  @Test
+  void onRedis_aReadKeepsTheKeyFor2Hours_andNeverForAVeryLongTime() throws Exception {
+    RedisClient client = RedisClient.create(redis.url());
+    try (App app = new App(store("redis").open());
+        StatefulRedisConnection<String, String> connection = client.connect()) {
+      Browser configured = new Browser();
+      configured.get(app, "/visit");
+      configured.get(app, "/visit");
+      assertAbout(Duration.ofMinutes(30), connection.sync().pttl(configured.cookie));
+
+      Browser own = new Browser();
+      own.get(app, "/visit");
+      own.get(app, "/inactive?set=7200");
+      assertAbout(Duration.ofHours(2), connection.sync().pttl(own.cookie));
+      connection.sync().pexpire(own.cookie, Duration.ofMinutes(5).toMillis());
+      own.get(app, "/attribute?name=visits"); // a read, and no write
+      assertAbout(Duration.ofHours(2), connection.sync().pttl(own.cookie));
+
+      own.get(app, "/inactive?set=-1");
+      assertEquals(-1, connection.sync().pttl(own.cookie), "written without an expiry");
+      own.get(app, "/attribute?name=visits");
+      assertTrue(
+          connection.sync().pttl(own.cookie) > Duration.ofDays(365 * 99L).toMillis(),
+          "a read pushes it a century, undoing the push by the configured 30 minutes");
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private static void assertAbout(Duration expected, long pttl) {
+    assertTrue(
+        pttl <= expected.toMillis() && pttl > expected.minusMinutes(1).toMillis(),
+        "PTTL " + pttl + " ms, expected about " + expected);
   }
 }

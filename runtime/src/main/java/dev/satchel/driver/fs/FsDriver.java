@@ -1,5 +1,6 @@
 package dev.satchel.driver.fs;
 
+import dev.satchel.Session;
 import dev.satchel.devalue.Devalue;
 import dev.satchel.devalue.DevalueException;
 import dev.satchel.devalue.PlainObject;
@@ -54,12 +55,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The file's modification time is the real time of its last write, or of the last read that
  * refreshed an idle timeout, so tools that age files by it see the truth. A session has expired
- * when its modification time plus the application's idle timeout is past, or when every key in its
- * blob has expired. Both are known from the folder alone, which is why {@code write} and {@code
- * replace} ignore their {@code expiresAt}: a file written by Astro, which knows no such value,
- * expires by the same rules as one written here. Reading applies only the idle timeout (the core
- * already skips expired keys, and parsing every read would cost more than the file access); the
- * clean-up, at start and every {@code cleanup-interval}, applies both and removes expired files.
+ * when its modification time plus its idle timeout is past, or when every key in its blob has
+ * expired. Its idle timeout is the application's, unless its blob holds one of its own (the key
+ * {@value #IDLE_KEY}, in seconds; zero or negative for never), which the core keeps for a session
+ * given one. Both are known from the folder alone, which is why {@code write} and {@code replace}
+ * ignore their {@code expiresAt}: a file written by Astro, which knows no such value, expires by
+ * the same rules as one written here. Reading applies only the idle timeout (the core already skips
+ * expired keys, and parsing every read would cost more than the file access; a blob is parsed on a
+ * read only when it holds its own idle timeout); the clean-up, at start and every {@code
+ * cleanup-interval}, applies both and removes expired files.
  *
  * <p>Retirement markers live beside, never inside, the session files, in {@code .retired/<id>}: the
  * marker's {@link Retirement#encode() text} on the first line and its expiry in epoch milliseconds
@@ -87,6 +91,12 @@ final class FsDriver implements SessionDriver {
   private static final String NEVER = "-";
   static final String PRINCIPALS_FOLDER = ".principals";
 
+  /** The key of a session's own idle timeout in its blob, in seconds, as the core keeps it. */
+  static final String IDLE_KEY = Session.RESERVED_KEY_PREFIX + "idle";
+
+  /** The key as its blob's text holds it, a JSON string: a blob without this has none. */
+  private static final String QUOTED_IDLE_KEY = "\"" + IDLE_KEY + "\"";
+
   /**
    * How long an index entry may name a session file that does not exist before the clean-up removes
    * it: the core adds the entry just before it writes the session.
@@ -111,8 +121,8 @@ final class FsDriver implements SessionDriver {
   /**
    * Opens the store in {@code base}, creating it if needed.
    *
-   * @param idleTimeout the application's idle timeout, applied by writes and the clean-up, or
-   *     {@code null} for none
+   * @param idleTimeout the application's idle timeout, applied by writes and the clean-up to the
+   *     sessions without one of their own, or {@code null} for none
    */
   FsDriver(
       Path base,
@@ -158,10 +168,12 @@ final class FsDriver implements SessionDriver {
         String blob = currentBlob(file);
         return blob == null ? null : StoredBlob.ofContent(blob);
       }
-      if (isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
+      // The text first: a write between the two steps then makes the session look younger, never
+      // older, and its version is stale to the write that may follow.
+      String blob = readText(file);
+      if (isIdle(file, blob, idleTimeout)) {
         return null;
       }
-      String blob = readText(file);
       // One metadata update, without the lock: a write that replaced the file meanwhile was
       // just made, so pushing its time to now is as true for it.
       try {
@@ -232,13 +244,28 @@ final class FsDriver implements SessionDriver {
   /** The blob in {@code file}, or {@code null} when there is none or it has been idle too long. */
   private String currentBlob(Path file) throws IOException {
     try {
-      if (idleTimeout != null && isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
-        return null;
-      }
-      return readText(file);
+      String blob = readText(file);
+      return isIdle(file, blob, idleTimeout) ? null : blob;
     } catch (NoSuchFileException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether the session in {@code file}, which holds {@code blob}, has been idle longer than its
+   * own idle timeout, or, when it has none, than {@code fallback} ({@code null}: no limit).
+   */
+  private boolean isIdle(Path file, String blob, Duration fallback) throws IOException {
+    Duration idle = idleTimeout(blob.contains(QUOTED_IDLE_KEY) ? ownIdle(blob) : null, fallback);
+    return idle != null && isIdle(Files.getLastModifiedTime(file), idle);
+  }
+
+  /** The idle timeout that applies: {@code own} when set, else {@code fallback}; null for none. */
+  private static Duration idleTimeout(Duration own, Duration fallback) {
+    if (own == null) {
+      return fallback;
+    }
+    return own.isZero() || own.isNegative() ? null : own;
   }
 
   private boolean isIdle(FileTime lastWrite, Duration idleTimeout) {
@@ -541,19 +568,19 @@ final class FsDriver implements SessionDriver {
     Path file = fileFor(id);
     IndexedSession none = new IndexedSession(id, indexedAt, null, null);
     try {
+      String blob = readText(file);
       FileTime modified = Files.getLastModifiedTime(file);
-      if (idleTimeout != null && isIdle(modified, idleTimeout)) {
+      BlobExpiry expiry = expiryOf(blob);
+      Duration idle = idleTimeout(expiry.ownIdle(), idleTimeout);
+      if (idle != null && isIdle(modified, idle)) {
         return none;
       }
-      String blob = readText(file);
-      long keysLiveUntil = keysLiveUntil(blob);
+      long keysLiveUntil = expiry.keysLiveUntil();
       if (keysLiveUntil < clock.millis()) {
         return none; // what the clean-up removes
       }
       long expiresAt =
-          idleTimeout == null
-              ? keysLiveUntil
-              : saturatedSum(modified.toMillis(), saturatedMillis(idleTimeout));
+          idle == null ? keysLiveUntil : saturatedSum(modified.toMillis(), saturatedMillis(idle));
       return new IndexedSession(
           id,
           indexedAt,
@@ -812,23 +839,26 @@ final class FsDriver implements SessionDriver {
       return;
     }
     try {
-      if (idleTimeout != null && isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
+      // Parsed outside the lock, which writers of this stripe would otherwise wait on.
+      String blob = readText(file);
+      FileTime modified = Files.getLastModifiedTime(file);
+      BlobExpiry expiry = expiryOf(blob);
+      Duration idle = idleTimeout(expiry.ownIdle(), idleTimeout);
+      if (idle != null && isIdle(modified, idle)) {
         locks.withStripes(
             id,
             null,
             lockTimeout,
             () -> {
               // Checked again under the lock: a write or a read may have refreshed it meanwhile.
-              if (isIdle(Files.getLastModifiedTime(file), idleTimeout)) {
+              if (currentBlob(file) == null) {
                 Files.deleteIfExists(file);
               }
               return null;
             });
         return;
       }
-      // Parsed outside the lock, which writers of this stripe would otherwise wait on.
-      String blob = readText(file);
-      if (allKeysExpired(blob, now)) {
+      if (expiry.keysLiveUntil() < now) {
         locks.withStripes(
             id,
             null,
@@ -856,26 +886,53 @@ final class FsDriver implements SessionDriver {
    * form.
    */
   static long keysLiveUntil(String blob) {
+    return expiryOf(blob).keysLiveUntil();
+  }
+
+  /**
+   * What a blob says of its session's expiry, from one parse: its own idle timeout ({@code null}
+   * when it has none; zero or negative for never), and {@linkplain #keysLiveUntil until when its
+   * keys live}.
+   */
+  record BlobExpiry(Duration ownIdle, long keysLiveUntil) {
+    static final BlobExpiry NOT_A_SESSION = new BlobExpiry(null, Long.MAX_VALUE);
+  }
+
+  static BlobExpiry expiryOf(String blob) {
     Object parsed;
     try {
       parsed = Devalue.astro().parse(blob);
     } catch (DevalueException e) {
-      return Long.MAX_VALUE;
+      return BlobExpiry.NOT_A_SESSION;
     }
     if (!(parsed instanceof Map<?, ?> entries)) {
-      return Long.MAX_VALUE;
+      return BlobExpiry.NOT_A_SESSION;
     }
     long latest = Long.MIN_VALUE;
+    Duration ownIdle = null;
     for (Map.Entry<?, ?> entry : entries.entrySet()) {
-      if (!(entry.getKey() instanceof String) || !(entry.getValue() instanceof PlainObject value)) {
-        return Long.MAX_VALUE;
+      if (!(entry.getKey() instanceof String key)
+          || !(entry.getValue() instanceof PlainObject value)) {
+        return BlobExpiry.NOT_A_SESSION;
       }
-      if (!(value.get("expires") instanceof Double expires) || !Double.isFinite(expires)) {
-        return Long.MAX_VALUE;
+      if (key.equals(IDLE_KEY)
+          && value.get("data") instanceof Number seconds
+          && Double.isFinite(seconds.doubleValue())) {
+        ownIdle = Duration.ofMillis(Math.round(seconds.doubleValue() * 1000)); // saturates
       }
-      latest = Math.max(latest, (long) Math.floor(expires)); // saturates beyond the long range
+      if (latest != Long.MAX_VALUE) {
+        latest =
+            value.get("expires") instanceof Double expires && Double.isFinite(expires)
+                ? Math.max(latest, (long) Math.floor(expires)) // saturates beyond the long range
+                : Long.MAX_VALUE;
+      }
     }
-    return latest;
+    return new BlobExpiry(ownIdle, latest);
+  }
+
+  /** The session's own idle timeout held in {@code blob}, or {@code null}. */
+  private static Duration ownIdle(String blob) {
+    return expiryOf(blob).ownIdle();
   }
 
   /** Removes a temporary file left by a process that died mid-write. */

@@ -779,4 +779,91 @@ final class FsDriverTest extends SessionDriverContract {
     assertTrue(Files.isDirectory(principals()));
     assertTrue(Files.exists(folder.resolve(live)));
   }
+
+  // ---------------------------------------------------------------------------- own idle timeout
+
+  /** A session as the core writes one with its own idle timeout of {@code seconds}. */
+  private static String sessionWithIdle(String value, double seconds) {
+    return "[[\"Map\",1,2,4,5],\"k\",{\"data\":3,\"expires\":-1},\""
+        + value
+        + "\",\"satchel:idle\",{\"data\":6,\"expires\":-1},"
+        + (seconds == Math.rint(seconds) ? Long.toString((long) seconds) : seconds)
+        + "]";
+  }
+
+  @Test
+  void expiryOf_readsTheOwnIdleTimeout_andTheKeys_inOneParse() {
+    FsDriver.BlobExpiry expiry = FsDriver.expiryOf(sessionWithIdle("v", 7200));
+    assertEquals(Duration.ofHours(2), expiry.ownIdle());
+    assertEquals(Long.MAX_VALUE, expiry.keysLiveUntil());
+    assertEquals(Duration.ofMillis(1500), FsDriver.expiryOf(sessionWithIdle("v", 1.5)).ownIdle());
+    assertEquals(Duration.ZERO, FsDriver.expiryOf(sessionWithIdle("v", 0)).ownIdle());
+    assertNull(FsDriver.expiryOf(session("v", null)).ownIdle());
+    assertNull(FsDriver.expiryOf("[\"blob\"]").ownIdle());
+    Instant soon = in(Duration.ofMinutes(1));
+    assertEquals(soon.toEpochMilli(), FsDriver.expiryOf(session("v", soon)).keysLiveUntil());
+  }
+
+  @Test
+  void aLongerOwnIdleTimeout_keepsTheFile_pastTheApplicationsOne() throws Exception {
+    FsDriver idle = open(IDLE);
+    String id = SessionIds.generate();
+    String blob = sessionWithIdle("v", 7200);
+    idle.index("alice", id, clock.instant());
+    assertTrue(idle.write(id, blob, null, null));
+    clock.advance(Duration.ofMinutes(90));
+    assertEquals(blob, idle.read(id, null).blob(), "a plain read");
+    IndexedSession listed = onlyIndexed(idle, "alice");
+    assertEquals(blob, listed.blob().blob());
+    assertEquals(in(Duration.ofMinutes(30)), listed.expiresAt(), "its time plus its own 2 h");
+    idle.cleanUp();
+    assertTrue(Files.exists(folder.resolve(id)));
+    assertEquals(blob, idle.read(id, IDLE).blob(), "a read, which refreshes it");
+    assertTrue(idle.write(id, blob, blob, null), "the write after it");
+
+    clock.advance(Duration.ofHours(2).plusMinutes(1));
+    assertNull(onlyIndexed(idle, "alice").blob());
+    assertNull(idle.read(id, null));
+    idle.cleanUp();
+    assertFalse(Files.exists(folder.resolve(id)));
+  }
+
+  @Test
+  void aShorterOwnIdleTimeout_expiresTheFile_beforeTheApplicationsOne() throws Exception {
+    FsDriver idle = open(IDLE);
+    String id = SessionIds.generate();
+    assertTrue(idle.write(id, sessionWithIdle("v", 600), null, null));
+    clock.advance(Duration.ofMinutes(11));
+    assertNull(idle.read(id, IDLE));
+    assertNull(idle.read(id, null));
+    idle.cleanUp();
+    assertFalse(Files.exists(folder.resolve(id)));
+    assertTrue(idle.write(id, session("fresh", null), null, null), "as for any expired session");
+  }
+
+  @Test
+  void anOwnIdleTimeoutOfZero_neverExpiresTheFile() throws Exception {
+    FsDriver idle = open(IDLE);
+    String id = SessionIds.generate();
+    String blob = sessionWithIdle("v", 0);
+    idle.index("alice", id, clock.instant());
+    assertTrue(idle.write(id, blob, null, null));
+    clock.advance(Duration.ofDays(30));
+    idle.cleanUp();
+    assertTrue(Files.exists(folder.resolve(id)));
+    assertNull(onlyIndexed(idle, "alice").expiresAt(), "never");
+    assertEquals(blob, idle.read(id, IDLE).blob());
+  }
+
+  @Test
+  void anOwnIdleTimeout_appliesWithoutTheApplicationsOne() throws Exception {
+    String id = SessionIds.generate();
+    assertTrue(driver.write(id, sessionWithIdle("v", 600), null, null));
+    clock.advance(Duration.ofMinutes(9));
+    assertNotNull(driver.read(id, null));
+    clock.advance(Duration.ofMinutes(2));
+    assertNull(driver.read(id, null));
+    fs().cleanUp();
+    assertFalse(Files.exists(folder.resolve(id)));
+  }
 }
