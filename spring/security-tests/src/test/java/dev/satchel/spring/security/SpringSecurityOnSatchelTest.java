@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.satchel.Session;
+import dev.satchel.codec.ValueCodecs;
 import dev.satchel.redis.CommandCounts;
 import dev.satchel.redis.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -65,7 +67,11 @@ final class SpringSecurityOnSatchelTest {
     SecurityFilterChain security(HttpSecurity http) throws Exception {
       return http.authorizeHttpRequests(
               requests ->
-                  requests.requestMatchers("/public").permitAll().anyRequest().authenticated())
+                  requests
+                      .requestMatchers("/public", "/public/**")
+                      .permitAll()
+                      .anyRequest()
+                      .authenticated())
           .formLogin(Customizer.withDefaults())
           .httpBasic(Customizer.withDefaults())
           .logout(Customizer.withDefaults())
@@ -98,6 +104,14 @@ final class SpringSecurityOnSatchelTest {
     @GetMapping("/public")
     String open() {
       return "public";
+    }
+
+    /** The user and cart through typed keys of the Satchel session, as an app without log-in. */
+    @GetMapping("/public/cart")
+    String cart(Session session) {
+      return session.get("userName", ValueCodecs.strings()).orElse("-")
+          + ":"
+          + session.get("cart", ValueCodecs.list(ValueCodecs.strings())).orElse(List.of());
     }
 
     @GetMapping("/me")
