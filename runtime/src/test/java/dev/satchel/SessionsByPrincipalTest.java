@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.satchel.codec.ValueCodec;
 import dev.satchel.codec.ValueCodecs;
 import dev.satchel.testing.MutableClock;
+import dev.satchel.testing.UserSessions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,43 +26,11 @@ final class SessionsByPrincipalTest {
 
   private final MutableClock clock = new MutableClock();
   private final Satchel satchel = Satchel.builder().driver("memory").clock(clock).build();
+  private final UserSessions users = new UserSessions(satchel);
 
   @AfterEach
   void close() {
     satchel.close();
-  }
-
-  private Session open(String id) {
-    return satchel.open(id, cookie -> {});
-  }
-
-  /** A log-in: a visitor's session, regenerated and given the principal. */
-  private String logIn(String principal) {
-    Session visit = open(null);
-    visit.set("cart", "socks", TEXT);
-    visit.commit();
-    Session login = open(visit.id().orElseThrow());
-    login.regenerate();
-    login.setPrincipal(principal);
-    login.commit();
-    return login.id().orElseThrow();
-  }
-
-  private void logOut(String id) {
-    Session logout = open(id);
-    logout.get("cart", TEXT);
-    logout.destroy();
-    logout.commit();
-  }
-
-  private Set<String> listed(String principal) {
-    Set<String> ids = new TreeSet<>();
-    satchel.sessionsOf(principal).forEach(session -> ids.add(session.id()));
-    return ids;
-  }
-
-  private boolean isLive(String id) {
-    return open(id).get("cart", TEXT).isPresent();
   }
 
   // ---------------------------------------------------------------------------- the index
@@ -70,7 +38,7 @@ final class SessionsByPrincipalTest {
   @Test
   void logIn_listsTheSession_withItsPrincipalAndTimes() {
     Instant before = clock.instant();
-    String id = logIn("alice");
+    String id = users.logIn("alice");
     List<SessionInfo> sessions = satchel.sessionsOf("alice");
     assertEquals(1, sessions.size());
     SessionInfo session = sessions.get(0);
@@ -82,23 +50,23 @@ final class SessionsByPrincipalTest {
         before.plus(Satchel.DEFAULT_IDLE_TIMEOUT).toEpochMilli(),
         session.expiresAt().toEpochMilli());
     assertTrue(satchel.sessionsOf("bob").isEmpty());
-    assertEquals("alice", open(id).principal().orElseThrow());
+    assertEquals("alice", users.open(id).principal().orElseThrow());
   }
 
   @Test
   void lastAccess_followsReads_withoutAWrite() {
-    String id = logIn("alice");
+    String id = users.logIn("alice");
     clock.advance(Duration.ofMinutes(5));
     Instant read = clock.instant();
-    open(id).get("cart", TEXT);
+    users.open(id).get("cart", TEXT);
     assertEquals(
         read.toEpochMilli(), satchel.sessionsOf("alice").get(0).lastAccessedAt().toEpochMilli());
   }
 
   @Test
   void metadata_isHiddenFromKeys_andReservedKeysAreRefused() {
-    String id = logIn("alice");
-    Session session = open(id);
+    String id = users.logIn("alice");
+    Session session = users.open(id);
     assertEquals(Set.of("cart"), session.keys());
     assertEquals(Set.of("cart"), session.entries().keySet());
     IllegalArgumentException refused =
@@ -109,76 +77,76 @@ final class SessionsByPrincipalTest {
 
   @Test
   void regenerate_movesTheEntry_toTheNewId() {
-    String first = logIn("alice");
-    Session again = open(first);
+    String first = users.logIn("alice");
+    Session again = users.open(first);
     again.regenerate();
     again.commit();
     String second = again.id().orElseThrow();
     assertNotEquals(first, second);
-    assertEquals(Set.of(second), listed("alice"));
-    assertEquals("alice", open(second).principal().orElseThrow());
+    assertEquals(Set.of(second), users.listed("alice"));
+    assertEquals("alice", users.open(second).principal().orElseThrow());
   }
 
   @Test
   void changingThePrincipal_movesTheEntry() {
-    String id = logIn("alice");
-    Session switchUser = open(id);
+    String id = users.logIn("alice");
+    Session switchUser = users.open(id);
     switchUser.setPrincipal("bob");
     switchUser.commit();
-    assertTrue(listed("alice").isEmpty());
-    assertEquals(Set.of(id), listed("bob"));
-    Session anonymous = open(id);
+    assertTrue(users.listed("alice").isEmpty());
+    assertEquals(Set.of(id), users.listed("bob"));
+    Session anonymous = users.open(id);
     anonymous.setPrincipal(null);
     anonymous.commit();
-    assertTrue(listed("bob").isEmpty());
-    assertTrue(open(id).principal().isEmpty());
+    assertTrue(users.listed("bob").isEmpty());
+    assertTrue(users.open(id).principal().isEmpty());
   }
 
   @Test
   void logOut_removesTheEntry() {
-    String kept = logIn("alice");
-    String ended = logIn("alice");
-    logOut(ended);
-    assertEquals(Set.of(kept), listed("alice"));
+    String kept = users.logIn("alice");
+    String ended = users.logIn("alice");
+    users.logOut(ended);
+    assertEquals(Set.of(kept), users.listed("alice"));
   }
 
   @Test
   void anExpiredSession_isNotListed_andItsEntryIsPrunedLater() {
-    String id = logIn("alice");
+    String id = users.logIn("alice");
     clock.advance(Satchel.DEFAULT_IDLE_TIMEOUT.plusSeconds(1));
-    assertTrue(listed("alice").isEmpty());
+    assertTrue(users.listed("alice").isEmpty());
     clock.advance(SessionStore.INDEX_GRACE);
-    assertTrue(listed("alice").isEmpty());
-    assertFalse(isLive(id));
+    assertTrue(users.listed("alice").isEmpty());
+    assertFalse(users.isLive(id));
   }
 
   @Test
   void endSessionsOf_endsEverySession_butTheOneKept() {
-    String first = logIn("alice");
-    String second = logIn("alice");
-    String third = logIn("alice");
-    String bobs = logIn("bob");
+    String first = users.logIn("alice");
+    String second = users.logIn("alice");
+    String third = users.logIn("alice");
+    String bobs = users.logIn("bob");
     assertEquals(2, satchel.endSessionsOf("alice", second));
-    assertEquals(Set.of(second), listed("alice"));
-    assertFalse(isLive(first));
-    assertFalse(isLive(third));
-    assertTrue(isLive(second));
-    assertTrue(isLive(bobs));
+    assertEquals(Set.of(second), users.listed("alice"));
+    assertFalse(users.isLive(first));
+    assertFalse(users.isLive(third));
+    assertTrue(users.isLive(second));
+    assertTrue(users.isLive(bobs));
     assertEquals(1, satchel.endSessionsOf("alice"));
-    assertFalse(isLive(second));
+    assertFalse(users.isLive(second));
   }
 
   @Test
   void endSessionsOf_leavesARequestInFlightNothingToWrite() {
-    String id = logIn("alice");
-    Session inFlight = open(id);
+    String id = users.logIn("alice");
+    Session inFlight = users.open(id);
     assertEquals("socks", inFlight.get("cart", TEXT).orElseThrow());
     satchel.endSessionsOf("alice");
     inFlight.set("cart", "shoes", TEXT);
     inFlight.commit();
-    assertFalse(isLive(id));
-    assertTrue(listed("alice").isEmpty());
-    Session after = open(id);
+    assertFalse(users.isLive(id));
+    assertTrue(users.listed("alice").isEmpty());
+    Session after = users.open(id);
     assertTrue(after.get("cart", TEXT).isEmpty());
     after.set("cart", "hat", TEXT);
     after.commit();
@@ -187,10 +155,10 @@ final class SessionsByPrincipalTest {
 
   @Test
   void endSession_endsOneSessionById() {
-    String id = logIn("alice");
+    String id = users.logIn("alice");
     satchel.endSession(id);
-    assertFalse(isLive(id));
-    assertTrue(listed("alice").isEmpty());
+    assertFalse(users.isLive(id));
+    assertTrue(users.listed("alice").isEmpty());
   }
 
   @Test
@@ -212,13 +180,13 @@ final class SessionsByPrincipalTest {
 
   @Test
   void start_storesAnEmptySession_withItsCreationTime() {
-    Session session = open(null);
+    Session session = users.open(null);
     assertFalse(session.isNew());
     session.start();
     assertTrue(session.isNew());
     session.commit();
     String id = session.id().orElseThrow();
-    Session next = open(id);
+    Session next = users.open(id);
     assertFalse(next.isNew());
     assertEquals(clock.instant().toEpochMilli(), next.createdAt().orElseThrow().toEpochMilli());
     assertTrue(next.keys().isEmpty());
@@ -226,10 +194,10 @@ final class SessionsByPrincipalTest {
 
   @Test
   void aSessionUsedOnlyThroughKeys_recordsNoMetadata() {
-    Session session = open(null);
+    Session session = users.open(null);
     session.set("cart", "socks", TEXT);
     session.commit();
-    assertTrue(open(session.id().orElseThrow()).createdAt().isEmpty());
+    assertTrue(users.open(session.id().orElseThrow()).createdAt().isEmpty());
   }
 
   // ---------------------------------------------------------------------- absolute lifetime

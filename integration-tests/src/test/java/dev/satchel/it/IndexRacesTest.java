@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Satchel;
-import dev.satchel.Session;
 import dev.satchel.SessionInfo;
 import dev.satchel.codec.ValueCodec;
 import dev.satchel.codec.ValueCodecs;
 import dev.satchel.redis.RedisServer;
+import dev.satchel.testing.UserSessions;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +35,7 @@ final class IndexRacesTest {
   @RegisterExtension static final RedisServer redis = new RedisServer();
 
   private Satchel satchel;
+  private UserSessions users;
 
   private void start(String driver) throws Exception {
     Satchel.Builder builder = Satchel.builder().driver(driver);
@@ -49,6 +48,7 @@ final class IndexRacesTest {
       default -> {}
     }
     satchel = builder.build();
+    users = new UserSessions(satchel);
   }
 
   @AfterEach
@@ -56,39 +56,6 @@ final class IndexRacesTest {
     if (satchel != null) {
       satchel.close();
     }
-  }
-
-  private Session open(String id) {
-    return satchel.open(id, cookie -> {});
-  }
-
-  /** A log-in: a visitor's session, regenerated and given the principal. */
-  private String logIn(String principal) {
-    Session visit = open(null);
-    visit.set("cart", "socks", TEXT);
-    visit.commit();
-    Session login = open(visit.id().orElseThrow());
-    login.regenerate();
-    login.setPrincipal(principal);
-    login.commit();
-    return login.id().orElseThrow();
-  }
-
-  private void logOut(String id) {
-    Session logout = open(id);
-    logout.get("cart", TEXT);
-    logout.destroy();
-    logout.commit();
-  }
-
-  private Set<String> listed(String principal) {
-    Set<String> ids = new TreeSet<>();
-    satchel.sessionsOf(principal).forEach(session -> ids.add(session.id()));
-    return ids;
-  }
-
-  private boolean isLive(String id) {
-    return open(id).get("cart", TEXT).isPresent();
   }
 
   @ParameterizedTest
@@ -106,10 +73,11 @@ final class IndexRacesTest {
               pool.submit(
                   () -> {
                     start.await();
-                    String id = logIn("alice");
-                    assertTrue(listed("alice").contains(id), "a live session is listed");
-                    logOut(id);
-                    assertFalse(listed("alice").contains(id), "an ended session is not listed");
+                    String id = users.logIn("alice");
+                    assertTrue(users.listed("alice").contains(id), "a live session is listed");
+                    users.logOut(id);
+                    assertFalse(
+                        users.listed("alice").contains(id), "an ended session is not listed");
                     return null;
                   }));
         }
@@ -129,7 +97,7 @@ final class IndexRacesTest {
           future.get(30, TimeUnit.SECONDS);
         }
       }
-      assertTrue(listed("alice").isEmpty());
+      assertTrue(users.listed("alice").isEmpty());
     } finally {
       pool.shutdownNow();
     }
@@ -152,7 +120,7 @@ final class IndexRacesTest {
                 () -> {
                   start.await();
                   for (int i = 0; i < 4; i++) {
-                    String id = logIn("carol");
+                    String id = users.logIn("carol");
                     synchronized (ids) {
                       ids.add(id);
                       loggedIn.add(new long[] {ids.size() - 1, sequence.incrementAndGet()});
@@ -177,11 +145,11 @@ final class IndexRacesTest {
             id = ids.get((int) login[0]);
           }
           if (login[1] < endStarted[0]) {
-            assertFalse(isLive(id), "a session logged in before the end survived it");
+            assertFalse(users.isLive(id), "a session logged in before the end survived it");
           }
         }
         satchel.endSessionsOf("carol");
-        assertTrue(listed("carol").isEmpty());
+        assertTrue(users.listed("carol").isEmpty());
       }
     } finally {
       pool.shutdownNow();
