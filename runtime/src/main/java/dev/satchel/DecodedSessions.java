@@ -23,6 +23,8 @@ final class DecodedSessions {
   /** {@code null} when the cache is off. */
   private final Cache<String, Decoded> cache;
 
+  private volatile Instrumentation instrumentation = Instrumentation.NONE;
+
   private DecodedSessions(Cache<String, Decoded> cache) {
     this.cache = cache;
   }
@@ -50,8 +52,10 @@ final class DecodedSessions {
     if (cache != null) {
       Decoded known = cache.getIfPresent(id);
       if (known != null && known.blob().equals(blob)) {
+        instrumentation.decodedCache(true);
         return known.entries();
       }
+      instrumentation.decodedCache(false);
     }
     return keep(id, blob, SessionBlob.parse(blob));
   }
@@ -67,6 +71,10 @@ final class DecodedSessions {
       cache.put(id, new Decoded(blob, shared));
     }
     return shared;
+  }
+
+  void instrument(Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
   }
 
   /** Drops what is kept for a session that is gone. */

@@ -8,35 +8,54 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
  * Wraps a driver so that every failure reaches the caller as a {@link SessionStorageException} in
- * Astro's words, naming the driver, and is logged once.
+ * Astro's words, naming the driver; failures are logged as an {@link StoreOutage outage}, not one
+ * by one, and every call is reported to the {@link Instrumentation}.
  */
 final class GuardedDriver implements SessionDriver {
   private static final System.Logger LOG = System.getLogger("dev.satchel");
 
   private final String name;
   private final SessionDriver driver;
+  private final StoreOutage outage;
+  private volatile Instrumentation instrumentation = Instrumentation.NONE;
 
   GuardedDriver(String name, SessionDriver driver) {
     this.name = name;
     this.driver = driver;
+    this.outage = new StoreOutage(name);
   }
 
   String name() {
     return name;
   }
 
+  void instrument(Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
+  }
+
+  Instrumentation instrumentation() {
+    return instrumentation;
+  }
+
+  /** Whether the store's last calls failed. */
+  boolean isFailing() {
+    return outage.isOngoing();
+  }
+
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
-    return reading(() -> driver.read(id, idleTimeout));
+    return reading("read", "Reading a session from", () -> driver.read(id, idleTimeout));
   }
 
   @Override
   public boolean write(String id, String blob, String expectedVersion, Instant expiresAt) {
-    return saving("Writing a session to", () -> driver.write(id, blob, expectedVersion, expiresAt));
+    return saving(
+        "write", "Writing a session to", () -> driver.write(id, blob, expectedVersion, expiresAt));
   }
 
   @Override
@@ -49,6 +68,7 @@ final class GuardedDriver implements SessionDriver {
       Retirement retirement,
       Instant markerExpiresAt) {
     return saving(
+        "replace",
         "Replacing a session in",
         () ->
             driver.replace(
@@ -57,12 +77,14 @@ final class GuardedDriver implements SessionDriver {
 
   @Override
   public Retirement retire(String id, Retirement retirement, Instant markerExpiresAt) {
-    return saving("Retiring a session in", () -> driver.retire(id, retirement, markerExpiresAt));
+    return saving(
+        "retire", "Retiring a session in", () -> driver.retire(id, retirement, markerExpiresAt));
   }
 
   @Override
   public Retirement retirement(String id) {
-    return reading(() -> driver.retirement(id));
+    return reading(
+        "retirement", "Reading a retired session's marker from", () -> driver.retirement(id));
   }
 
   @Override
@@ -73,6 +95,7 @@ final class GuardedDriver implements SessionDriver {
   @Override
   public void index(String principal, String id, Instant indexedAt) {
     saving(
+        "index",
         "Indexing a session in",
         () -> {
           driver.index(principal, id, indexedAt);
@@ -83,6 +106,7 @@ final class GuardedDriver implements SessionDriver {
   @Override
   public void unindex(String principal, String id) {
     saving(
+        "unindex",
         "Removing a session from the index of",
         () -> {
           driver.unindex(principal, id);
@@ -92,12 +116,40 @@ final class GuardedDriver implements SessionDriver {
 
   @Override
   public List<IndexedSession> indexed(String principal) {
-    return reading(() -> driver.indexed(principal));
+    return reading("indexed", "Listing a user's sessions from", () -> driver.indexed(principal));
+  }
+
+  @Override
+  public boolean reportsExpiry() {
+    return driver.reportsExpiry();
+  }
+
+  @Override
+  public List<String> claimExpired(Instant now, int max) {
+    return reading(
+        "claim-expired", "Looking for expired sessions in", () -> driver.claimExpired(now, max));
+  }
+
+  @Override
+  public OptionalLong countSessions() {
+    return reading("count", "Counting the sessions in", driver::countSessions);
+  }
+
+  @Override
+  public void ping() {
+    reading(
+        "ping",
+        "Pinging",
+        () -> {
+          driver.ping();
+          return null;
+        });
   }
 
   @Override
   public void delete(String id) {
     saving(
+        "delete",
         "Removing a session from",
         () -> {
           driver.delete(id);
@@ -105,22 +157,38 @@ final class GuardedDriver implements SessionDriver {
         });
   }
 
-  private <T> T reading(Supplier<T> call) {
+  private <T> T reading(String operation, String action, Supplier<T> call) {
+    Instrumentation.StoreCall instrumented = instrumentation.storeCall(operation);
     try {
-      return call.get();
+      T result = call.get();
+      answered(instrumented);
+      return result;
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Reading a session from the " + name + " driver failed", e);
+      failed(instrumented, action, e);
       throw SessionStorageException.initializing(name, describe(e), e);
     }
   }
 
-  private <T> T saving(String action, Supplier<T> call) {
+  private <T> T saving(String operation, String action, Supplier<T> call) {
+    Instrumentation.StoreCall instrumented = instrumentation.storeCall(operation);
     try {
-      return call.get();
+      T result = call.get();
+      answered(instrumented);
+      return result;
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, action + " the " + name + " driver failed", e);
+      failed(instrumented, action, e);
       throw SessionStorageException.saving(name, describe(e), e);
     }
+  }
+
+  private void answered(Instrumentation.StoreCall instrumented) {
+    instrumented.end(null);
+    outage.answered();
+  }
+
+  private void failed(Instrumentation.StoreCall instrumented, String action, RuntimeException e) {
+    instrumented.end(e);
+    outage.failed(action + " the " + name + " driver", describe(e), e);
   }
 
   @Override

@@ -71,8 +71,25 @@ final class RequestSession implements Session {
 
   private final PendingChanges pending = new PendingChanges();
 
-  /** Sessions this request destroyed, and whether it had seen each in the store. */
-  private final Map<String, Boolean> destroyed = new LinkedHashMap<>();
+  /** Sessions this request ended, and how. */
+  private final Map<String, Ending> destroyed = new LinkedHashMap<>();
+
+  /**
+   * How a session ends: whether this request had read it as its own (only then does the end follow
+   * a log-in's move), whether it is known to be stored ({@code null}: not known), and why.
+   */
+  private record Ending(boolean seen, Boolean stored, SessionEvent.Reason reason) {
+    static Ending pastLifetime() {
+      return new Ending(false, true, SessionEvent.Reason.LIFETIME);
+    }
+
+    Ending merge(Ending other) {
+      return new Ending(
+          seen || other.seen,
+          Boolean.TRUE.equals(stored) || Boolean.TRUE.equals(other.stored) ? Boolean.TRUE : null,
+          reason);
+    }
+  }
 
   /** The principals of the destroyed sessions this request had read, to remove from the index. */
   private final Map<String, String> destroyedPrincipals = new LinkedHashMap<>();
@@ -256,7 +273,7 @@ final class RequestSession implements Session {
               : store.read(origin, null);
       if (loaded != null && !loaded.isCorrupt() && isPastLifetime(loaded.entries())) {
         // As if it had expired: it ends for every request, and this one starts afresh.
-        endAtCommit(origin, false, loaded.entries());
+        endAtCommit(origin, Ending.pastLifetime(), loaded.entries());
         startAfresh();
         return;
       }
@@ -347,8 +364,8 @@ final class RequestSession implements Session {
    * Ends {@code id} when this request commits, and removes it from its principal's sessions when
    * {@code entries}, what was stored under it, name one.
    */
-  private void endAtCommit(String id, boolean seen, Map<String, Entry> entries) {
-    destroyed.merge(id, seen, Boolean::logicalOr);
+  private void endAtCommit(String id, Ending ending, Map<String, Entry> entries) {
+    destroyed.merge(id, ending, Ending::merge);
     String principal = entries == null ? null : SessionMetadata.principal(entries);
     if (principal != null) {
       destroyedPrincipals.put(id, principal);
@@ -375,7 +392,7 @@ final class RequestSession implements Session {
       Loaded loaded = store.readRefreshing(candidate, context.idleTimeout());
       if (loaded != null && !loaded.isCorrupt()) {
         if (isPastLifetime(loaded.entries())) {
-          endAtCommit(candidate, false, loaded.entries());
+          endAtCommit(candidate, Ending.pastLifetime(), loaded.entries());
           continue;
         }
         identity.adopt(candidate);
@@ -499,6 +516,9 @@ final class RequestSession implements Session {
           outcome = writeOnce();
         } catch (RuntimeException e) {
           pending.restore(key, before);
+          if (e instanceof SessionStorageException) {
+            store.instrumentation().commit(Instrumentation.CommitOutcome.FAILED);
+          }
           throw e;
         }
         if (outcome == Outcome.WRITTEN) {
@@ -508,7 +528,13 @@ final class RequestSession implements Session {
           return null;
         }
         pending.restore(key, before);
-        retryOrGiveUp(attempt, started);
+        store.instrumentation().updateRetried();
+        try {
+          retryOrGiveUp(attempt, started);
+        } catch (SessionStorageException e) {
+          store.instrumentation().commit(Instrumentation.CommitOutcome.FAILED);
+          throw e;
+        }
       }
     }
   }
@@ -603,13 +629,18 @@ final class RequestSession implements Session {
   @Override
   public synchronized void destroy() {
     if (candidates != null) {
-      candidates.forEach(candidate -> destroyed.put(candidate, false));
+      candidates.forEach(
+          candidate ->
+              destroyed.put(candidate, new Ending(false, null, SessionEvent.Reason.LOG_OUT)));
       candidates = null;
     }
     String origin = identity.origin();
     if (origin != null) {
       boolean seen = identity.originSeen();
-      endAtCommit(origin, seen, seen && base != null ? base.entries() : null);
+      endAtCommit(
+          origin,
+          new Ending(seen, seen ? Boolean.TRUE : null, SessionEvent.Reason.LOG_OUT),
+          seen && base != null ? base.entries() : null);
     }
     identity.destroy();
     begunHere = false;
@@ -628,7 +659,7 @@ final class RequestSession implements Session {
       return false;
     }
     if (isPastLifetime(loaded.entries())) {
-      endAtCommit(sessionId, false, loaded.entries());
+      endAtCommit(sessionId, Ending.pastLifetime(), loaded.entries());
       return false;
     }
     candidates = null;
@@ -735,12 +766,17 @@ final class RequestSession implements Session {
   @Override
   public synchronized void commit() {
     retireDestroyed();
-    for (int attempt = 1; hasWrites(); attempt++) {
-      long started = System.nanoTime();
-      if (writeOnce() != Outcome.CONFLICT) {
-        break;
+    try {
+      for (int attempt = 1; hasWrites(); attempt++) {
+        long started = System.nanoTime();
+        if (writeOnce() != Outcome.CONFLICT) {
+          break;
+        }
+        retryOrGiveUp(attempt, started);
       }
-      retryOrGiveUp(attempt, started);
+    } catch (SessionStorageException e) {
+      store.instrumentation().commit(Instrumentation.CommitOutcome.FAILED);
+      throw e;
     }
     removeCorrupt();
   }
@@ -764,6 +800,7 @@ final class RequestSession implements Session {
     ensureLoaded(false);
     if (identity.isEnded()) {
       dropChanges();
+      store.instrumentation().commit(Instrumentation.CommitOutcome.DROPPED);
       return Outcome.DROPPED;
     }
     if (identity.isSuperseded()) {
@@ -800,6 +837,7 @@ final class RequestSession implements Session {
     if (written == null) {
       lastRead = base.entries();
       base = null;
+      store.instrumentation().commit(Instrumentation.CommitOutcome.CONFLICTED);
       return Outcome.CONFLICT;
     }
     if (principalBefore != null && (replacing != null || !principalBefore.equals(principal))) {
@@ -808,6 +846,12 @@ final class RequestSession implements Session {
     identity.written();
     pending.clear();
     base = new Base(written, null, false);
+    store.instrumentation().commit(Instrumentation.CommitOutcome.WRITTEN);
+    if (replacing != null) {
+      store.events().idChanged(replacing, id, principal);
+    } else if (newId) {
+      store.events().created(id, principal);
+    }
     return Outcome.WRITTEN;
   }
 
@@ -888,12 +932,14 @@ final class RequestSession implements Session {
    */
   private void retireDestroyed() {
     SessionStorageException failure = null;
-    for (Map.Entry<String, Boolean> session : destroyed.entrySet()) {
-      boolean seen = session.getValue();
+    for (Map.Entry<String, Ending> session : destroyed.entrySet()) {
+      boolean seen = session.getValue().seen();
       try {
         store.end(
             session.getKey(),
             destroyedPrincipals.get(session.getKey()),
+            session.getValue().stored(),
+            session.getValue().reason(),
             move -> seen && !openedAt.isBefore(move.retiredAt().minus(RetiredOrigin.RACE_WINDOW)));
       } catch (SessionStorageException e) {
         failure = e;

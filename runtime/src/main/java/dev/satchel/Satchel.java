@@ -58,10 +58,18 @@ public final class Satchel implements AutoCloseable {
   /** How many times a commit is tried when nothing else is configured. */
   public static final int DEFAULT_MAX_COMMIT_ATTEMPTS = 100;
 
-  private final SessionContext context;
+  /**
+   * How often expired sessions are looked for when nothing else is configured: a listener hears of
+   * an expiry within this long after it.
+   */
+  public static final Duration DEFAULT_EXPIRY_CHECK_INTERVAL = Duration.ofSeconds(30);
 
-  private Satchel(SessionContext context) {
+  private final SessionContext context;
+  private final ExpiryCheck expiryCheck;
+
+  private Satchel(SessionContext context, Duration expiryCheckInterval) {
     this.context = context;
+    this.expiryCheck = ExpiryCheck.start(context.store(), expiryCheckInterval);
   }
 
   /**
@@ -159,7 +167,9 @@ public final class Satchel implements AutoCloseable {
     int ended = 0;
     for (SessionInfo session : sessionsOf(principal)) {
       if (!session.id().equals(keptId)) {
-        context.store().end(session.id(), principal, move -> true);
+        context
+            .store()
+            .end(session.id(), principal, true, SessionEvent.Reason.ENDED_ALL, move -> true);
         ended++;
       }
     }
@@ -168,12 +178,78 @@ public final class Satchel implements AutoCloseable {
 
   /**
    * Ends one session, as a log-out would, wherever it is in use, and removes it from its user's
-   * sessions.
+   * sessions. Listeners are told it was {@link SessionEvent.Reason#ENDED}.
    */
   public void endSession(String id) {
+    endSession(id, SessionEvent.Reason.ENDED);
+  }
+
+  /**
+   * Ends one session as {@link #endSession(String)} does, telling listeners {@code reason}: {@link
+   * SessionEvent.Reason#LIMIT} when a limit on a user's sessions ends it, for instance. An ID that
+   * is not a session ID, or names no stored session, changes nothing and tells no one.
+   */
+  public void endSession(String id, SessionEvent.Reason reason) {
+    requireNonNull(reason, "reason");
     if (SessionIds.isValid(id)) {
-      context.store().end(id, context.store().principalOf(id), move -> true);
+      context.store().endById(id, reason);
     }
+  }
+
+  /**
+   * Adds a listener, told of every session change this instance stores from now on, and of the
+   * expired sessions its checks find.
+   */
+  public void addListener(SessionListener listener) {
+    context.store().events().add(requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Reports this instance's work to a metrics or tracing library, replacing what was reported to
+   * before; {@link Instrumentation#NONE} stops reporting.
+   */
+  public void instrument(Instrumentation instrumentation) {
+    context.store().instrument(requireNonNull(instrumentation, "instrumentation"));
+  }
+
+  /**
+   * Looks for expired sessions now, rather than at the next periodic check, and tells the listeners
+   * of each found.
+   *
+   * @return how many were found (they are found once, by whichever instance looks first)
+   * @throws SessionStorageException if the store fails
+   */
+  public int checkExpiredSessions() {
+    return context.store().claimExpired(ExpiryCheck.BATCH, ExpiryCheck.MAX_BATCHES);
+  }
+
+  /**
+   * Whether the driver reports expired sessions, so that listeners hear of them ({@link
+   * SessionEvent.Expired}); the memory, fs and redis drivers do.
+   */
+  public boolean reportsExpiry() {
+    return context.store().reportsExpiry();
+  }
+
+  /**
+   * How many sessions the store holds, when its driver can count them cheaply: {@code memory} and
+   * {@code redis} can (counting sessions stored with an expiry; one that expired moments ago may
+   * still count), {@code fs} cannot.
+   *
+   * @throws SessionStorageException if the store fails
+   */
+  public java.util.OptionalLong countSessions() {
+    return context.store().countSessions();
+  }
+
+  /**
+   * Checks that the store answers.
+   *
+   * @return how long it took
+   * @throws SessionStorageException if it does not
+   */
+  public Duration ping() {
+    return context.store().ping();
   }
 
   private static String checkPrincipal(String principal) {
@@ -198,9 +274,10 @@ public final class Satchel implements AutoCloseable {
     return context.store().driverName();
   }
 
-  /** Stops the driver. */
+  /** Stops the expiry check and the driver. */
   @Override
   public void close() {
+    expiryCheck.close();
     context.store().close();
   }
 
@@ -226,6 +303,8 @@ public final class Satchel implements AutoCloseable {
     private int maxCommitAttempts = DEFAULT_MAX_COMMIT_ATTEMPTS;
     private long maxSessionSize = DEFAULT_MAX_SESSION_SIZE;
     private long decodedCacheSize = DEFAULT_DECODED_CACHE_SIZE;
+    private Duration expiryCheckInterval = DEFAULT_EXPIRY_CHECK_INTERVAL;
+    private final List<SessionListener> listeners = new java.util.ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private ClassLoader classLoader;
 
@@ -401,6 +480,22 @@ public final class Satchel implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How often this instance looks for sessions that expired, to tell listeners; {@link
+     * #DEFAULT_EXPIRY_CHECK_INTERVAL} by default. A listener hears of an expiry within this long
+     * after it, plus the time the check takes.
+     */
+    public Builder expiryCheckInterval(Duration interval) {
+      this.expiryCheckInterval = requireNonNull(checkPositive("expiry check interval", interval));
+      return this;
+    }
+
+    /** Adds a listener, told of session changes once they are stored ({@link SessionEvent}). */
+    public Builder listener(SessionListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
     /** The clock for TTLs and expiry; the system clock by default. */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
@@ -419,9 +514,9 @@ public final class Satchel implements AutoCloseable {
      * {@code cookie.max-age}, {@code cookie.secure}, {@code cookie.same-site}, {@code
      * cookie.rolling}, {@code ttl}, {@code idle-timeout}, {@code corrupt-data}, {@code
      * undecodable-values}, {@code max-commit-attempts}, {@code decoded-cache-size}, {@code
-     * max-session-size}. Durations are seconds or ISO-8601; {@code idle-timeout} also takes {@code
-     * off}. A driver option is checked against the options its driver declares when the Satchel is
-     * built.
+     * max-session-size}, {@code max-lifetime}, {@code expiry-check-interval}. Durations are seconds
+     * or ISO-8601; {@code idle-timeout} also takes {@code off}. A driver option is checked against
+     * the options its driver declares when the Satchel is built.
      *
      * @param name the setting's name, as above
      * @param value its value
@@ -522,7 +617,8 @@ public final class Satchel implements AutoCloseable {
                   DecodedSessions.holding(decodedCacheSize),
                   corruptData,
                   maxSessionSize,
-                  clock),
+                  clock,
+                  new SessionEvents(clock, listeners)),
               cookieName,
               cookiePath,
               cookieDomain,
@@ -535,7 +631,8 @@ public final class Satchel implements AutoCloseable {
               maxLifetime,
               undecodableValues,
               maxCommitAttempts,
-              clock));
+              clock),
+          expiryCheckInterval);
     }
   }
 }

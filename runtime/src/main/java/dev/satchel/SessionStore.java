@@ -44,18 +44,34 @@ final class SessionStore {
   private final CorruptDataPolicy corruptData;
   private final long maxSessionSize;
   private final Clock clock;
+  private final SessionEvents events;
 
   SessionStore(
       GuardedDriver driver,
       DecodedSessions decoded,
       CorruptDataPolicy corruptData,
       long maxSessionSize,
-      Clock clock) {
+      Clock clock,
+      SessionEvents events) {
     this.driver = driver;
     this.decoded = decoded;
     this.corruptData = corruptData;
     this.maxSessionSize = maxSessionSize;
     this.clock = clock;
+    this.events = events;
+  }
+
+  SessionEvents events() {
+    return events;
+  }
+
+  Instrumentation instrumentation() {
+    return driver.instrumentation();
+  }
+
+  void instrument(Instrumentation instrumentation) {
+    driver.instrument(instrumentation);
+    decoded.instrument(instrumentation);
   }
 
   /**
@@ -139,6 +155,7 @@ final class SessionStore {
   String serialize(Map<String, Entry> entries) {
     String blob = SessionBlob.serialize(entries);
     if (blob.length() > maxSessionSize) {
+      driver.instrumentation().commit(Instrumentation.CommitOutcome.REFUSED_SIZE);
       throw new SessionSizeException(blob.length(), maxSessionSize);
     }
     return blob;
@@ -154,6 +171,7 @@ final class SessionStore {
     if (!driver.write(id, blob, expectedVersion, expiresAt)) {
       return null;
     }
+    driver.instrumentation().stored(blob.length());
     return decoded.keep(id, blob, entries);
   }
 
@@ -179,6 +197,7 @@ final class SessionStore {
         now.plus(MARKER_LIFETIME))) {
       return null;
     }
+    driver.instrumentation().stored(blob.length());
     decoded.forget(replacedId);
     return decoded.keep(id, blob, entries);
   }
@@ -200,19 +219,20 @@ final class SessionStore {
   }
 
   /**
-   * The principal recorded in the session stored under {@code id}, read without refreshing its idle
-   * timeout; {@code null} when there is none, or the session is gone or cannot be read.
+   * Ends the session stored under {@code id}, whoever's it is, as {@link #end} does, reading it
+   * first (without refreshing its idle timeout) for its principal.
    */
-  String principalOf(String id) {
+  void endById(String id, SessionEvent.Reason reason) {
     StoredBlob stored = driver.read(id, null);
-    if (stored == null) {
-      return null;
+    String principal = null;
+    if (stored != null) {
+      try {
+        principal = SessionMetadata.principal(SessionBlob.parse(stored.blob()));
+      } catch (CorruptBlobException e) {
+        // Ended all the same; there is no user to remove it from.
+      }
     }
-    try {
-      return SessionMetadata.principal(SessionBlob.parse(stored.blob()));
-    } catch (CorruptBlobException e) {
-      return null;
-    }
+    end(id, principal, stored != null, reason, move -> true);
   }
 
   /** Whether the driver keeps the index of sessions by principal. */
@@ -294,20 +314,84 @@ final class SessionStore {
   /**
    * Ends a session as a log-out does, wherever it is in use, and removes it from {@code
    * principal}'s sessions when that is given. When another request's log-in had moved it to a new
-   * ID meanwhile, that session ends too if {@code followsMove} accepts the move.
+   * ID meanwhile, that session ends too if {@code followsMove} accepts the move. Listeners are told
+   * of each session ended that was stored: {@code stored} says whether {@code id} was, or {@code
+   * null} when unknown (it is then read first, if anyone listens).
    */
-  void end(String id, String principal, Predicate<Retirement> followsMove) {
+  void end(
+      String id,
+      String principal,
+      Boolean stored,
+      SessionEvent.Reason reason,
+      Predicate<Retirement> followsMove) {
+    boolean wasStored =
+        stored != null ? stored : events.isObserved() && driver.read(id, null) != null;
     String target = id;
     for (int moves = 0; target != null && moves <= MAX_MOVES_ENDED; moves++) {
       Retirement earlier = destroy(target);
       if (moves == 0 && principal != null) {
         unindex(principal, target);
       }
+      // A marker there already means whoever retired it told of it.
+      if (earlier == null && (moves > 0 || wasStored)) {
+        events.destroyed(target, principal, reason);
+      }
       target =
           earlier != null && !earlier.isDestroyed() && followsMove.test(earlier)
               ? earlier.successor()
               : null;
     }
+  }
+
+  /**
+   * Claims the sessions that expired since the last check and tells the listeners, in batches of
+   * {@code batch}, at most {@code maxBatches} of them.
+   *
+   * @return how many were found
+   */
+  boolean reportsExpiry() {
+    return driver.reportsExpiry();
+  }
+
+  int claimExpired(int batch, int maxBatches) {
+    if (!driver.reportsExpiry()) {
+      return 0;
+    }
+    int found = 0;
+    for (int round = 0; round < maxBatches; round++) {
+      List<String> expired = driver.claimExpired(clock.instant(), batch);
+      for (String id : expired) {
+        decoded.forget(id);
+        events.expired(id);
+      }
+      found += expired.size();
+      if (expired.size() < batch) {
+        break;
+      }
+    }
+    return found;
+  }
+
+  /** How many sessions are stored, when the driver can tell cheaply. */
+  java.util.OptionalLong countSessions() {
+    return driver.countSessions();
+  }
+
+  /**
+   * Checks that the store answers.
+   *
+   * @return how long it took to answer
+   * @throws SessionStorageException when it does not
+   */
+  Duration ping() {
+    long started = System.nanoTime();
+    driver.ping();
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /** Whether the store's last calls failed. */
+  boolean isFailing() {
+    return driver.isFailing();
   }
 
   /** Removes data that could not be read, leaving no marker: the ID was never a live session. */

@@ -32,7 +32,8 @@ final class SettingsBinding {
           "undecodable-values",
           "max-commit-attempts",
           "decoded-cache-size",
-          "max-session-size");
+          "max-session-size",
+          "expiry-check-interval");
 
   private SettingsBinding() {}
 
@@ -111,6 +112,8 @@ final class SettingsBinding {
             builder.maxCommitAttempts(Math.toIntExact(one.longOption(name).orElseThrow()));
         case "decoded-cache-size" -> builder.decodedCacheSize(one.longOption(name).orElseThrow());
         case "max-session-size" -> builder.maxSessionSize(one.longOption(name).orElseThrow());
+        case "expiry-check-interval" ->
+            builder.expiryCheckInterval(one.durationOption(name).orElseThrow());
         default -> {
           if (name.startsWith("driver.") && name.length() > "driver.".length()) {
             builder.driverOption(name.substring("driver.".length()), v, source);

@@ -569,6 +569,254 @@ public abstract class SessionDriverContract {
         });
   }
 
+  // ---------------------------------------------------------------------------- expired sessions
+  // These write sessions that expire after expiryStep() and pass time with passTime(); a store that
+  // keeps time itself (Redis) overrides both to wait for real.
+
+  /** How far ahead the expiry tests set a session's expiry; one {@link #passTime} step. */
+  protected Duration expiryStep() {
+    return Duration.ofSeconds(60);
+  }
+
+  /** Lets {@code duration} pass for the store; the default moves the driver's clock. */
+  protected void passTime(Duration duration) {
+    clock.advance(duration);
+  }
+
+  /**
+   * A second driver on the same store as {@link #driver}, as another instance of the application
+   * would have, or {@code null} when the store cannot be shared (the default). The suite closes it.
+   */
+  protected SessionDriver createSecondInstance(MutableClock clock) throws Exception {
+    return null;
+  }
+
+  private Instant soon() {
+    return clock.instant().plus(expiryStep());
+  }
+
+  /** Past {@link #soon()}, and well before twice it. */
+  private void passExpiry() {
+    passTime(expiryStep().plus(expiryStep().dividedBy(2)));
+  }
+
+  private void onExpiry(Runnable test) {
+    if (driver.reportsExpiry()) {
+      test.run();
+      return;
+    }
+    String id = id();
+    driver.write(id, "blob", null, soon());
+    passExpiry();
+    assertTrue(driver.claimExpired(clock.instant(), 10).isEmpty());
+  }
+
+  private List<String> claimAll() {
+    List<String> claimed = new ArrayList<>();
+    for (int round = 0; round < 100; round++) {
+      List<String> batch = driver.claimExpired(clock.instant(), 100);
+      claimed.addAll(batch);
+      if (batch.size() < 100) {
+        break;
+      }
+    }
+    return claimed;
+  }
+
+  @Test
+  protected void claimExpired_findsASessionThatExpired_once() {
+    onExpiry(
+        () -> {
+          String expiring = id();
+          String lasting = id();
+          assertTrue(driver.write(expiring, "blob", null, soon()));
+          assertTrue(driver.write(lasting, "blob", null, later()));
+          assertEquals(List.of(), claimAll(), "before the expiry");
+          passExpiry();
+          assertEquals(List.of(expiring), claimAll());
+          assertEquals(List.of(), claimAll(), "claimed again");
+          assertNull(driver.read(expiring, null));
+          assertNotNull(driver.read(lasting, null));
+        });
+  }
+
+  @Test
+  protected void claimExpired_skipsSessionsRetiredOrDeleted() {
+    onExpiry(
+        () -> {
+          String retired = id();
+          String deleted = id();
+          String moved = id();
+          String successor = id();
+          for (String id : List.of(retired, deleted, moved)) {
+            assertTrue(driver.write(id, "blob", null, soon()));
+          }
+          driver.retire(retired, Retirement.destroyed(clock.instant()), later());
+          driver.delete(deleted);
+          String version = driver.read(moved, null).version();
+          assertTrue(
+              driver.replace(
+                  moved,
+                  version,
+                  successor,
+                  "next",
+                  soon(),
+                  Retirement.movedTo(successor, clock.instant()),
+                  later()));
+          passExpiry();
+          assertEquals(List.of(successor), claimAll());
+        });
+  }
+
+  @Test
+  protected void claimExpired_followsAnExpiryPushedByReads() {
+    onExpiry(
+        () -> {
+          String id = id();
+          assertTrue(driver.write(id, "blob", null, soon()));
+          Duration step = expiryStep();
+          passTime(step.dividedBy(2));
+          assertNotNull(driver.read(id, step));
+          passTime(step.dividedBy(4).multipliedBy(3));
+          assertEquals(List.of(), claimAll(), "past the first expiry, not the pushed one");
+          assertNotNull(driver.read(id, null), "still stored");
+          passTime(step.dividedBy(2));
+          assertEquals(List.of(id), claimAll());
+        });
+  }
+
+  @Test
+  protected void claimExpired_findsASessionGivenAnExpiryByALaterWrite() {
+    onExpiry(
+        () -> {
+          String id = id();
+          assertTrue(driver.write(id, "blob", null, null));
+          String version = driver.read(id, null).version();
+          assertTrue(driver.write(id, "with an expiry", version, soon()));
+          passExpiry();
+          assertEquals(List.of(id), claimAll());
+        });
+  }
+
+  @Test
+  protected void claimExpired_findsASessionReadAfterItExpired() {
+    onExpiry(
+        () -> {
+          String id = id();
+          assertTrue(driver.write(id, "blob", null, soon()));
+          passExpiry();
+          assertNull(driver.read(id, Duration.ofMinutes(30)));
+          assertEquals(List.of(id), claimAll());
+        });
+  }
+
+  @Test
+  void claimExpired_neverClaimsASessionWithoutExpiry() {
+    onExpiry(
+        () -> {
+          String id = id();
+          assertTrue(driver.write(id, "blob", null, null));
+          clock.advance(Duration.ofDays(3650));
+          assertEquals(List.of(), claimAll());
+          assertNotNull(driver.read(id, null));
+        });
+  }
+
+  @Test
+  protected void claimExpired_returnsAtMostMax_andTheRestLater() {
+    onExpiry(
+        () -> {
+          Set<String> ids = new TreeSet<>();
+          for (int i = 0; i < 5; i++) {
+            String id = id();
+            ids.add(id);
+            assertTrue(driver.write(id, "blob", null, soon()));
+          }
+          passExpiry();
+          Set<String> claimed = new TreeSet<>();
+          for (int call = 0; call < 3; call++) {
+            List<String> batch = driver.claimExpired(clock.instant(), 2);
+            assertTrue(batch.size() <= 2, batch.toString());
+            claimed.addAll(batch);
+          }
+          assertEquals(ids, claimed);
+        });
+  }
+
+  @Test
+  protected void claimExpired_twoInstances_eachSessionClaimedByOne() throws Exception {
+    SessionDriver second = createSecondInstance(clock);
+    if (second == null) {
+      assertTrue(driver.claimExpired(clock.instant(), 10).isEmpty());
+      return;
+    }
+    try {
+      Set<String> ids = new TreeSet<>();
+      for (int i = 0; i < 60; i++) {
+        String id = id();
+        ids.add(id);
+        assertTrue(driver.write(id, "blob", null, soon()));
+      }
+      passExpiry();
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<String>>> claims = new ArrayList<>();
+        for (SessionDriver instance : List.of(driver, second)) {
+          claims.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    List<String> mine = new ArrayList<>();
+                    for (int call = 0; call < 60; call++) {
+                      mine.addAll(instance.claimExpired(clock.instant(), 3));
+                    }
+                    return mine;
+                  }));
+        }
+        start.countDown();
+        List<String> all = new ArrayList<>();
+        for (Future<List<String>> claim : claims) {
+          all.addAll(claim.get(60, TimeUnit.SECONDS));
+        }
+        assertEquals(ids, new TreeSet<>(all));
+        assertEquals(ids.size(), all.size(), "claimed twice: " + all);
+      } finally {
+        pool.shutdownNow();
+      }
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
+  void countSessions_countsLiveSessionsOnly_whenOffered() {
+    String kept = id();
+    String retired = id();
+    String deleted = id();
+    long before = driver.countSessions().orElse(-1);
+    for (String id : List.of(kept, retired, deleted)) {
+      assertTrue(driver.write(id, "blob", null, later()));
+    }
+    driver.retire(retired, Retirement.destroyed(clock.instant()), later());
+    driver.delete(deleted);
+    driver.retire(id(), Retirement.destroyed(clock.instant()), later());
+    if (before >= 0) {
+      assertEquals(before + 1, driver.countSessions().getAsLong());
+    } else {
+      assertTrue(driver.countSessions().isEmpty(), "offered only sometimes");
+    }
+  }
+
+  @Test
+  void ping_answersWhenTheStoreIsUp() {
+    driver.ping();
+    String id = id();
+    assertTrue(driver.write(id, "blob", null, later()));
+    driver.ping();
+    assertEquals("blob", driver.read(id, null).blob(), "a ping changes nothing");
+  }
+
   /** The one entry {@code on} indexes under {@code principal}; fails when there is not one. */
   protected static IndexedSession onlyIndexed(SessionDriver on, String principal) {
     List<IndexedSession> found = on.indexed(principal);

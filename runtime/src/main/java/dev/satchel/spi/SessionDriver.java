@@ -3,6 +3,7 @@ package dev.satchel.spi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Stores session blobs by session ID. The core hands a driver only validated IDs (lower-case UUID
@@ -128,6 +129,53 @@ public interface SessionDriver extends AutoCloseable {
    */
   default List<IndexedSession> indexed(String principal) {
     throw new UnsupportedOperationException("This driver does not index sessions by principal");
+  }
+
+  // ------------------------------------------------------------------------------------- expiry
+
+  /**
+   * Whether this driver reports sessions that expired through {@link #claimExpired}. A driver that
+   * does not (the default) works for everything else; Satchel then tells no {@link
+   * dev.satchel.SessionEvent.Expired} events.
+   */
+  default boolean reportsExpiry() {
+    return false;
+  }
+
+  /**
+   * Claims sessions that expired: stored with an expiry that has passed, and neither retired nor
+   * deleted. The driver keeps track of every session it stores with an expiry (from its first
+   * write, or the write that first gives it one) without help from the store's own notifications.
+   * Each expired session is claimed once by one caller, among all the instances sharing the store;
+   * under a race a session may rarely be claimed twice, never not at all while some instance keeps
+   * calling. A session still stored (a read pushed its expiry) is not claimed: its new expiry is
+   * tracked instead.
+   *
+   * <p>Satchel calls it on every instance every {@code expiry-check-interval}, from one thread.
+   *
+   * @param now the current time by the driver's clock
+   * @param max the most IDs to return; a call returning {@code max} is followed by another
+   * @return the IDs claimed, possibly none
+   */
+  default List<String> claimExpired(Instant now, int max) {
+    return List.of();
+  }
+
+  /**
+   * How many sessions are stored, when the driver can tell cheaply (one small call, not a scan of
+   * the store); empty otherwise (the default). A count may include sessions that expired moments
+   * ago and were not yet claimed.
+   */
+  default OptionalLong countSessions() {
+    return OptionalLong.empty();
+  }
+
+  /**
+   * Checks that the store answers, and throws if it does not. The default looks up the marker of an
+   * ID that is never issued, which every driver can answer.
+   */
+  default void ping() {
+    retirement("00000000-0000-4000-8000-000000000000");
   }
 
   /** Releases the driver's resources (connections, threads). The default does nothing. */

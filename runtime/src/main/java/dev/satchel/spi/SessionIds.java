@@ -1,5 +1,8 @@
 package dev.satchel.spi;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
@@ -51,5 +54,30 @@ public final class SessionIds {
     char variant = value.charAt(19);
     return value.charAt(14) == '4'
         && (variant == '8' || variant == '9' || variant == 'a' || variant == 'b');
+  }
+
+  /**
+   * A short name for a session that does not reveal its ID: the first 12 hexadecimal digits of the
+   * ID's SHA-256, as logs, events and the operators' listing name sessions. An ID is a credential;
+   * its fingerprint is not, and the same ID always has the same fingerprint.
+   *
+   * @return the fingerprint, or {@code "none"} for {@code null}
+   */
+  public static String fingerprint(String id) {
+    if (id == null) {
+      return "none";
+    }
+    byte[] digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+    }
+    char[] out = new char[12];
+    for (int i = 0; i < 6; i++) {
+      out[2 * i] = HEX[(digest[i] >> 4) & 0xf];
+      out[2 * i + 1] = HEX[digest[i] & 0xf];
+    }
+    return new String(out);
   }
 }

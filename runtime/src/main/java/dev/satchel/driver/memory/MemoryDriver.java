@@ -7,12 +7,16 @@ import dev.satchel.spi.StoredBlob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
 
 /**
  * Sessions in this JVM's heap, bounded by size, evicting the least recently used session when a
@@ -22,6 +26,10 @@ import java.util.Map;
  *
  * <p>The index of sessions by principal is a map beside the table, under the same lock; it is not
  * counted against the bound, as its entries are a few dozen bytes per logged-in session.
+ *
+ * <p>Expired sessions are reported from a queue of the expiries sessions were first stored with,
+ * checked against the table when due, and from the sessions dropped as expired or evicted for room
+ * on the way; a session evicted for room counts as expired, as it ended without anyone ending it.
  *
  * <p>One lock guards the table. Each operation is a hash lookup and a link move, far shorter than
  * the request around it, and a plain lock makes the order of use exact.
@@ -41,6 +49,17 @@ final class MemoryDriver implements SessionDriver {
   private final LinkedHashMap<String, Stored> table = new LinkedHashMap<>(256, 0.75f, true);
   private final Map<String, LinkedHashMap<String, Instant>> principals = new HashMap<>();
   private long usedBytes;
+  private long sessionCount;
+
+  /** Sessions by the expiry they were last tracked with, earliest first. */
+  private final PriorityQueue<Tracked> expiries =
+      new PriorityQueue<>(Comparator.comparingLong(Tracked::expiresAt));
+
+  /** Sessions that left the table without being retired: expired, or evicted for room. */
+  private final ArrayDeque<String> gone = new ArrayDeque<>();
+
+  private record Tracked(String id, long expiresAt) {}
+
   private long lastSweep;
   private long lastIndexSweep;
 
@@ -98,6 +117,7 @@ final class MemoryDriver implements SessionDriver {
       if (!holds(id, expectedVersion)) {
         return false;
       }
+      track(id, next);
       store(id, next);
       return true;
     }
@@ -119,6 +139,7 @@ final class MemoryDriver implements SessionDriver {
         return false;
       }
       store(replacedId, Stored.marker(replacedId, retirement, millis(markerExpiresAt)));
+      track(id, next);
       store(id, next);
       return true;
     }
@@ -146,8 +167,51 @@ final class MemoryDriver implements SessionDriver {
     synchronized (table) {
       Stored removed = table.remove(id);
       if (removed != null) {
-        usedBytes -= removed.bytes();
+        removed(removed);
       }
+    }
+  }
+
+  @Override
+  public boolean reportsExpiry() {
+    return true;
+  }
+
+  @Override
+  public List<String> claimExpired(Instant now, int max) {
+    List<String> claimed = new ArrayList<>();
+    synchronized (table) {
+      long at = now.toEpochMilli();
+      while (claimed.size() < max && !gone.isEmpty()) {
+        claimed.add(gone.poll());
+      }
+      while (claimed.size() < max && !expiries.isEmpty() && expiries.peek().expiresAt() <= at) {
+        Tracked due = expiries.poll();
+        Stored stored = table.get(due.id());
+        if (stored == null || !stored.isSession()) {
+          // Retired, deleted, or already reported as it left the table.
+          continue;
+        }
+        if (stored.expiresAt() > at) {
+          // A read or a write pushed its expiry: due again then.
+          if (stored.expiresAt() != Long.MAX_VALUE) {
+            expiries.add(new Tracked(due.id(), stored.expiresAt()));
+          }
+          continue;
+        }
+        table.remove(due.id());
+        usedBytes -= stored.bytes();
+        sessionCount--;
+        claimed.add(due.id());
+      }
+    }
+    return claimed;
+  }
+
+  @Override
+  public OptionalLong countSessions() {
+    synchronized (table) {
+      return OptionalLong.of(sessionCount);
     }
   }
 
@@ -232,7 +296,10 @@ final class MemoryDriver implements SessionDriver {
     synchronized (table) {
       table.clear();
       principals.clear();
+      expiries.clear();
+      gone.clear();
       usedBytes = 0;
+      sessionCount = 0;
     }
   }
 
@@ -251,10 +318,42 @@ final class MemoryDriver implements SessionDriver {
     Stored stored = table.get(id);
     if (stored != null && stored.expiresAt() <= clock.millis()) {
       table.remove(id);
-      usedBytes -= stored.bytes();
+      left(id, stored);
       return null;
     }
     return stored;
+  }
+
+  /**
+   * Tracks the expiry of a session about to be stored, when it was not tracked already: new, or
+   * given an expiry for the first time. Its later pushes are found when it falls due.
+   */
+  private void track(String id, Stored next) {
+    if (next.expiresAt() == Long.MAX_VALUE) {
+      return;
+    }
+    Stored current = table.get(id);
+    if (current == null
+        || !current.isSession()
+        || current.expiresAt() <= clock.millis()
+        || current.expiresAt() == Long.MAX_VALUE) {
+      expiries.add(new Tracked(id, next.expiresAt()));
+    }
+  }
+
+  /** An entry left the table by expiry or for room: a session among them is reported. */
+  private void left(String id, Stored stored) {
+    removed(stored);
+    if (stored.isSession()) {
+      gone.add(id);
+    }
+  }
+
+  private void removed(Stored stored) {
+    usedBytes -= stored.bytes();
+    if (stored.isSession()) {
+      sessionCount--;
+    }
   }
 
   private void checkFits(Stored next) {
@@ -275,7 +374,13 @@ final class MemoryDriver implements SessionDriver {
 
   private void put(String id, Stored next) {
     Stored previous = table.put(id, next);
-    usedBytes += next.bytes() - (previous == null ? 0 : previous.bytes());
+    if (previous != null) {
+      removed(previous);
+    }
+    usedBytes += next.bytes();
+    if (next.isSession()) {
+      sessionCount++;
+    }
   }
 
   private void evictBeyondBound() {
@@ -290,18 +395,19 @@ final class MemoryDriver implements SessionDriver {
     // The entry just stored is the most recently used, so it is the last to go, and it fits.
     Iterator<Map.Entry<String, Stored>> eldest = table.entrySet().iterator();
     while (usedBytes > maxBytes && eldest.hasNext()) {
-      usedBytes -= eldest.next().getValue().bytes();
+      Map.Entry<String, Stored> evicted = eldest.next();
       eldest.remove();
+      left(evicted.getKey(), evicted.getValue());
     }
   }
 
   private void dropExpired(long now) {
-    Iterator<Stored> entries = table.values().iterator();
+    Iterator<Map.Entry<String, Stored>> entries = table.entrySet().iterator();
     while (entries.hasNext()) {
-      Stored stored = entries.next();
-      if (stored.expiresAt() <= now) {
-        usedBytes -= stored.bytes();
+      Map.Entry<String, Stored> entry = entries.next();
+      if (entry.getValue().expiresAt() <= now) {
         entries.remove();
+        left(entry.getKey(), entry.getValue());
       }
     }
   }

@@ -1,0 +1,65 @@
+package dev.satchel;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Looks for expired sessions every interval, on one daemon thread per {@link Satchel}, so that
+ * listeners hear of sessions nobody ended. The first check comes after a random part of the
+ * interval, so that instances started together do not check in step.
+ */
+final class ExpiryCheck implements AutoCloseable {
+  /** How many expired sessions one call to the driver claims. */
+  static final int BATCH = 500;
+
+  /** How many batches one check claims at most; the rest wait for the next check. */
+  static final int MAX_BATCHES = 40;
+
+  private final ScheduledExecutorService scheduler;
+
+  private ExpiryCheck(ScheduledExecutorService scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Starts checking {@code store} every {@code interval}, or does nothing for a driver that cannot.
+   */
+  static ExpiryCheck start(SessionStore store, Duration interval) {
+    if (!store.reportsExpiry()) {
+      return new ExpiryCheck(null);
+    }
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "satchel-expiry-check");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long period = interval.toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            store.claimExpired(BATCH, MAX_BATCHES);
+          } catch (SessionStorageException e) {
+            // Logged as part of the store's outage; the next check tries again.
+          } catch (RuntimeException e) {
+            System.getLogger("dev.satchel")
+                .log(System.Logger.Level.WARNING, "Checking for expired sessions failed", e);
+          }
+        },
+        ThreadLocalRandom.current().nextLong(period) + 1,
+        period,
+        TimeUnit.MILLISECONDS);
+    return new ExpiryCheck(scheduler);
+  }
+
+  @Override
+  public void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+  }
+}
