@@ -84,9 +84,9 @@ final class SessionEvents {
               + " listener calls have failed so far; the next failure is logged in "
               + StoreOutage.SUMMARY_INTERVAL.toSeconds()
               + " s at the earliest, each one at DEBUG",
-          e);
+          LogRedaction.throwable(e));
     } else {
-      LOG.log(Level.DEBUG, "A session listener failed on " + event, e);
+      LOG.log(Level.DEBUG, "A session listener failed on " + event, LogRedaction.throwable(e));
     }
   }
 }

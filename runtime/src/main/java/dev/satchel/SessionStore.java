@@ -140,9 +140,9 @@ final class SessionStore {
           "Session data stored with the "
               + driver.name()
               + " driver could not be read ("
-              + e.getMessage()
+              + LogRedaction.text(e.getMessage())
               + "); it is replaced by a new session",
-          e.getCause());
+          LogRedaction.throwable(e.getCause()));
       return new Loaded(null, blob.version());
     }
   }
