@@ -25,10 +25,11 @@ final class ExpiryCheck implements AutoCloseable {
   }
 
   /**
-   * Starts checking {@code store} every {@code interval}, or does nothing for a driver that cannot.
+   * Starts checking {@code store} every {@code interval}; does nothing with no interval, or for a
+   * driver that cannot report expiry.
    */
   static ExpiryCheck start(SessionStore store, Duration interval) {
-    if (!store.reportsExpiry()) {
+    if (interval == null || !store.reportsExpiry()) {
       return new ExpiryCheck(null);
     }
     ScheduledExecutorService scheduler =

@@ -483,10 +483,12 @@ public final class Satchel implements AutoCloseable {
     /**
      * How often this instance looks for sessions that expired, to tell listeners; {@link
      * #DEFAULT_EXPIRY_CHECK_INTERVAL} by default. A listener hears of an expiry within this long
-     * after it, plus the time the check takes.
+     * after it, plus the time the check takes. {@code null} checks only when {@link
+     * Satchel#checkExpiredSessions()} is called, for an application that schedules the checks
+     * itself.
      */
     public Builder expiryCheckInterval(Duration interval) {
-      this.expiryCheckInterval = requireNonNull(checkPositive("expiry check interval", interval));
+      this.expiryCheckInterval = checkPositive("expiry check interval", interval);
       return this;
     }
 

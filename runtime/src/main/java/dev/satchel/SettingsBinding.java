@@ -113,7 +113,8 @@ final class SettingsBinding {
         case "decoded-cache-size" -> builder.decodedCacheSize(one.longOption(name).orElseThrow());
         case "max-session-size" -> builder.maxSessionSize(one.longOption(name).orElseThrow());
         case "expiry-check-interval" ->
-            builder.expiryCheckInterval(one.durationOption(name).orElseThrow());
+            builder.expiryCheckInterval(
+                v.equalsIgnoreCase("off") ? null : one.durationOption(name).orElseThrow());
         default -> {
           if (name.startsWith("driver.") && name.length() > "driver.".length()) {
             builder.driverOption(name.substring("driver.".length()), v, source);

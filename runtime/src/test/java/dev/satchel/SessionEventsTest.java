@@ -32,6 +32,8 @@ final class SessionEventsTest {
           .driver("memory")
           .clock(clock)
           .maxLifetime(Duration.ofHours(8))
+          // Checked by the tests alone, when they choose.
+          .expiryCheckInterval(null)
           .listener(events::add)
           .build();
   private final UserSessions users = new UserSessions(satchel);
