@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * Wraps a driver so that every failure reaches the caller as a {@link SessionStorageException} in
- * Astro's words, naming the driver; failures are logged as an {@link StoreOutage outage}, not one
- * by one, and every call is reported to the {@link Instrumentation}.
+ * Astro's words, naming the driver and never a session ID (a file path or key naming one is {@link
+ * LogRedaction redacted}, as applications log these exceptions); failures are logged as an {@link
+ * StoreOutage outage}, not one by one, and every call is reported to the {@link Instrumentation}.
  */
 final class GuardedDriver implements SessionDriver {
   private static final System.Logger LOG = System.getLogger("dev.satchel");
@@ -165,7 +166,8 @@ final class GuardedDriver implements SessionDriver {
       return result;
     } catch (RuntimeException e) {
       failed(instrumented, action, e);
-      throw SessionStorageException.initializing(name, describe(e), e);
+      throw SessionStorageException.initializing(
+          name, LogRedaction.text(describe(e)), LogRedaction.throwable(e));
     }
   }
 
@@ -177,7 +179,8 @@ final class GuardedDriver implements SessionDriver {
       return result;
     } catch (RuntimeException e) {
       failed(instrumented, action, e);
-      throw SessionStorageException.saving(name, describe(e), e);
+      throw SessionStorageException.saving(
+          name, LogRedaction.text(describe(e)), LogRedaction.throwable(e));
     }
   }
 

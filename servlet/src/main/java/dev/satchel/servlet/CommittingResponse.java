@@ -27,15 +27,23 @@ final class CommittingResponse extends HttpServletResponseWrapper {
   private static final System.Logger LOG = System.getLogger("dev.satchel.servlet");
 
   private final SessionCookieHeader cookie;
+  private final FailureLog.Kinds failures;
   private Persister persister;
   private volatile boolean persistedBeforeOutput;
   private volatile boolean finished;
   private ServletOutputStream stream;
   private PrintWriter writer;
 
-  CommittingResponse(HttpServletResponse response, String sessionHeader) {
+  CommittingResponse(
+      HttpServletResponse response, String sessionHeader, FailureLog.Kinds failures) {
     super(response);
     this.cookie = new SessionCookieHeader(response, sessionHeader);
+    this.failures = failures;
+  }
+
+  /** Where the filter logs the failures of this response's requests. */
+  FailureLog.Kinds failures() {
+    return failures;
   }
 
   void bind(Persister persister) {
@@ -103,7 +111,7 @@ final class CommittingResponse extends HttpServletResponseWrapper {
         // Too late for a status: fail the response rather than let it pass as a success.
         throw e;
       }
-      LOG.log(System.Logger.Level.ERROR, "The session could not be saved; answering 500", e);
+      failures.notSaved().log("The session could not be saved; answering 500", e);
       // A fixed message: the exception's names the driver and the store's own error.
       failWith(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "The session could not be saved");
       return;
@@ -111,7 +119,7 @@ final class CommittingResponse extends HttpServletResponseWrapper {
       if (isCommitted()) {
         throw e;
       }
-      LOG.log(System.Logger.Level.WARNING, "A change was refused; answering 413", e);
+      failures.refused().logRepeating("A change was refused; answering 413", e);
       failWith(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, TOO_LARGE);
       return;
     }

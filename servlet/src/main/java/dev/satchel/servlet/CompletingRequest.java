@@ -10,7 +10,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 
 /**
  * Extends {@link CommittingResponse}'s guarantee to async requests: the session is stored, and its
@@ -18,7 +17,6 @@ import java.lang.System.Logger.Level;
  * async request started without arguments writes through the {@link CommittingResponse} too.
  */
 final class CompletingRequest extends HttpServletRequestWrapper {
-  private static final System.Logger LOG = System.getLogger("dev.satchel.servlet");
 
   private final CommittingResponse response;
   private StoringAsyncContext async;
@@ -61,8 +59,10 @@ final class CompletingRequest extends HttpServletRequestWrapper {
         response.persistNow();
       } catch (IOException | SessionStorageException e) {
         // Already committed: nothing can change the status, and the request must still complete.
-        LOG.log(
-            Level.ERROR, "The session could not be saved before the async request completed", e);
+        response
+            .failures()
+            .notSaved()
+            .log("The session could not be saved before the async request completed", e);
       } finally {
         delegate.complete();
       }

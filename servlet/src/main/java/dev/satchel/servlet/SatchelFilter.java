@@ -18,6 +18,8 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EventListener;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Function;
@@ -45,11 +48,14 @@ import java.util.regex.Pattern;
  * session cookies (a stale one on a parent path beside the current one), the first the store knows
  * is used.
  *
- * <p>A store failure is never reported as success, and never shows the store's error to the client
- * (it is logged at {@code ERROR}). If the store fails while the request runs, typically on a read,
- * the answer is a {@code 503} with {@code Retry-After: 1} and a plain-text body; if the session
- * cannot be saved, a {@code 500}. Once the response is committed, the failure is rethrown instead,
- * so that the container aborts the response.
+ * <p>A store failure is never reported as success, and never shows the store's error to the client.
+ * Satchel logs an outage of the store once when it starts, in a summary at most every 30 s and once
+ * when it ends; each request it fails is logged here at {@code DEBUG}, with its stack trace. Any
+ * other failure to save (a commit that kept losing to concurrent writers, unreadable data) is
+ * logged at {@code ERROR}, at most once every 30 s when it repeats. If the store fails while the
+ * request runs, typically on a read, the answer is a {@code 503} with {@code Retry-After: 1} and a
+ * plain-text body; if the session cannot be saved, a {@code 500}. Once the response is committed,
+ * the failure is rethrown instead, so that the container aborts the response.
  *
  * <pre>{@code
  * context.addFilter(new FilterHolder(new SatchelFilter(satchel)), "/*", EnumSet.allOf(DispatcherType.class));
@@ -92,6 +98,8 @@ public final class SatchelFilter implements Filter {
   private boolean ownsSatchel;
   private boolean httpSessions = true;
   private final SessionAttributes attributes = new SessionAttributes();
+  private final HttpSessionListeners listeners = new HttpSessionListeners();
+  private final FailureLog.Kinds failures = FailureLog.Kinds.create();
 
   /** A filter over {@code satchel}, reading the session ID from the cookie only. */
   public SatchelFilter(Satchel satchel) {
@@ -150,15 +158,16 @@ public final class SatchelFilter implements Filter {
             "The init-params of SatchelFilter apply only to a filter made with the no-argument"
                 + " constructor; this one was given its Satchel");
       }
-      return;
+    } else {
+      try {
+        sessionHeader = header == null ? null : checkHeaderName(header);
+        satchel = cookieName == null ? Satchel.fromEnvironment() : fromEnvironment(cookieName);
+      } catch (IllegalArgumentException e) {
+        throw new ServletException(e.getMessage(), e);
+      }
+      ownsSatchel = true;
     }
-    try {
-      sessionHeader = header == null ? null : checkHeaderName(header);
-      satchel = cookieName == null ? Satchel.fromEnvironment() : fromEnvironment(cookieName);
-    } catch (IllegalArgumentException e) {
-      throw new ServletException(e.getMessage(), e);
-    }
-    ownsSatchel = true;
+    listeners.start(satchel, config.getServletContext(), maxInactiveSeconds());
   }
 
   /**
@@ -215,6 +224,31 @@ public final class SatchelFilter implements Filter {
     return this;
   }
 
+  /**
+   * Tells {@code listener}, an {@link HttpSessionListener}, an {@link HttpSessionIdListener} or
+   * both (as Spring Security's {@code HttpSessionEventPublisher}), of Satchel's sessions, as a
+   * container tells those registered with it of its own: {@code sessionCreated} when a session is
+   * first stored, {@code sessionIdChanged} when {@code changeSessionId()} (or {@link
+   * Session#regenerate()}) gave it a new ID, and {@code sessionDestroyed} when it was invalidated,
+   * ended by {@link Satchel#endSession} or {@link Satchel#endSessionsOf}, or found expired. Each
+   * change is told on the instance that made it, and an expiry on the instance whose check found
+   * it. Listeners registered with the container are not told: it never sees these sessions.
+   *
+   * <p>They are told once the change is stored, on the thread that stored it (a request's, or the
+   * expiry check's); the {@code HttpSession} they get is read-only, and for a destroyed or expired
+   * session, or one changed outside a request through this filter, knows its ID and servlet context
+   * only (its attributes throw {@link IllegalStateException}, as an invalidated session's do). A
+   * listener that throws is logged and fails nothing: the request goes on, the others are told.
+   * They are registered with the filter's {@link Satchel} when the container initializes the
+   * filter, and told nothing more once it is destroyed.
+   *
+   * @throws IllegalArgumentException if {@code listener} is neither
+   */
+  public SatchelFilter sessionListener(EventListener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
   private static String checkHeaderName(String name) {
     if (!HEADER_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("Invalid session header name \"" + name + "\"");
@@ -224,6 +258,7 @@ public final class SatchelFilter implements Filter {
 
   @Override
   public void destroy() {
+    listeners.stop();
     if (ownsSatchel) {
       satchel.close();
     }
@@ -263,13 +298,23 @@ public final class SatchelFilter implements Filter {
           res);
       return;
     }
-    CommittingResponse committing = new CommittingResponse(response, sessionHeader);
+    CommittingResponse committing = new CommittingResponse(response, sessionHeader, failures);
     Requested requested = requested(request);
     Session session =
         requested.inHeader()
             ? satchel.open(requested.ids().get(0), committing.cookieSink())
             : satchel.openFromCookies(requested.ids(), committing.cookieSink());
-    committing.bind(session::commit);
+    HttpSessionListeners.Scope scope =
+        listeners.any()
+            ? new HttpSessionListeners.Scope(
+                session,
+                attributes,
+                request.getServletContext(),
+                System.currentTimeMillis(),
+                maxInactiveSeconds())
+            : null;
+    committing.bind(
+        scope == null ? session::commit : () -> listeners.within(scope, session::commit));
     request.setAttribute(ATTRIBUTE, session);
     HttpServletRequest wrapped = request;
     if (httpSessions) {
@@ -280,12 +325,12 @@ public final class SatchelFilter implements Filter {
       wrapped = new HttpSessionRequest(request, sessions);
     }
     try {
-      chain.doFilter(new CompletingRequest(wrapped, committing), committing);
+      runChain(chain, new CompletingRequest(wrapped, committing), committing, scope);
     } catch (IOException | ServletException | RuntimeException e) {
       if (cause(e, SessionSizeException.class) && !response.isCommitted()) {
         // An update inside the handler would have made the session too large: nothing was
         // stored, and the client is told so without the exception's details.
-        LOG.log(Level.WARNING, "A change was refused; answering 413", e);
+        failures.refused().logRepeating("A change was refused; answering 413", e);
         committing.abandon();
         response.resetBuffer();
         response.sendError(
@@ -304,12 +349,15 @@ public final class SatchelFilter implements Filter {
       boolean storeFailed = cause(e, SessionStorageException.class);
       if (storeFailed && committing.finished()) {
         // The failed save already answered 500; the handler then failed on the store too.
-        LOG.log(Level.ERROR, "The session store failed after the session could not be saved", e);
+        failures
+            .storeFailed()
+            .log("The session store failed after the session could not be saved", e);
         return;
       }
       if (storeFailed && !response.isCommitted() && !request.isAsyncStarted()) {
         committing.abandon();
-        answerUnavailable(response, e);
+        failures.storeFailed().log("The session store failed; answering 503", e);
+        answerUnavailable(response);
         return;
       }
       try {
@@ -320,6 +368,25 @@ public final class SatchelFilter implements Filter {
       throw e;
     }
     finish(request, committing);
+  }
+
+  /** The rest of the chain, with the request's session current for the session listeners. */
+  private void runChain(
+      FilterChain chain,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      HttpSessionListeners.Scope scope)
+      throws IOException, ServletException {
+    if (scope == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    HttpSessionListeners.Scope previous = listeners.enter(scope);
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      listeners.exit(previous);
+    }
   }
 
   private static void finish(HttpServletRequest request, CommittingResponse committing)
@@ -387,9 +454,7 @@ public final class SatchelFilter implements Filter {
    * A 503 the client may retry, with a body that says nothing of the store: the exception's message
    * names the driver and the store's own error, which the log keeps.
    */
-  private static void answerUnavailable(HttpServletResponse response, Exception failure)
-      throws IOException {
-    LOG.log(Level.ERROR, "The session store failed; answering 503", failure);
+  private static void answerUnavailable(HttpServletResponse response) throws IOException {
     response.resetBuffer();
     response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
     response.setHeader("Retry-After", "1");
