@@ -223,16 +223,7 @@ final class SessionStore {
    * first (without refreshing its idle timeout) for its principal.
    */
   void endById(String id, SessionEvent.Reason reason) {
-    StoredBlob stored = driver.read(id, null);
-    String principal = null;
-    if (stored != null) {
-      try {
-        principal = SessionMetadata.principal(SessionBlob.parse(stored.blob()));
-      } catch (CorruptBlobException e) {
-        // Ended all the same; there is no user to remove it from.
-      }
-    }
-    end(id, principal, stored != null, reason, move -> true);
+    end(id, null, null, reason, move -> true);
   }
 
   /** Whether the driver keeps the index of sessions by principal. */
@@ -316,7 +307,7 @@ final class SessionStore {
    * principal}'s sessions when that is given. When another request's log-in had moved it to a new
    * ID meanwhile, that session ends too if {@code followsMove} accepts the move. Listeners are told
    * of each session ended that was stored: {@code stored} says whether {@code id} was, or {@code
-   * null} when unknown (it is then read first, if anyone listens).
+   * null} when unknown: it is then read first, for that and for its principal.
    */
   void end(
       String id,
@@ -324,8 +315,19 @@ final class SessionStore {
       Boolean stored,
       SessionEvent.Reason reason,
       Predicate<Retirement> followsMove) {
-    boolean wasStored =
-        stored != null ? stored : events.isObserved() && driver.read(id, null) != null;
+    boolean wasStored = stored != null && stored;
+    if (stored == null) {
+      // Not read by the caller: read now, for the principal's index entry and the listeners.
+      StoredBlob blob = driver.read(id, null);
+      wasStored = blob != null;
+      if (blob != null && principal == null) {
+        try {
+          principal = SessionMetadata.principal(SessionBlob.parse(blob.blob()));
+        } catch (CorruptBlobException e) {
+          // Ended all the same; there is no user to remove it from.
+        }
+      }
+    }
     String target = id;
     for (int moves = 0; target != null && moves <= MAX_MOVES_ENDED; moves++) {
       Retirement earlier = destroy(target);

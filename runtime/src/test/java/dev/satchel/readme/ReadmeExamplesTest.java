@@ -81,4 +81,34 @@ final class ReadmeExamplesTest {
         codec.decode(Devalue.standard().parse(text), CodecContext.create());
     assertEquals(Map.of("x", List.of(1)), back);
   }
+
+  @Test
+  void eventsSnippet() {
+    List<String> audit = new java.util.ArrayList<>();
+    List<String> printed = new java.util.ArrayList<>();
+    dev.satchel.Satchel satchel =
+        dev.satchel.Satchel.builder()
+            .driver("memory")
+            .listener(
+                event -> {
+                  if (event instanceof dev.satchel.SessionEvent.Destroyed ended
+                      && ended.reason() == dev.satchel.SessionEvent.Reason.LOG_OUT) {
+                    audit.add("log-out of " + ended.principal());
+                  }
+                })
+            .build();
+    try (satchel) {
+      satchel.addListener(event -> printed.add(String.valueOf(event)));
+      dev.satchel.Session login = satchel.open(null, cookie -> {});
+      login.setPrincipal("alice");
+      login.commit();
+      String id = login.id().orElseThrow();
+      dev.satchel.Session logout = satchel.open(id, cookie -> {});
+      logout.destroy();
+      logout.commit();
+      assertEquals(List.of("log-out of alice"), audit);
+      assertEquals(
+          "Created[" + dev.satchel.spi.SessionIds.fingerprint(id) + ", principal]", printed.get(0));
+    }
+  }
 }
