@@ -18,6 +18,9 @@ final class ExpiryCheck implements AutoCloseable {
   /** How many batches one check claims at most; the rest wait for the next check. */
   static final int MAX_BATCHES = 40;
 
+  /** How long closing waits for a check under way. */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
   private final ScheduledExecutorService scheduler;
 
   private ExpiryCheck(ScheduledExecutorService scheduler) {
@@ -57,10 +60,24 @@ final class ExpiryCheck implements AutoCloseable {
     return new ExpiryCheck(scheduler);
   }
 
+  /**
+   * Stops checking. A check under way is let finish rather than interrupted, as an interrupted
+   * store call would read as the store failing; it is interrupted only if it takes longer than
+   * {@link #CLOSE_GRACE}.
+   */
   @Override
   public void close() {
-    if (scheduler != null) {
+    if (scheduler == null) {
+      return;
+    }
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        scheduler.shutdownNow();
+      }
+    } catch (InterruptedException e) {
       scheduler.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 }

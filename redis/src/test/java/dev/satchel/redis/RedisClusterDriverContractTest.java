@@ -85,8 +85,8 @@ final class RedisClusterDriverContractTest extends RedisContract {
     }
     // Three scripts. The lock: GET of the marker and of the old session, SET of the lock. The new
     // session: GET of it, EXISTS of its marker, SET. The move: GET of the marker and of the old
-    // session, DEL of it, SET of the final marker.
-    return Map.of("evalsha", 3, "get", 5, "exists", 1, "set", 3, "del", 1);
+    // session, DEL of it, SET of the final marker. Then ZREM of the old one from the ledger.
+    return Map.of("evalsha", 3, "get", 5, "exists", 1, "set", 3, "del", 1, "zrem", 1);
   }
 
   @Override
@@ -143,7 +143,7 @@ final class RedisClusterDriverContractTest extends RedisContract {
     String sameSlot = next;
     driver.write(old, "old", null, null);
     assertEquals(
-        Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 2, "del", 1),
+        Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 2, "del", 1, "zrem", 1),
         commandsDuring(
             () ->
                 assertTrue(

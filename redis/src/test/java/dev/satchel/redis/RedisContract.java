@@ -55,8 +55,158 @@ abstract class RedisContract extends SessionDriverContract {
         .create(new DriverContext("redis", options(), Clock.systemUTC()));
   }
 
+  @Override
+  protected SessionDriver createSecondInstance(MutableClock clock) {
+    return createDriver(clock);
+  }
+
   private long pttl(String id) {
     return raw().pttl(id);
+  }
+
+  // ---------------------------------------------------------------------------- expired sessions
+  // Redis drops keys by its own clock, so the contract's expiry tests wait for real: a step of two
+  // seconds, and a test clock kept at the real time, which the driver's claims are given.
+
+  @Override
+  protected Duration expiryStep() {
+    return Duration.ofSeconds(2);
+  }
+
+  @Override
+  protected void passTime(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    catchUpWithRealTime();
+  }
+
+  /** Moves the test clock to the real time, after the time a test's set-up took. */
+  @BeforeEach
+  void catchUpWithRealTime() {
+    long behind = System.currentTimeMillis() - clock.millis();
+    if (behind > 0) {
+      clock.advance(Duration.ofMillis(behind));
+    }
+  }
+
+  /**
+   * The server outlives each test: the sessions earlier tests left to expire are not this one's.
+   */
+  @BeforeEach
+  void forgetTheLedgerOfEarlierTests() {
+    raw().del(RedisDriver.LEDGER);
+    raw().del("shop:" + RedisDriver.LEDGER);
+  }
+
+  private Double ledgerScore(String id) {
+    return raw().zscore(RedisDriver.LEDGER, id);
+  }
+
+  @Test
+  void ledger_gainsASessionWrittenWithAnExpiry_atItsExpiry_andLosesItWhenItEnds() {
+    String retired = SessionIds.generate();
+    String deleted = SessionIds.generate();
+    String moved = SessionIds.generate();
+    String successor = SessionIds.generate();
+    String forever = SessionIds.generate();
+    Instant expiresAt = inTenMinutes();
+    for (String id : List.of(retired, deleted, moved)) {
+      assertTrue(driver.write(id, "blob", null, expiresAt));
+      assertEquals((double) expiresAt.toEpochMilli(), ledgerScore(id));
+    }
+    assertTrue(driver.write(forever, "blob", null, null));
+    assertNull(ledgerScore(forever), "a session without expiry is not tracked");
+    assertEquals(3L, driver.countSessions().getAsLong(), "the sessions stored with an expiry");
+
+    driver.retire(retired, Retirement.destroyed(Instant.now()), inTenMinutes());
+    driver.delete(deleted);
+    Instant later = expiresAt.plusSeconds(60);
+    assertTrue(
+        driver.replace(
+            moved,
+            "blob",
+            successor,
+            "next",
+            later,
+            Retirement.movedTo(successor, Instant.now()),
+            inTenMinutes()));
+    assertNull(ledgerScore(retired));
+    assertNull(ledgerScore(deleted));
+    assertNull(ledgerScore(moved));
+    assertEquals((double) later.toEpochMilli(), ledgerScore(successor));
+    assertEquals(Set.of(successor), Set.copyOf(raw().zrange(RedisDriver.LEDGER, 0, -1)));
+  }
+
+  @Test
+  void ledger_isUntouchedByReadsAndLaterWrites_andGainsASessionGivenItsFirstExpiry() {
+    String id = SessionIds.generate();
+    Instant first = inTenMinutes();
+    assertTrue(driver.write(id, "first", null, first));
+    assertNotNull(driver.read(id, Duration.ofMinutes(30)));
+    assertTrue(driver.write(id, "second", "first", first.plusSeconds(60)));
+    assertEquals((double) first.toEpochMilli(), ledgerScore(id), "the score a claim corrects");
+
+    String persistent = SessionIds.generate();
+    assertTrue(driver.write(persistent, "first", null, null));
+    assertNull(ledgerScore(persistent));
+    assertTrue(driver.write(persistent, "second", "first", first));
+    assertEquals((double) first.toEpochMilli(), ledgerScore(persistent));
+  }
+
+  /** What a write costs on the ledger: nothing but for a write that gives a session its expiry. */
+  @Test
+  void ledger_costsOneCommandForANewSession_andNoneForAReadOrAnotherWrite() {
+    String id = SessionIds.generate();
+    assertEquals(
+        // Inside (on a cluster, ZADD after it): GET, EXISTS of the marker, SET, ZADD.
+        Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 1, "zadd", 1),
+        commandsDuring(() -> assertTrue(driver.write(id, "first", null, inTenMinutes()))),
+        "a new session");
+    assertEquals(
+        Map.of("getex", 1),
+        commandsDuring(() -> driver.read(id, Duration.ofMinutes(10))),
+        "a read");
+    assertEquals(
+        // Inside: PTTL, which tells that the session had an expiry already.
+        Map.of("evalsha", 1, "get", 1, "exists", 1, "pttl", 1, "set", 1),
+        commandsDuring(() -> assertTrue(driver.write(id, "second", "first", inTenMinutes()))),
+        "a later write");
+  }
+
+  @Test
+  void claimExpired_ofASessionRetiredAfterItsMarkerExpired_claimsNothing() {
+    String id = SessionIds.generate();
+    assertTrue(driver.write(id, "blob", null, Instant.now().plusMillis(300)));
+    driver.retire(id, Retirement.destroyed(Instant.now()), Instant.now().plusMillis(100));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (raw().exists(markerKey(id)) == 1 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    passTime(Duration.ofMillis(400));
+    assertEquals(List.of(), driver.claimExpired(clock.instant(), 10));
+  }
+
+  @Test
+  void claimExpired_aMemberOfNoSession_isClaimedOnce_andOneOfALiveSessionIsRescored() {
+    String neverStored = SessionIds.generate();
+    raw().zadd(RedisDriver.LEDGER, 1.0, neverStored);
+    raw().zadd(RedisDriver.LEDGER, 1.0, "not an id");
+    String live = SessionIds.generate();
+    assertTrue(driver.write(live, "blob", null, inTenMinutes()));
+    raw().zadd(RedisDriver.LEDGER, 1.0, live);
+    List<String> claimed = driver.claimExpired(clock.instant(), 10);
+    // A member without session nor marker cannot be told from an expired session: it is claimed
+    // once, which is what an expired session would be.
+    assertEquals(List.of(neverStored), claimed);
+    assertEquals(Set.of(live), Set.copyOf(raw().zrange(RedisDriver.LEDGER, 0, -1)));
+    double rescored = ledgerScore(live);
+    assertTrue(
+        rescored > Instant.now().plus(Duration.ofMinutes(9)).toEpochMilli(),
+        "rescored at the session's expiry: " + rescored);
   }
 
   @Test
@@ -345,9 +495,10 @@ abstract class RedisContract extends SessionDriverContract {
 
   /** What {@link SessionDriver#replace} of {@code old} by {@code next} costs. */
   protected Map<String, Integer> replaceCommands(String old, String next) {
-    // Inside: GET of the old session, one EXISTS of the new one and its marker, SET of the new
-    // one, DEL of the old one, SET of its marker.
-    return Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 2, "del", 1);
+    // Inside (on a cluster, ZREM after it): GET of the old session, one EXISTS of the new one and
+    // its marker, SET of the new one, DEL of the old one, SET of its marker, ZREM of the old one
+    // from the ledger.
+    return Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 2, "del", 1, "zrem", 1);
   }
 
   @Test
@@ -370,8 +521,9 @@ abstract class RedisContract extends SessionDriverContract {
             () -> assertTrue(driver.replace(id, "old", next, "new", null, moved, inTenMinutes()))),
         "replace");
     assertEquals(
-        // Inside: GET of an earlier marker, DEL of the session, SET of its marker.
-        Map.of("evalsha", 1, "get", 1, "del", 1, "set", 1),
+        // Inside (on a cluster, ZREM after it): GET of an earlier marker, DEL of the session, SET
+        // of its marker, ZREM of the session from the ledger.
+        Map.of("evalsha", 1, "get", 1, "del", 1, "set", 1, "zrem", 1),
         commandsDuring(
             () -> driver.retire(next, Retirement.destroyed(Instant.now()), inTenMinutes())),
         "retire");

@@ -116,6 +116,21 @@ final class RedisDriverContractTest extends RedisContract {
             () -> assertEquals(2 * RedisDriver.LIST_CHUNK + 200, driver.indexed("busy").size())));
   }
 
+  /**
+   * The ledger of expiring sessions costs no round trip of its own on one server: a new session is
+   * one command from the client, its ledger entry included, and so is a claim of a batch.
+   */
+  @Test
+  void newSessionWithAnExpiry_andAClaim_areOneCommandFromTheClientEach() {
+    String id = SessionIds.generate();
+    assertEquals(
+        List.of("evalsha"),
+        sentByTheClient(() -> assertTrue(driver.write(id, "blob", null, inTenMinutes()))));
+    assertEquals(
+        List.of("evalsha"),
+        sentByTheClient(() -> assertTrue(driver.claimExpired(Instant.now(), 500).isEmpty())));
+  }
+
   /** Adding an entry, pruning included, is one command from the client. */
   @Test
   void index_thatPrunes_isOneCommandFromTheClient() {

@@ -8,6 +8,13 @@ import dev.satchel.Satchel;
 import dev.satchel.Session;
 import dev.satchel.SessionConfigurationException;
 import dev.satchel.SessionStorageException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.sync.RedisServerCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +42,8 @@ final class RedisTlsTest {
   private static Path trustStore;
   private static RedisServerProcess server;
   private static RedisServerProcess misnamed;
+  private static RedisClient rawClient;
+  private static StatefulRedisConnection<String, String> rawConnection;
 
   @BeforeAll
   static void start() throws IOException {
@@ -81,6 +92,33 @@ final class RedisTlsTest {
             "changeit"));
     server = RedisServerProcess.startTls(local[0], local[1], authority);
     misnamed = RedisServerProcess.startTls(elsewhere[0], elsewhere[1], authority);
+    rawClient =
+        RedisClient.create(
+            RedisURI.builder().withHost("127.0.0.1").withPort(server.port()).withSsl(true).build());
+    rawClient.setOptions(
+        ClientOptions.builder()
+            .sslOptions(SslOptions.builder().trustManager(authority.toFile()).build())
+            .build());
+    rawConnection = rawClient.connect();
+  }
+
+  /** The driver contract, run against the server over TLS. */
+  @Nested
+  final class ContractOverTls extends RedisContract {
+    @Override
+    protected Map<String, String> options() {
+      return Map.of("url", tlsUrl(server), "ca-cert", authority.toString());
+    }
+
+    @Override
+    protected RedisCommands<String, String> raw() {
+      return rawConnection.sync();
+    }
+
+    @Override
+    protected List<? extends RedisServerCommands<String, String>> primaries() {
+      return List.of(rawConnection.sync());
+    }
   }
 
   /** A key and a certificate the test authority signed for {@code subjectAltName}. */
@@ -141,6 +179,10 @@ final class RedisTlsTest {
 
   @AfterAll
   static void stop() throws Exception {
+    if (rawConnection != null) {
+      rawConnection.close();
+      rawClient.shutdown();
+    }
     for (RedisServerProcess process : new RedisServerProcess[] {server, misnamed}) {
       if (process != null) {
         process.close();

@@ -45,6 +45,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * One file per session under the base folder, named by its ID and holding exactly the blob: the
@@ -78,6 +79,29 @@ import java.util.concurrent.TimeUnit;
  * nothing. The clean-up removes entries whose session file has been gone for a while, never a
  * session because of an entry.
  *
+ * <p>Expired sessions are reported from a ledger, {@code .expiring/<id>}: an empty file per session
+ * stored with an expiry, whose modification time is when the session is due to be looked at. A
+ * write given an expiry creates the session's entry when it has none (a new session, or one given
+ * its first expiry), at the expiry the core gave; reads never touch it. {@link #retire}, {@link
+ * #replace} (for the replaced ID) and {@link #delete} remove it, so an ended session is never
+ * reported. {@link #claimExpired} looks at the entries that are due, each under its session's
+ * stripe: a session still live by the rules above (a read pushed its expiry) gets its entry moved
+ * to its new expiry; one that has expired, or whose file is gone without a marker (the clean-up
+ * removed it), is removed with its entry, and is claimed by the caller whose deletion of the entry
+ * succeeded, so that of several drivers or processes sharing the folder exactly one reports it. An
+ * entry goes when its session is claimed or found ended, so the ledger holds about one entry per
+ * session stored with an expiry. Finding the due entries lists the ledger (one {@code stat} per
+ * entry), every expiry check of every instance: cheap beside the clean-up, which reads every
+ * session. The ledger is not forced to disk: a crash may lose the report of a session, never the
+ * session. A session another program (Astro) removes counts as expired, as nothing tells it apart
+ * from one the clean-up removed.
+ *
+ * <p>{@link #countSessions()} is not offered: counting the sessions would list the whole folder,
+ * not one small call.
+ *
+ * <p>Log lines and failures name a session by {@link SessionIds#fingerprint fingerprint}, never by
+ * its ID, which is a credential: paths under the folder hold IDs.
+ *
  * <p>Writers are serialized per session by a lock stripe: a {@link
  * java.util.concurrent.locks.ReentrantLock} inside this JVM and a {@link
  * java.nio.channels.FileLock} on {@code .locks/<stripe>} across processes, shared by every driver
@@ -90,6 +114,11 @@ final class FsDriver implements SessionDriver {
   private static final String TEMP_SUFFIX = ".tmp";
   private static final String NEVER = "-";
   static final String PRINCIPALS_FOLDER = ".principals";
+  static final String EXPIRING_FOLDER = ".expiring";
+
+  /** A session ID anywhere in a text, as paths and the file system's messages hold them. */
+  private static final Pattern SESSION_ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
   /** The key of a session's own idle timeout in its blob, in seconds, as the core keeps it. */
   static final String IDLE_KEY = Session.RESERVED_KEY_PREFIX + "idle";
@@ -109,6 +138,7 @@ final class FsDriver implements SessionDriver {
   private final Path base;
   private final Path retired;
   private final Path principals;
+  private final Path expiring;
   private final boolean fsync;
   private final Duration lockTimeout;
   private final Duration idleTimeout;
@@ -141,6 +171,7 @@ final class FsDriver implements SessionDriver {
     }
     this.retired = this.base.resolve(FsLocks.RETIRED_FOLDER);
     this.principals = this.base.resolve(PRINCIPALS_FOLDER);
+    this.expiring = this.base.resolve(EXPIRING_FOLDER);
     this.fsync = fsync;
     this.lockTimeout = lockTimeout;
     this.idleTimeout = idleTimeout;
@@ -203,6 +234,7 @@ final class FsDriver implements SessionDriver {
               return false;
             }
             writeAtomically(base, id, file, bytes);
+            track(id, expiresAt);
             return true;
           });
     } catch (IOException e) {
@@ -214,7 +246,14 @@ final class FsDriver implements SessionDriver {
   public void delete(String id) {
     Path file = fileFor(id);
     try {
-      locks.withStripes(id, null, lockTimeout, () -> Files.deleteIfExists(file));
+      locks.withStripes(
+          id,
+          null,
+          lockTimeout,
+          () -> {
+            untrack(id);
+            return Files.deleteIfExists(file);
+          });
     } catch (IOException e) {
       throw failure("cannot remove session file " + file, e);
     }
@@ -315,6 +354,8 @@ final class FsDriver implements SessionDriver {
             writeAtomically(retired, replacedId, marker, markerBytes);
             writeAtomically(base, id, file, bytes);
             Files.deleteIfExists(replacedFile);
+            untrack(replacedId);
+            track(id, expiresAt);
             return true;
           });
     } catch (IOException e) {
@@ -336,6 +377,7 @@ final class FsDriver implements SessionDriver {
             Retirement previous = liveMarkerOrNull(marker);
             writeAtomically(retired, id, marker, markerBytes);
             Files.deleteIfExists(file);
+            untrack(id);
             return previous;
           });
     } catch (IOException e) {
@@ -419,6 +461,197 @@ final class FsDriver implements SessionDriver {
 
   private static IllegalStateException notAMarker(Path file, Exception cause) {
     return new IllegalStateException(file + " is not a retirement marker", cause);
+  }
+
+  // ---------------------------------------------------------------------------- expiry
+
+  @Override
+  public boolean reportsExpiry() {
+    return true;
+  }
+
+  private Path ledgerEntry(String id) {
+    return expiring.resolve(checked(id));
+  }
+
+  /**
+   * Tracks session {@code id}, just written with {@code expiresAt}, when it is not tracked yet: a
+   * new session, or one given its first expiry. A tracked session stays so however its expiry
+   * moves; a claim follows it. Called under the ID's stripe, after the write, which a failure here
+   * does not undo: it costs only the report of this session's expiry.
+   */
+  private void track(String id, Instant expiresAt) {
+    if (expiresAt == null) {
+      return;
+    }
+    Path entry = ledgerEntry(id);
+    try {
+      if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      try {
+        Files.newByteChannel(entry, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+      } catch (NoSuchFileException e) {
+        Files.createDirectories(expiring);
+        Files.newByteChannel(entry, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+      }
+      Files.setLastModifiedTime(entry, FileTime.fromMillis(expiresAt.toEpochMilli()));
+    } catch (IOException e) {
+      ledgerFailed(e);
+    }
+  }
+
+  /**
+   * Stops tracking a session that ended. Called under the ID's stripe; a failure does not undo the
+   * ending, and costs only a report of the session as expired, later.
+   */
+  private void untrack(String id) {
+    try {
+      Files.deleteIfExists(ledgerEntry(id));
+    } catch (IOException e) {
+      ledgerFailed(e);
+    }
+  }
+
+  private static void ledgerFailed(IOException e) {
+    LOG.log(
+        Level.DEBUG,
+        "Could not update the ledger of expiring sessions ("
+            + redact(e.toString())
+            + "): a session's expiry may go unreported, or an ended one be reported expired.");
+  }
+
+  /** When the ledger entry is due, or {@code null} when it is gone. */
+  private static Long dueOf(Path entry) throws IOException {
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return attributes.isRegularFile() ? attributes.lastModifiedTime().toMillis() : null;
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Claims the expired sessions among the due ledger entries, as the class describes. A failure
+   * after some sessions were claimed returns those (their entries are gone, so no later call
+   * would); the next call meets the failure again.
+   */
+  @Override
+  public List<String> claimExpired(Instant now, int max) {
+    List<String> claimed = new ArrayList<>();
+    if (max <= 0) {
+      return claimed;
+    }
+    long at = now.toEpochMilli();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(expiring)) {
+      for (Path entry : entries) {
+        if (claimed.size() >= max || closed) {
+          break;
+        }
+        String id = entry.getFileName().toString();
+        if (!SessionIds.isValid(id)) {
+          continue;
+        }
+        Long due = dueOf(entry);
+        if (due != null
+            && due <= at
+            && locks.withStripes(id, null, lockTimeout, () -> settle(id, entry, at))) {
+          claimed.add(id);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // No session was ever stored here with an expiry.
+    } catch (IOException | RuntimeException e) {
+      if (claimed.isEmpty()) {
+        throw e instanceof IOException io
+            ? failure("cannot look for expired sessions in " + expiring, io)
+            : (RuntimeException) e;
+      }
+      LOG.log(
+          Level.DEBUG,
+          "Looking for expired sessions stopped after "
+              + claimed.size()
+              + " were claimed: "
+              + redact(e.toString()));
+    }
+    return claimed;
+  }
+
+  /**
+   * Settles a due ledger entry under its session's stripe: moves it to the session's expiry when
+   * the session is still live, removes it when the session ended or has no expiry any more, and
+   * removes an expired session with its entry. Returns whether this call claimed the session.
+   */
+  private boolean settle(String id, Path entry, long now) throws IOException {
+    Long due = dueOf(entry);
+    if (due == null || due > now) {
+      return false; // settled meanwhile by another driver or process
+    }
+    Path file = fileFor(id);
+    String blob;
+    FileTime modified;
+    try {
+      blob = readText(file);
+      modified = Files.getLastModifiedTime(file);
+    } catch (NoSuchFileException e) {
+      blob = null;
+      modified = null;
+    }
+    if (blob != null) {
+      long expiredAt = expiredAt(blob, modified);
+      if (expiredAt > now) {
+        if (expiredAt == Long.MAX_VALUE) {
+          Files.deleteIfExists(entry); // tracked again by the write that gives it an expiry
+        } else {
+          Files.setLastModifiedTime(entry, FileTime.fromMillis(expiredAt));
+        }
+        return false;
+      }
+      // Expired: removed as the clean-up would.
+      Files.deleteIfExists(file);
+    }
+    if (hasLiveMarker(id)) {
+      // Retired (a crash may leave the session beside its marker): ended, not expired.
+      Files.deleteIfExists(entry);
+      return false;
+    }
+    return Files.deleteIfExists(entry);
+  }
+
+  /**
+   * The first time, in epoch milliseconds, at which the session in a file modified at {@code
+   * modified} and holding {@code blob} counts as expired by the clean-up's rules; {@link
+   * Long#MAX_VALUE} for never.
+   */
+  private long expiredAt(String blob, FileTime modified) {
+    BlobExpiry expiry = expiryOf(blob);
+    Duration idle = idleTimeout(expiry.ownIdle(), idleTimeout);
+    long byIdle =
+        idle == null
+            ? Long.MAX_VALUE
+            : saturatedSum(modified.toMillis(), saturatedSum(saturatedMillis(idle), 1));
+    long keys = expiry.keysLiveUntil();
+    long byKeys = keys == Long.MAX_VALUE ? Long.MAX_VALUE : keys + 1;
+    return Math.min(byIdle, byKeys);
+  }
+
+  /**
+   * Checks that the folder is there to write to, as a request would find it: one a write would
+   * create again is created; one this process may not write, or on a read-only file system, fails.
+   */
+  @Override
+  public void ping() {
+    try {
+      if (!Files.isDirectory(base)) {
+        FsLocks.createFolders(base);
+      }
+      if (!Files.isWritable(base)) {
+        throw new IllegalStateException("the session folder " + base + " is not writable");
+      }
+    } catch (IOException e) {
+      throw failure("cannot reach the session folder " + base, e);
+    }
   }
 
   // ---------------------------------------------------------------------------- principals
@@ -688,8 +921,49 @@ final class FsDriver implements SessionDriver {
     return id;
   }
 
+  /**
+   * A failure to hand up, naming sessions by fingerprint: the core logs its message and stack trace
+   * at WARNING, and paths under the folder hold session IDs.
+   */
   private static UncheckedIOException failure(String what, IOException e) {
-    return new UncheckedIOException(what + ": " + e, e);
+    return new UncheckedIOException(redact(what + ": " + e), redacted(e));
+  }
+
+  /** {@code text} with every session ID in it replaced by its fingerprint. */
+  static String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    return SESSION_ID
+        .matcher(text)
+        .replaceAll(found -> "[session " + SessionIds.fingerprint(found.group()) + "]");
+  }
+
+  /**
+   * {@code e} as an exception whose messages, its causes' included, name sessions by fingerprint;
+   * it keeps the stack traces, and the original type in its message.
+   */
+  static IOException redacted(Throwable e) {
+    if (e == null) {
+      return null;
+    }
+    Redacted copy = new Redacted(redact(e.toString()), redacted(e.getCause()));
+    copy.setStackTrace(e.getStackTrace());
+    return copy;
+  }
+
+  /** A file system failure retold without the session IDs its message held. */
+  private static final class Redacted extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Redacted(String message, IOException cause) {
+      super(message, cause);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
   }
 
   // ---------------------------------------------------------------------------- clean-up
@@ -811,7 +1085,12 @@ final class FsDriver implements SessionDriver {
                   return null;
                 }
               } catch (IllegalStateException e) {
-                LOG.log(Level.WARNING, "Removing an unreadable marker: " + e.getMessage());
+                LOG.log(
+                    Level.WARNING,
+                    "Removing the unreadable retirement marker of session "
+                        + SessionIds.fingerprint(name)
+                        + " from "
+                        + retired);
               }
               return Files.deleteIfExists(file);
             });
@@ -952,7 +1231,7 @@ final class FsDriver implements SessionDriver {
       cleanUp();
     } catch (IOException | RuntimeException e) {
       if (!closed) { // else interrupted by close()
-        LOG.log(Level.WARNING, "Removing expired sessions from " + base + " failed", e);
+        LOG.log(Level.WARNING, "Removing expired sessions from " + base + " failed", redacted(e));
       }
     } finally {
       firstCleanUp.countDown();

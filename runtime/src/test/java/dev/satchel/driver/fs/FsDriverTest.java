@@ -22,16 +22,23 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -48,9 +55,17 @@ final class FsDriverTest extends SessionDriverContract {
   @TempDir Path folder;
   private final List<SessionDriver> extraDrivers = new ArrayList<>();
 
+  /** The application idle timeout of {@link #driver}, which a second instance shares. */
+  private Duration appIdle;
+
   @Override
   protected SessionDriver createDriver(MutableClock clock) {
     return open(null);
+  }
+
+  @Override
+  protected SessionDriver createSecondInstance(MutableClock clock) {
+    return open(appIdle);
   }
 
   /** Another driver on the test's folder, for an application with {@code idleTimeout}. */
@@ -778,6 +793,333 @@ final class FsDriverTest extends SessionDriverContract {
     assertFalse(Files.exists(principal), "emptied by the clean-up, and removed");
     assertTrue(Files.isDirectory(principals()));
     assertTrue(Files.exists(folder.resolve(live)));
+  }
+
+  // ---------------------------------------------------------------------------- expired sessions
+  // This driver ignores expiresAt: a session expires by its idle timeout or its keys. The
+  // contract's
+  // tests whose blobs and expiries agree with that run on a driver whose application idle timeout
+  // is the contract's expiry step; the others are told here with blobs that carry their expiry.
+
+  /** Runs a contract test on a driver whose application idle timeout is one expiry step. */
+  private void withIdleDriver(Runnable test) {
+    SessionDriver original = driver;
+    appIdle = expiryStep();
+    driver = open(appIdle);
+    try {
+      test.run();
+    } finally {
+      driver = original;
+      appIdle = null;
+    }
+  }
+
+  private Path ledger() {
+    return folder.resolve(FsDriver.EXPIRING_FOLDER);
+  }
+
+  private Path entry(String id) {
+    return ledger().resolve(id);
+  }
+
+  private List<String> claimAllNow(SessionDriver on) {
+    List<String> claimed = new ArrayList<>();
+    while (true) {
+      List<String> batch = on.claimExpired(clock.instant(), 100);
+      claimed.addAll(batch);
+      if (batch.size() < 100) {
+        return claimed;
+      }
+    }
+  }
+
+  /** A session with its own idle timeout of one expiry step. */
+  private String stepIdleSession(String value) {
+    return sessionWithIdle(value, expiryStep().toSeconds());
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_findsASessionThatExpired_once() {
+    String expiring = SessionIds.generate();
+    String lasting = SessionIds.generate();
+    assertTrue(driver.write(expiring, stepIdleSession("e"), null, in(expiryStep())));
+    assertTrue(driver.write(lasting, sessionWithIdle("l", 86_400), null, later()));
+    assertEquals(List.of(), claimAllNow(driver), "before the expiry");
+    clock.advance(expiryStep().multipliedBy(3).dividedBy(2));
+    assertEquals(List.of(expiring), claimAllNow(driver));
+    assertEquals(List.of(), claimAllNow(driver), "claimed again");
+    assertNull(driver.read(expiring, null));
+    assertFalse(Files.exists(folder.resolve(expiring)), "removed as the clean-up would");
+    assertFalse(Files.exists(entry(expiring)), "its ledger entry is gone");
+    assertNotNull(driver.read(lasting, null));
+    assertTrue(Files.exists(entry(lasting)));
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_skipsSessionsRetiredOrDeleted() {
+    withIdleDriver(super::claimExpired_skipsSessionsRetiredOrDeleted);
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_followsAnExpiryPushedByReads() {
+    withIdleDriver(super::claimExpired_followsAnExpiryPushedByReads);
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_returnsAtMostMax_andTheRestLater() {
+    withIdleDriver(super::claimExpired_returnsAtMostMax_andTheRestLater);
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_twoInstances_eachSessionClaimedByOne() {
+    withIdleDriver(
+        () -> {
+          try {
+            super.claimExpired_twoInstances_eachSessionClaimedByOne();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_findsASessionGivenAnExpiryByALaterWrite() {
+    String id = SessionIds.generate();
+    assertTrue(driver.write(id, session("forever", null), null, null));
+    assertFalse(Files.exists(entry(id)), "a session without expiry is not tracked");
+    String version = driver.read(id, null).version();
+    assertTrue(driver.write(id, stepIdleSession("with an expiry"), version, in(expiryStep())));
+    assertTrue(Files.exists(entry(id)));
+    clock.advance(expiryStep().multipliedBy(3).dividedBy(2));
+    assertEquals(List.of(id), claimAllNow(driver));
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_findsASessionReadAfterItExpired() {
+    FsDriver idle = open(expiryStep());
+    String id = SessionIds.generate();
+    assertTrue(idle.write(id, session("v", null), null, in(expiryStep())));
+    clock.advance(expiryStep().multipliedBy(3).dividedBy(2));
+    assertNull(idle.read(id, expiryStep()));
+    assertEquals(List.of(id), claimAllNow(idle));
+  }
+
+  @Test
+  void claimExpired_findsASessionTheCleanUpRemoved_once() throws Exception {
+    FsDriver idle = open(IDLE);
+    String id = SessionIds.generate();
+    assertTrue(idle.write(id, session("v", null), null, in(IDLE)));
+    clock.advance(IDLE.plusMinutes(1));
+    idle.cleanUp();
+    assertFalse(Files.exists(folder.resolve(id)), "removed by the clean-up");
+    assertEquals(List.of(id), claimAllNow(idle));
+    assertEquals(List.of(), claimAllNow(idle));
+    assertFalse(Files.exists(entry(id)));
+  }
+
+  @Test
+  void claimExpired_findsASessionWhoseKeysAllExpired() {
+    String id = SessionIds.generate();
+    Instant keysExpire = in(Duration.ofMinutes(5));
+    assertTrue(driver.write(id, session("v", keysExpire), null, keysExpire));
+    clock.advance(Duration.ofMinutes(4));
+    assertEquals(List.of(), claimAllNow(driver));
+    clock.advance(Duration.ofMinutes(2));
+    assertEquals(List.of(id), claimAllNow(driver));
+    assertFalse(Files.exists(folder.resolve(id)));
+  }
+
+  @Test
+  void claimExpired_aSessionThatLostItsExpiry_isDroppedFromTheLedger_untilAWriteGivesOneAgain() {
+    String id = SessionIds.generate();
+    assertTrue(driver.write(id, stepIdleSession("v"), null, in(expiryStep())));
+    String version = driver.read(id, null).version();
+    assertTrue(driver.write(id, sessionWithIdle("v", 0), version, null));
+    clock.advance(expiryStep().multipliedBy(2));
+    assertEquals(List.of(), claimAllNow(driver));
+    assertFalse(Files.exists(entry(id)), "nothing left to track");
+    assertNotNull(driver.read(id, null));
+
+    version = driver.read(id, null).version();
+    assertTrue(driver.write(id, stepIdleSession("w"), version, in(expiryStep())));
+    clock.advance(expiryStep().multipliedBy(2));
+    assertEquals(List.of(id), claimAllNow(driver));
+  }
+
+  @Test
+  void ledger_isUntouchedByReads_andKeepsNoEntryOfAnEndedSession() throws Exception {
+    FsDriver idle = open(IDLE);
+    String read = SessionIds.generate();
+    String retired = SessionIds.generate();
+    String deleted = SessionIds.generate();
+    String moved = SessionIds.generate();
+    String successor = SessionIds.generate();
+    for (String id : List.of(read, retired, deleted, moved)) {
+      assertTrue(idle.write(id, session(id, null), null, in(IDLE)));
+    }
+    assertEquals(Set.of(read, retired, deleted, moved), names(ledger()));
+    FileTime due = Files.getLastModifiedTime(entry(read));
+    assertEquals(in(IDLE).toEpochMilli(), due.toMillis(), "due when the core said it expires");
+    clock.advance(Duration.ofMinutes(10));
+    assertNotNull(idle.read(read, IDLE));
+    assertEquals(due, Files.getLastModifiedTime(entry(read)), "a read leaves the ledger alone");
+
+    idle.retire(retired, Retirement.destroyed(clock.instant()), in(Duration.ofMinutes(10)));
+    idle.delete(deleted);
+    assertTrue(
+        idle.replace(
+            moved,
+            idle.read(moved, null).version(),
+            successor,
+            session("next", null),
+            in(IDLE),
+            Retirement.movedTo(successor, clock.instant()),
+            in(Duration.ofMinutes(10))));
+    assertEquals(Set.of(read, successor), names(ledger()));
+
+    clock.advance(Duration.ofDays(1));
+    idle.cleanUp();
+    assertEquals(Set.of(read, successor), new TreeSet<>(claimAllNow(idle)));
+    assertEquals(Set.of(), names(ledger()), "every entry goes with its session");
+  }
+
+  @Test
+  void claimExpired_leavesNoLedgerBehindForSessionsWithoutExpiry() throws Exception {
+    driver.write(SessionIds.generate(), session("v", null), null, null);
+    assertEquals(List.of(), claimAllNow(driver));
+    assertFalse(Files.exists(ledger()), "made only for the first session with an expiry");
+  }
+
+  /**
+   * Two other JVMs and this one claim the same 300 expired sessions at once: each is claimed by
+   * exactly one of the three.
+   */
+  @Test
+  void processesClaimingAtOnce_claimEachExpiredSessionOnce() throws Exception {
+    FsDriver idle = open(IDLE);
+    Set<String> ids = new TreeSet<>();
+    for (int i = 0; i < 300; i++) {
+      String id = SessionIds.generate();
+      ids.add(id);
+      assertTrue(idle.write(id, session("v", null), null, in(IDLE)));
+    }
+    clock.advance(IDLE.plusMinutes(1));
+    Path control = Files.createTempDirectory("satchel-fs-claims");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<Process> claimers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      claimers.add(
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  FsClaimer.class.getName(),
+                  folder.toString(),
+                  Long.toString(clock.millis()),
+                  IDLE.toString(),
+                  control.toString(),
+                  Integer.toString(i))
+              .redirectErrorStream(true)
+              .redirectOutput(control.resolve(i + ".out").toFile())
+              .start());
+    }
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!(Files.exists(control.resolve("ready-0")) && Files.exists(control.resolve("ready-1")))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Files.createFile(control.resolve("go"));
+      List<String> all = new ArrayList<>(FsClaimer.claimUntilNone(idle, clock.instant()));
+      for (int i = 0; i < claimers.size(); i++) {
+        Process claimer = claimers.get(i);
+        assertTrue(claimer.waitFor(120, TimeUnit.SECONDS));
+        List<String> lines = Files.readAllLines(control.resolve(i + ".out"));
+        assertEquals(0, claimer.exitValue(), String.join("\n", lines));
+        assertEquals("done", lines.get(lines.size() - 1), String.join("\n", lines));
+        all.addAll(lines.subList(0, lines.size() - 1));
+      }
+      assertEquals(ids, new TreeSet<>(all));
+      assertEquals(ids.size(), all.size(), "claimed twice");
+    } finally {
+      claimers.forEach(Process::destroyForcibly);
+      try (Stream<Path> files = Files.walk(control)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------- ping and logs
+
+  @Test
+  void ping_createsARemovedFolderAgain_andFailsWhenTheFolderCannotBe() throws Exception {
+    driver.ping();
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    driver.ping();
+    assertTrue(Files.isDirectory(folder), "made again, as the next write would");
+    Files.delete(folder.resolve(".locks"));
+    Files.delete(folder.resolve(".retired"));
+    Files.delete(folder);
+    Files.writeString(folder, "a file where the folder was");
+    assertThrows(RuntimeException.class, () -> driver.ping());
+    Files.delete(folder);
+    Files.createDirectories(folder);
+  }
+
+  @Test
+  void failures_nameTheSessionByItsFingerprint_neverByItsId() throws Exception {
+    String id = SessionIds.generate();
+    // A folder where the session file should be: reading it fails.
+    Files.createDirectories(folder.resolve(id));
+    RuntimeException failure = assertThrows(RuntimeException.class, () -> driver.read(id, null));
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      assertFalse(t.toString().contains(id), t.toString());
+    }
+    assertTrue(failure.getMessage().contains(SessionIds.fingerprint(id)), failure.getMessage());
+    assertTrue(
+        failure.getCause().toString().contains("IOException"), failure.getCause().toString());
+  }
+
+  @Test
+  void theWarningOfAnUnreadableMarker_namesTheSessionByItsFingerprint() throws Exception {
+    String id = SessionIds.generate();
+    Files.writeString(marker(id), "not a marker");
+    Logger logger = Logger.getLogger("dev.satchel.driver.fs");
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+              logged.add(record.getMessage() + " " + record.getThrown());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(handler);
+    try {
+      fs().cleanUp();
+    } finally {
+      logger.removeHandler(handler);
+    }
+    assertFalse(Files.exists(marker(id)));
+    assertEquals(1, logged.size(), logged.toString());
+    assertTrue(logged.get(0).contains(SessionIds.fingerprint(id)), logged.get(0));
+    assertFalse(logged.get(0).contains(id), logged.get(0));
   }
 
   // ---------------------------------------------------------------------------- own idle timeout
