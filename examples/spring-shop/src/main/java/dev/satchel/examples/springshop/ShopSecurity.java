@@ -3,8 +3,12 @@ package dev.satchel.examples.springshop;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
@@ -12,11 +16,53 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * Log-in, log-out and CSRF through Spring Security, configured as in any Spring application: the
  * starter keeps the security context and the CSRF token in the visitor's Satchel session, beside
- * the cart, and no container session ({@code JSESSIONID}) is ever made.
+ * the cart, and no container session ({@code JSESSIONID}) is ever made. Actuator's endpoints have a
+ * chain of their own, for operators.
  */
 @Configuration(proxyBeanMethods = false)
 class ShopSecurity {
+  /**
+   * Actuator, ahead of the shop's chain: the health open to all (its details to operators), every
+   * other endpoint to the operator {@code shop.operator-user} ({@code ops}, password {@code
+   * shop.operator-password}) by HTTP Basic only, as a scraper or an operator's script calls it.
+   * Stateless: the session cookie does not authenticate here, so no CSRF token is needed, and no
+   * logged-in shop visitor reaches an endpoint. The operator is not a shop customer, nor the
+   * reverse.
+   */
   @Bean
+  @Order(1)
+  SecurityFilterChain operationsSecurityFilterChain(
+      HttpSecurity http,
+      @Value("${shop.operator-user}") String user,
+      @Value("${shop.operator-password}") String password)
+      throws Exception {
+    return http.securityMatcher("/actuator/**")
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers("/actuator/health", "/actuator/health/**")
+                    .permitAll()
+                    .anyRequest()
+                    .hasRole("OPERATOR"))
+        .httpBasic(Customizer.withDefaults())
+        // Its own authentication, without the shop's as a parent: a customer's password is
+        // refused here (401), not accepted and then found lacking the role.
+        .authenticationManager(
+            new ProviderManager(
+                new DaoAuthenticationProvider(
+                    new InMemoryUserDetailsManager(
+                        User.withUsername(user)
+                            .password("{noop}" + password)
+                            .roles("OPERATOR")
+                            .build()))))
+        .sessionManagement(
+            sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(csrf -> csrf.disable())
+        .build();
+  }
+
+  @Bean
+  @Order(2)
   SecurityFilterChain shopSecurityFilterChain(HttpSecurity http) throws Exception {
     return http
         // Every page, the cart API, the form actions and shared carts are open: the cart works

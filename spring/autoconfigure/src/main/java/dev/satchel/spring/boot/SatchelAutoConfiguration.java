@@ -1,16 +1,25 @@
 package dev.satchel.spring.boot;
 
 import dev.satchel.Satchel;
+import dev.satchel.SessionEvent;
+import dev.satchel.SessionListener;
 import dev.satchel.servlet.AttributeCodec;
 import dev.satchel.servlet.SatchelFilter;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
+import java.util.Collections;
+import java.util.EventListener;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -27,6 +36,13 @@ import tools.jackson.databind.json.JsonMapper;
  * closed with the application; in a servlet application, {@link SatchelFilter} in front of every
  * request, and controller method parameters of type {@link dev.satchel.Session} or of a generated
  * session class ({@code ShopDataSession}).
+ *
+ * <p>Every {@link SessionEvent} is published as a Spring application event (the record itself, for
+ * {@code @EventListener} methods taking {@code SessionEvent} or one of its records), and every
+ * {@link SessionListener} bean is added to the Satchel, the application's own included. In a
+ * servlet application, the {@link HttpSessionListener} and {@link HttpSessionIdListener} beans
+ * (such as Spring Security's {@code HttpSessionEventPublisher}) are told of Satchel's sessions
+ * through {@link SatchelFilter#sessionListener}, as a container tells them of its own.
  *
  * <p>An application's own {@link Satchel} bean, or its own {@link SatchelFilter} or {@code
  * FilterRegistrationBean<SatchelFilter>} bean, replaces the one configured here.
@@ -60,6 +76,18 @@ public class SatchelAutoConfiguration {
     return builder.build();
   }
 
+  /**
+   * Publishes the Satchel's session events as Spring application events, and adds the {@link
+   * SessionListener} beans to it.
+   */
+  @Bean
+  SatchelSessionEvents satchelSessionEvents(
+      Satchel satchel,
+      ApplicationEventPublisher publisher,
+      ObjectProvider<SessionListener> listeners) {
+    return new SatchelSessionEvents(satchel, publisher, listeners);
+  }
+
   /** The filter that gives every request its session. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -72,9 +100,16 @@ public class SatchelAutoConfiguration {
     FilterRegistrationBean<SatchelFilter> satchelFilterRegistration(
         Satchel satchel,
         ObjectProvider<AttributeCodec<?>> codecs,
+        ObjectProvider<HttpSessionListener> sessionListeners,
+        ObjectProvider<HttpSessionIdListener> idListeners,
         ObjectProvider<SatchelFilterCustomizer> customizers) {
       SatchelFilter filter = new SatchelFilter(satchel);
       codecs.orderedStream().forEach(filter::attributeCodec);
+      // One that is both, as Spring Security's HttpSessionEventPublisher, is added once.
+      Set<EventListener> listeners = Collections.newSetFromMap(new IdentityHashMap<>());
+      sessionListeners.orderedStream().forEach(listeners::add);
+      idListeners.orderedStream().forEach(listeners::add);
+      listeners.forEach(filter::sessionListener);
       customizers.orderedStream().forEach(customizer -> customizer.customize(filter));
       FilterRegistrationBean<SatchelFilter> registration = new FilterRegistrationBean<>(filter);
       registration.setName("satchelFilter");

@@ -53,6 +53,12 @@ public class SatchelProperties {
   /** The most characters of stored text a session may take; at most 16 Mi. */
   private long maxSessionSize = 1048576;
 
+  /**
+   * How often this instance looks for sessions that expired, to tell session listeners (an expired
+   * session is told within this long): seconds, or ISO-8601 such as PT1M.
+   */
+  private Duration expiryCheckInterval = Duration.ofSeconds(30);
+
   private final Cookie cookie = new Cookie();
 
   public String getDriver() {
@@ -125,6 +131,14 @@ public class SatchelProperties {
 
   public void setMaxSessionSize(long maxSessionSize) {
     this.maxSessionSize = maxSessionSize;
+  }
+
+  public Duration getExpiryCheckInterval() {
+    return expiryCheckInterval;
+  }
+
+  public void setExpiryCheckInterval(Duration expiryCheckInterval) {
+    this.expiryCheckInterval = expiryCheckInterval;
   }
 
   public Cookie getCookie() {

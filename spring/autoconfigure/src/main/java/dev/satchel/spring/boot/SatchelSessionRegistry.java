@@ -1,6 +1,7 @@
 package dev.satchel.spring.boot;
 
 import dev.satchel.Satchel;
+import dev.satchel.SessionEvent;
 import dev.satchel.SessionInfo;
 import java.security.Principal;
 import java.util.ArrayList;
@@ -16,7 +17,9 @@ import org.springframework.security.core.userdetails.UserDetails;
  * Spring Security's {@link SessionRegistry} on Satchel's index of sessions by principal, shared by
  * every instance on the store: {@code maximumSessions(n)} counts a user's sessions everywhere, and
  * {@link SessionInformation#expireNow()} ends a session at once in the store, so its next request
- * on any instance is a new visitor's.
+ * on any instance is a new visitor's. Listeners are told such a session ended for {@link
+ * SessionEvent.Reason#LIMIT}, as Spring Security calls it when a user has more sessions than {@code
+ * maximumSessions} allows.
  *
  * <p>Satchel keeps the index itself (the security context's attribute names the principal), so
  * {@link #registerNewSession}, {@link #refreshLastRequest} and {@link #removeSessionInformation}
@@ -96,7 +99,7 @@ public final class SatchelSessionRegistry implements SessionRegistry {
 
     @Override
     public void expireNow() {
-      satchel.endSession(getSessionId());
+      satchel.endSession(getSessionId(), SessionEvent.Reason.LIMIT);
       super.expireNow();
     }
   }
