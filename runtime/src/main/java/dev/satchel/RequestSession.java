@@ -818,6 +818,11 @@ final class RequestSession implements Session {
       // The absolute lifetime counts from here for a session stored before it was configured.
       merged.put(SessionMetadata.CREATED, SessionMetadata.createdEntry(context.clock().instant()));
     }
+    String instance = context.instanceName();
+    if (instance != null && !instance.equals(SessionMetadata.instance(merged))) {
+      // Only ever with a write that happens anyway: a read-only request leaves it as it was.
+      merged.put(SessionMetadata.INSTANCE, SessionMetadata.instanceEntry(instance));
+    }
     String blob = store.serialize(merged);
     Instant expiresAt = expiry(merged);
     String id = identity.id();

@@ -304,6 +304,7 @@ public final class Satchel implements AutoCloseable {
     private long maxSessionSize = DEFAULT_MAX_SESSION_SIZE;
     private long decodedCacheSize = DEFAULT_DECODED_CACHE_SIZE;
     private Duration expiryCheckInterval = DEFAULT_EXPIRY_CHECK_INTERVAL;
+    private String instanceName;
     private final List<SessionListener> listeners = new java.util.ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private ClassLoader classLoader;
@@ -492,6 +493,24 @@ public final class Satchel implements AutoCloseable {
       return this;
     }
 
+    /**
+     * This instance's name, recorded in each session it stores a change to (key {@code
+     * satchel:instance}), so that {@link Satchel#sessionsOf} tells operators which instance last
+     * served a session; none by default, and then nothing is recorded. Up to 100 printable
+     * characters, such as a host name or a pod name.
+     */
+    public Builder instanceName(String name) {
+      if (name != null
+          && (name.isBlank()
+              || name.length() > 100
+              || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+        throw new IllegalArgumentException(
+            "instance name must be 1 to 100 printable characters, got \"" + name + "\"");
+      }
+      this.instanceName = name;
+      return this;
+    }
+
     /** Adds a listener, told of session changes once they are stored ({@link SessionEvent}). */
     public Builder listener(SessionListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
@@ -516,9 +535,10 @@ public final class Satchel implements AutoCloseable {
      * {@code cookie.max-age}, {@code cookie.secure}, {@code cookie.same-site}, {@code
      * cookie.rolling}, {@code ttl}, {@code idle-timeout}, {@code corrupt-data}, {@code
      * undecodable-values}, {@code max-commit-attempts}, {@code decoded-cache-size}, {@code
-     * max-session-size}, {@code max-lifetime}, {@code expiry-check-interval}. Durations are seconds
-     * or ISO-8601; {@code idle-timeout} also takes {@code off}. A driver option is checked against
-     * the options its driver declares when the Satchel is built.
+     * max-session-size}, {@code max-lifetime}, {@code expiry-check-interval}, {@code
+     * instance-name}. Durations are seconds or ISO-8601; {@code idle-timeout} also takes {@code
+     * off}. A driver option is checked against the options its driver declares when the Satchel is
+     * built.
      *
      * @param name the setting's name, as above
      * @param value its value
@@ -633,6 +653,7 @@ public final class Satchel implements AutoCloseable {
               maxLifetime,
               undecodableValues,
               maxCommitAttempts,
+              instanceName,
               clock),
           expiryCheckInterval);
     }

@@ -18,6 +18,7 @@ record SessionContext(
     Duration maxLifetime,
     UndecodableValuePolicy undecodableValues,
     int maxCommitAttempts,
+    String instanceName,
     Clock clock) {
 
   SessionCookie cookie(String id) {

@@ -13,9 +13,16 @@ import java.time.Instant;
  * @param lastAccessedAt the start of the last request that used it, or {@code null} when the store
  *     cannot tell (no idle timeout)
  * @param expiresAt when it expires unless used again, or {@code null} for never
+ * @param instance the {@code instance-name} of the instance that last stored a change to it, or
+ *     {@code null} when instances are not named
  */
 public record SessionInfo(
-    String id, String principal, Instant createdAt, Instant lastAccessedAt, Instant expiresAt) {
+    String id,
+    String principal,
+    Instant createdAt,
+    Instant lastAccessedAt,
+    Instant expiresAt,
+    String instance) {
 
   /** Checks that the ID, the principal and the creation time are present. */
   public SessionInfo {

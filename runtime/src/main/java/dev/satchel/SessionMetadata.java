@@ -18,6 +18,9 @@ final class SessionMetadata {
   /** When the session began, as epoch milliseconds. */
   static final String CREATED = PREFIX + "created";
 
+  /** The name of the instance that last stored a change to the session, a string. */
+  static final String INSTANCE = PREFIX + "instance";
+
   /** The name of the user the session belongs to, a string. */
   static final String PRINCIPAL = PREFIX + "principal";
 
@@ -135,6 +138,16 @@ final class SessionMetadata {
 
   static Entry createdEntry(Instant at) {
     return Entry.of((double) at.toEpochMilli(), null);
+  }
+
+  /** The instance name recorded in {@code entries}, or {@code null}. */
+  static String instance(Map<String, Entry> entries) {
+    Entry entry = entries.get(INSTANCE);
+    return entry != null && entry.data() instanceof String name && !name.isEmpty() ? name : null;
+  }
+
+  static Entry instanceEntry(String instance) {
+    return Entry.of(instance, null);
   }
 
   static Entry principalEntry(String principal) {

@@ -299,7 +299,8 @@ final class SessionStore {
     Duration idle = SessionMetadata.idleTimeout(entries, context.idleTimeout());
     Instant lastAccess =
         expiresAt == null || idle == null || expiresAt.equals(end) ? null : expiresAt.minus(idle);
-    return new SessionInfo(entry.id(), principal, created, lastAccess, expiresAt);
+    return new SessionInfo(
+        entry.id(), principal, created, lastAccess, expiresAt, SessionMetadata.instance(entries));
   }
 
   /**

@@ -33,7 +33,8 @@ final class SettingsBinding {
           "max-commit-attempts",
           "decoded-cache-size",
           "max-session-size",
-          "expiry-check-interval");
+          "expiry-check-interval",
+          "instance-name");
 
   private SettingsBinding() {}
 
@@ -112,6 +113,7 @@ final class SettingsBinding {
             builder.maxCommitAttempts(Math.toIntExact(one.longOption(name).orElseThrow()));
         case "decoded-cache-size" -> builder.decodedCacheSize(one.longOption(name).orElseThrow());
         case "max-session-size" -> builder.maxSessionSize(one.longOption(name).orElseThrow());
+        case "instance-name" -> builder.instanceName(v);
         case "expiry-check-interval" ->
             builder.expiryCheckInterval(
                 v.equalsIgnoreCase("off") ? null : one.durationOption(name).orElseThrow());

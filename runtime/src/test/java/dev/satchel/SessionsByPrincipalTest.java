@@ -54,6 +54,27 @@ final class SessionsByPrincipalTest {
   }
 
   @Test
+  void instance_isRecordedOnlyWhenNamed_andOnlyWithAWrite() {
+    assertEquals(null, satchel.sessionsOf("alice").stream().findFirst().orElse(null));
+    String unnamed = users.logIn("alice");
+    assertEquals(null, satchel.sessionsOf("alice").get(0).instance());
+    try (Satchel named =
+        Satchel.builder().driver("memory").clock(clock).instanceName("web-1").build()) {
+      UserSessions onNamed = new UserSessions(named);
+      String id = onNamed.logIn("bob");
+      assertEquals("web-1", named.sessionsOf("bob").get(0).instance());
+      assertEquals(Set.of("cart"), onNamed.open(id).keys(), "hidden from the application");
+      Session read = onNamed.open(id);
+      read.get("cart", TEXT);
+      read.commit();
+      assertEquals("web-1", named.sessionsOf("bob").get(0).instance());
+    }
+    assertNotEquals(null, unnamed);
+    assertThrows(IllegalArgumentException.class, () -> Satchel.builder().instanceName("a\nb"));
+    assertThrows(IllegalArgumentException.class, () -> Satchel.builder().instanceName(" "));
+  }
+
+  @Test
   void lastAccess_followsReads_withoutAWrite() {
     String id = users.logIn("alice");
     clock.advance(Duration.ofMinutes(5));

@@ -55,9 +55,16 @@ public class SatchelProperties {
 
   /**
    * How often this instance looks for sessions that expired, to tell session listeners (an expired
-   * session is told within this long): seconds, or ISO-8601 such as PT1M.
+   * session is told within this long): seconds, ISO-8601 such as PT1M, or off to check only when
+   * the application calls Satchel.checkExpiredSessions().
    */
-  private Duration expiryCheckInterval = Duration.ofSeconds(30);
+  private String expiryCheckInterval = "PT30S";
+
+  /**
+   * This instance's name (a host or pod name), recorded in each session it stores a change to, so
+   * that operators see which instance last served a session; none by default.
+   */
+  private String instanceName;
 
   private final Cookie cookie = new Cookie();
 
@@ -133,12 +140,20 @@ public class SatchelProperties {
     this.maxSessionSize = maxSessionSize;
   }
 
-  public Duration getExpiryCheckInterval() {
+  public String getExpiryCheckInterval() {
     return expiryCheckInterval;
   }
 
-  public void setExpiryCheckInterval(Duration expiryCheckInterval) {
+  public void setExpiryCheckInterval(String expiryCheckInterval) {
     this.expiryCheckInterval = expiryCheckInterval;
+  }
+
+  public String getInstanceName() {
+    return instanceName;
+  }
+
+  public void setInstanceName(String instanceName) {
+    this.instanceName = instanceName;
   }
 
   public Cookie getCookie() {

@@ -89,15 +89,22 @@ public final class SatchelSessionsEndpoint {
    * @param createdAt when it began
    * @param lastAccessedAt the start of its last request, or {@code null} when the store cannot tell
    * @param expiresAt when it expires unless used again, or {@code null} for never
+   * @param instance the instance that last stored a change to it ({@code satchel.instance-name}),
+   *     or {@code null} when instances are not named
    */
   public record SessionDescriptor(
-      String fingerprint, Instant createdAt, Instant lastAccessedAt, Instant expiresAt) {
+      String fingerprint,
+      Instant createdAt,
+      Instant lastAccessedAt,
+      Instant expiresAt,
+      String instance) {
     static SessionDescriptor of(SessionInfo session) {
       return new SessionDescriptor(
           SessionIds.fingerprint(session.id()),
           session.createdAt(),
           session.lastAccessedAt(),
-          session.expiresAt());
+          session.expiresAt(),
+          session.instance());
     }
   }
 
