@@ -15,9 +15,6 @@ final class ExpiryCheck implements AutoCloseable {
   /** How many expired sessions one call to the driver claims. */
   static final int BATCH = 500;
 
-  /** How many batches one check claims at most; the rest wait for the next check. */
-  static final int MAX_BATCHES = 40;
-
   /** How long closing waits for a check under way. */
   static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
@@ -46,12 +43,17 @@ final class ExpiryCheck implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
-            store.claimExpired(BATCH, MAX_BATCHES);
+            // Half the interval at most, so that checks do not run back to back.
+            store.claimExpired(BATCH, interval.dividedBy(2));
           } catch (SessionStorageException e) {
             // Logged as part of the store's outage; the next check tries again.
-          } catch (RuntimeException e) {
+          } catch (Throwable e) {
+            // Anything escaping would end the periodic check for good, silently.
             System.getLogger("dev.satchel")
-                .log(System.Logger.Level.WARNING, "Checking for expired sessions failed", e);
+                .log(
+                    System.Logger.Level.WARNING,
+                    "Checking for expired sessions failed; the next check tries again",
+                    LogRedaction.throwable(e));
           }
         },
         ThreadLocalRandom.current().nextLong(period) + 1,

@@ -132,6 +132,17 @@ final class GuardedDriver implements SessionDriver {
   }
 
   @Override
+  public void acknowledgeExpired(List<String> ids) {
+    saving(
+        "acknowledge-expired",
+        "Acknowledging expired sessions in",
+        () -> {
+          driver.acknowledgeExpired(ids);
+          return null;
+        });
+  }
+
+  @Override
   public OptionalLong countSessions() {
     return reading("count", "Counting the sessions in", driver::countSessions);
   }

@@ -17,7 +17,7 @@ public interface Instrumentation {
    *
    * @param operation what the call does: {@code read}, {@code write}, {@code replace}, {@code
    *     retire}, {@code retirement}, {@code delete}, {@code index}, {@code unindex}, {@code
-   *     indexed}, {@code claim-expired}, {@code count} or {@code ping}
+   *     indexed}, {@code claim-expired}, {@code acknowledge-expired}, {@code count} or {@code ping}
    * @return told when the call ends
    */
   default StoreCall storeCall(String operation) {

@@ -214,13 +214,13 @@ public final class Satchel implements AutoCloseable {
 
   /**
    * Looks for expired sessions now, rather than at the next periodic check, and tells the listeners
-   * of each found.
+   * of each found, however many there are.
    *
    * @return how many were found (they are found once, by whichever instance looks first)
    * @throws SessionStorageException if the store fails
    */
   public int checkExpiredSessions() {
-    return context.store().claimExpired(ExpiryCheck.BATCH, ExpiryCheck.MAX_BATCHES);
+    return context.store().claimExpired(ExpiryCheck.BATCH, null);
   }
 
   /**

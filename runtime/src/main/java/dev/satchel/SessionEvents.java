@@ -58,12 +58,19 @@ final class SessionEvents {
   }
 
   private void publish(SessionEvent event) {
+    VirtualMachineError fatal = null;
     for (SessionListener listener : listeners) {
       try {
         listener.onEvent(event);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (VirtualMachineError e) {
+        fatal = e;
+      } catch (Throwable e) {
+        // An Error from a listener (an assertion) is its bug, not the change's: the change stands.
         reportFailure(listener, event, e);
       }
+    }
+    if (fatal != null) {
+      throw fatal;
     }
   }
 

@@ -356,23 +356,39 @@ final class SessionStore {
     return driver.reportsExpiry();
   }
 
-  int claimExpired(int batch, int maxBatches) {
+  int claimExpired(int batch, Duration budget) {
     if (!driver.reportsExpiry()) {
       return 0;
     }
+    long started = System.nanoTime();
     int found = 0;
-    for (int round = 0; round < maxBatches; round++) {
+    while (true) {
       List<String> expired = driver.claimExpired(clock.instant(), batch);
       for (String id : expired) {
         decoded.forget(id);
         events.expired(id);
       }
+      if (!expired.isEmpty()) {
+        // Only once told: a claim whose listeners were not told is claimed again later.
+        driver.acknowledgeExpired(expired);
+      }
       found += expired.size();
       if (expired.size() < batch) {
-        break;
+        return found;
+      }
+      if (budget != null && System.nanoTime() - started >= budget.toNanos()) {
+        LOG.log(
+            Level.WARNING,
+            "More sessions expired than one check of the "
+                + driver.name()
+                + " store could report in "
+                + budget.toSeconds()
+                + " s ("
+                + found
+                + " reported); the rest are reported by the next checks");
+        return found;
       }
     }
-    return found;
   }
 
   /** How many sessions are stored, when the driver can tell cheaply. */

@@ -33,6 +33,7 @@ final class Meters implements Instrumentation {
     "unindex",
     "indexed",
     "claim-expired",
+    "acknowledge-expired",
     "count",
     "ping"
   };

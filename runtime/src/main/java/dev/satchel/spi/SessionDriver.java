@@ -144,12 +144,18 @@ public interface SessionDriver extends AutoCloseable {
 
   /**
    * Claims sessions that expired: stored with an expiry that has passed, and neither retired nor
-   * deleted. The driver keeps track of every session it stores with an expiry (from its first
-   * write, or the write that first gives it one) without help from the store's own notifications.
-   * Each expired session is claimed once by one caller, among all the instances sharing the store;
-   * under a race a session may rarely be claimed twice, never not at all while some instance keeps
-   * calling. A session still stored (a read pushed its expiry) is not claimed: its new expiry is
-   * tracked instead.
+   * deleted (a session that expired before it was retired is still claimed). The driver keeps track
+   * of every session it stores with an expiry (from its first write, or the write that first gives
+   * it one) without help from the store's own notifications. Each expired session is claimed once
+   * by one caller, among all the instances sharing the store; under a race a session may rarely be
+   * claimed twice, never not at all while some instance keeps calling. A session still stored (a
+   * read pushed its expiry) is not claimed: its new expiry is tracked instead.
+   *
+   * <p>A claim is a lease: until {@link #acknowledgeExpired} confirms that the claimed sessions
+   * were reported, the driver keeps them, hidden from other claims for a while (a few minutes) and
+   * claimable again after it, so that a claim whose answer was lost (a timeout, a crash before the
+   * listeners were told) is not lost with it. A driver whose claims cannot be lost (in-process) may
+   * treat claims as final and ignore the acknowledgement.
    *
    * <p>Satchel calls it on every instance every {@code expiry-check-interval}, from one thread.
    *
@@ -160,6 +166,12 @@ public interface SessionDriver extends AutoCloseable {
   default List<String> claimExpired(Instant now, int max) {
     return List.of();
   }
+
+  /**
+   * Confirms that sessions {@link #claimExpired} returned were reported: the driver forgets them.
+   * Acknowledging an ID twice, or one not claimed, is not an error. The default does nothing.
+   */
+  default void acknowledgeExpired(List<String> ids) {}
 
   /**
    * How many sessions are stored, when the driver can tell cheaply (one small call, not a scan of
