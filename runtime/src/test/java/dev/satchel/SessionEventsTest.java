@@ -237,6 +237,60 @@ final class SessionEventsTest {
   }
 
   @Test
+  void aListenerThrowingAnError_failsNeitherTheRequestNorTheExpiryCheck() {
+    List<SessionEvent> after = new ArrayList<>();
+    satchel.addListener(
+        event -> {
+          throw new AssertionError("listener bug");
+        });
+    satchel.addListener(after::add);
+    String first = visit();
+    String second = visit();
+    assertTrue(users.open(first).has("cart"));
+    assertEquals(2, after.size());
+    clock.advance(Duration.ofMinutes(31));
+    assertEquals(2, satchel.checkExpiredSessions());
+    assertEquals(4, after.size(), "every claimed session is told: " + after);
+    assertFalse(users.open(second).has("cart"));
+  }
+
+  @Test
+  void thePeriodicCheck_goesOnAfterAListenerThrowsAnError() throws Exception {
+    java.util.concurrent.BlockingQueue<String> expired =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    try (Satchel checked =
+        Satchel.builder()
+            .driver("memory")
+            .clock(clock)
+            .expiryCheckInterval(Duration.ofMillis(20))
+            .listener(
+                event -> {
+                  if (event instanceof SessionEvent.Expired) {
+                    throw new AssertionError("listener bug");
+                  }
+                })
+            .listener(
+                event -> {
+                  if (event instanceof SessionEvent.Expired) {
+                    expired.add(event.sessionId());
+                  }
+                })
+            .build()) {
+      UserSessions on = new UserSessions(checked);
+      for (int round = 0; round < 3; round++) {
+        Session session = on.open(null);
+        session.set("cart", "socks", TEXT);
+        session.commit();
+        clock.advance(Duration.ofMinutes(31));
+        assertEquals(
+            session.id().orElseThrow(),
+            expired.poll(30, java.util.concurrent.TimeUnit.SECONDS),
+            "round " + round);
+      }
+    }
+  }
+
+  @Test
   void eventsNameSessionsByFingerprint_neverById() {
     String id = users.logIn("alice");
     users.logOut(id);

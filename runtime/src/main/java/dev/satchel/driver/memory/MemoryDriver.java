@@ -35,6 +35,8 @@ import java.util.PriorityQueue;
  * the request around it, and a plain lock makes the order of use exact.
  */
 final class MemoryDriver implements SessionDriver {
+  private static final System.Logger LOG = System.getLogger("dev.satchel.driver.memory");
+
   /**
    * How often, at most, an index call removes the index entries of sessions no longer in the table,
    * and how old such an entry must be: the core adds one just before its session's first write.
@@ -57,6 +59,14 @@ final class MemoryDriver implements SessionDriver {
 
   /** Sessions that left the table without being retired: expired, or evicted for room. */
   private final ArrayDeque<String> gone = new ArrayDeque<>();
+
+  /**
+   * The most sessions kept in {@link #gone} for the next claim: past it, when no check runs for a
+   * long while, the oldest are dropped unreported rather than held without bound.
+   */
+  static final int MAX_GONE = 100_000;
+
+  private long goneDropped;
 
   private record Tracked(String id, long expiresAt) {}
 
@@ -181,6 +191,15 @@ final class MemoryDriver implements SessionDriver {
   public List<String> claimExpired(Instant now, int max) {
     List<String> claimed = new ArrayList<>();
     synchronized (table) {
+      if (goneDropped > 0) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            goneDropped
+                + " sessions that left the memory store went unreported: more than "
+                + MAX_GONE
+                + " left it between two checks for expired sessions");
+        goneDropped = 0;
+      }
       long at = now.toEpochMilli();
       while (claimed.size() < max && !gone.isEmpty()) {
         claimed.add(gone.poll());
@@ -325,8 +344,9 @@ final class MemoryDriver implements SessionDriver {
   }
 
   /**
-   * Tracks the expiry of a session about to be stored, when it was not tracked already: new, or
-   * given an expiry for the first time. Its later pushes are found when it falls due.
+   * Tracks the expiry of a session about to be stored, when it was not tracked already: new, given
+   * an expiry for the first time, or given an earlier one. Its later pushes are found when it falls
+   * due.
    */
   private void track(String id, Stored next) {
     if (next.expiresAt() == Long.MAX_VALUE) {
@@ -336,15 +356,38 @@ final class MemoryDriver implements SessionDriver {
     if (current == null
         || !current.isSession()
         || current.expiresAt() <= clock.millis()
-        || current.expiresAt() == Long.MAX_VALUE) {
+        || next.expiresAt() < current.expiresAt()) {
       expiries.add(new Tracked(id, next.expiresAt()));
+      if (expiries.size() > 2 * sessionCount + 1024) {
+        compactExpiries();
+      }
     }
+  }
+
+  /**
+   * Rebuilds the queue of expiries from the table: entries of sessions retired, deleted or evicted
+   * (and older expiries of sessions tracked again) otherwise stay until they fall due. Runs when
+   * the queue holds twice as many entries as there are sessions, so its cost is spread over as many
+   * writes.
+   */
+  private void compactExpiries() {
+    expiries.clear();
+    table.forEach(
+        (id, stored) -> {
+          if (stored.isSession() && stored.expiresAt() != Long.MAX_VALUE) {
+            expiries.add(new Tracked(id, stored.expiresAt()));
+          }
+        });
   }
 
   /** An entry left the table by expiry or for room: a session among them is reported. */
   private void left(String id, Stored stored) {
     removed(stored);
     if (stored.isSession()) {
+      if (gone.size() >= MAX_GONE) {
+        gone.poll();
+        goneDropped++;
+      }
       gone.add(id);
     }
   }

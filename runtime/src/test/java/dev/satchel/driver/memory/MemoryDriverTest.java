@@ -1,6 +1,7 @@
 package dev.satchel.driver.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,6 +49,47 @@ final class MemoryDriverTest extends SessionDriverContract {
   private SessionDriver small(long maxBytes) {
     return new MemoryDriverProvider()
         .create(new DriverContext("memory", Map.of("max-bytes", Long.toString(maxBytes)), clock));
+  }
+
+  @Test
+  void sessionsEvictedForRoom_areClaimedAsExpired_onceEach_andRetiredOnesNever() {
+    SessionDriver store = small(100_000);
+    List<String> written = new ArrayList<>();
+    String blob = "x".repeat(1000);
+    for (int i = 0; i < 1000; i++) {
+      String id = SessionIds.generate();
+      written.add(id);
+      store.write(id, blob, null, clock.instant().plus(java.time.Duration.ofMinutes(30)));
+      if (i % 2 == 1) {
+        store.retire(id, dev.satchel.spi.Retirement.destroyed(clock.instant()), later());
+      }
+    }
+    java.util.Set<String> claimed = new java.util.TreeSet<>();
+    for (List<String> batch = store.claimExpired(clock.instant(), 100);
+        !batch.isEmpty();
+        batch = store.claimExpired(clock.instant(), 100)) {
+      for (String id : batch) {
+        assertTrue(claimed.add(id), "claimed twice: " + id);
+      }
+    }
+    assertTrue(claimed.size() > 400, "evicted sessions are reported: " + claimed.size());
+    for (int i = 0; i < written.size(); i++) {
+      String id = written.get(i);
+      if (i % 2 == 1) {
+        assertFalse(claimed.contains(id), "a retired session is not reported expired");
+      } else {
+        assertEquals(claimed.contains(id), store.read(id, null) == null, id);
+      }
+    }
+    clock.advance(java.time.Duration.ofMinutes(31));
+    java.util.Set<String> later =
+        new java.util.TreeSet<>(store.claimExpired(clock.instant(), 2000));
+    assertTrue(java.util.Collections.disjoint(claimed, later), "nothing claimed twice");
+    claimed.addAll(later);
+    for (int i = 0; i < written.size(); i += 2) {
+      assertTrue(claimed.contains(written.get(i)), "every session written is reported once");
+    }
+    store.close();
   }
 
   @Test
