@@ -591,6 +591,24 @@ public abstract class SessionDriverContract {
     return null;
   }
 
+  /**
+   * Whether the driver's claims are leases, claimed again once {@link #claimLease()} has passed
+   * without an acknowledgement ({@code true}, the default); {@code false} for a driver whose claims
+   * are final (in-process), which the suite then checks are never made twice.
+   */
+  protected boolean claimsAreLeases() {
+    return true;
+  }
+
+  /**
+   * How long the driver keeps a claimed session hidden from other claims: at least this long, and
+   * claimed again once this and one {@link #expiryStep()} more have passed. The default, two
+   * minutes, is the built-in drivers' lease.
+   */
+  protected Duration claimLease() {
+    return Duration.ofMinutes(2);
+  }
+
   private Instant soon() {
     return clock.instant().plus(expiryStep());
   }
@@ -611,7 +629,24 @@ public abstract class SessionDriverContract {
     assertTrue(driver.claimExpired(clock.instant(), 10).isEmpty());
   }
 
+  /** Claims in batches until one is short, acknowledging each, as Satchel's expiry check does. */
   private List<String> claimAll() {
+    List<String> claimed = new ArrayList<>();
+    for (int round = 0; round < 100; round++) {
+      List<String> batch = driver.claimExpired(clock.instant(), 100);
+      claimed.addAll(batch);
+      if (!batch.isEmpty()) {
+        driver.acknowledgeExpired(batch);
+      }
+      if (batch.size() < 100) {
+        break;
+      }
+    }
+    return claimed;
+  }
+
+  /** Claims in batches until one is short, acknowledging none. */
+  private List<String> claimAllWithoutAcknowledging() {
     List<String> claimed = new ArrayList<>();
     for (int round = 0; round < 100; round++) {
       List<String> batch = driver.claimExpired(clock.instant(), 100);
@@ -637,6 +672,98 @@ public abstract class SessionDriverContract {
           assertEquals(List.of(), claimAll(), "claimed again");
           assertNull(driver.read(expiring, null));
           assertNotNull(driver.read(lasting, null));
+        });
+  }
+
+  @Test
+  protected void claimExpired_aClaimNotAcknowledged_isHiddenForTheLease_thenClaimedAgain() {
+    onExpiry(
+        () -> {
+          String id = id();
+          assertTrue(driver.write(id, "blob", null, soon()));
+          passExpiry();
+          assertEquals(List.of(id), claimAllWithoutAcknowledging());
+          assertEquals(List.of(), claimAllWithoutAcknowledging(), "claimed again at once");
+          passTime(expiryStep().dividedBy(2));
+          assertEquals(List.of(), claimAllWithoutAcknowledging(), "claimed again within the lease");
+          passTime(claimLease().plus(expiryStep()));
+          if (claimsAreLeases()) {
+            assertEquals(List.of(id), claimAll(), "the lease ran out unacknowledged");
+          } else {
+            assertEquals(List.of(), claimAll(), "claims are final");
+          }
+          passTime(claimLease().plus(expiryStep()));
+          assertEquals(List.of(), claimAll(), "acknowledged");
+          assertNull(driver.read(id, null));
+        });
+  }
+
+  @Test
+  protected void claimExpired_anAcknowledgedClaim_isNeverClaimedAgain() {
+    onExpiry(
+        () -> {
+          String acknowledged = id();
+          String other = id();
+          assertTrue(driver.write(acknowledged, "blob", null, soon()));
+          assertTrue(driver.write(other, "blob", null, soon()));
+          passExpiry();
+          List<String> claimed = claimAllWithoutAcknowledging();
+          assertEquals(Set.of(acknowledged, other), Set.copyOf(claimed));
+          driver.acknowledgeExpired(List.of(acknowledged));
+          driver.acknowledgeExpired(List.of(acknowledged, id()));
+          passTime(claimLease().plus(expiryStep()));
+          List<String> again = claimAll();
+          assertEquals(claimsAreLeases() ? List.of(other) : List.of(), again);
+          passTime(claimLease().plus(expiryStep()));
+          assertEquals(List.of(), claimAll());
+        });
+  }
+
+  @Test
+  protected void claimExpired_findsSessionsThatExpiredBeforeTheyEnded() {
+    onExpiry(
+        () -> {
+          String retired = id();
+          String deleted = id();
+          String moved = id();
+          String successor = id();
+          for (String id : List.of(retired, deleted, moved)) {
+            assertTrue(driver.write(id, "blob", null, soon()));
+          }
+          passExpiry();
+          // Ended after they expired, before any claim (retired, replaced, or deleted as data
+          // that cannot be read): expired all the same, and told as such, since Satchel tells an
+          // end only of a session that was stored. Only a live session's end drops its claim.
+          driver.retire(retired, Retirement.destroyed(clock.instant()), later());
+          driver.delete(deleted);
+          assertTrue(
+              driver.replace(
+                  moved,
+                  null,
+                  successor,
+                  "next",
+                  later(),
+                  Retirement.movedTo(successor, clock.instant()),
+                  later()));
+          List<String> claimed = claimAll();
+          assertEquals(Set.of(retired, deleted, moved), Set.copyOf(claimed));
+          assertEquals(3, claimed.size(), "claimed twice: " + claimed);
+          assertEquals(List.of(), claimAll(), "claimed again");
+          assertNotNull(driver.read(successor, null));
+          assertEquals(successor, driver.retirement(moved).successor());
+        });
+  }
+
+  @Test
+  protected void claimExpired_followsAnExpiryAWriteShortened() {
+    onExpiry(
+        () -> {
+          String id = id();
+          assertTrue(driver.write(id, "first", null, later()));
+          String version = driver.read(id, null).version();
+          assertTrue(driver.write(id, "second", version, soon()));
+          passExpiry();
+          assertEquals(List.of(id), claimAll());
         });
   }
 

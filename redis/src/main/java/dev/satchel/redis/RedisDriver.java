@@ -21,6 +21,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.output.ValueOutput;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -92,19 +93,25 @@ import javax.net.ssl.SSLException;
  *
  * <p>Expired sessions are reported from a ledger, the sorted set {@code <prefix>expiring}, whose
  * members are the IDs of sessions stored with an expiry, each scored by the time it is due to be
- * looked at (epoch milliseconds). A write adds a session to it when the session had no expiry
- * before (new, or stored without one) and gets one, and a replace adds the new ID; reads and other
- * writes leave it alone, so a score may be earlier than the session's expiry (which reads push)
- * and, when a write shortens a session's idle timeout, later. {@link #retire}, {@link #replace} and
- * {@link #delete} remove the ended ID. {@link #claimExpired} takes the members that are due and
- * looks at each session: one still stored is rescored at its real expiry ({@code PTTL}); one gone
- * without a marker expired, and is claimed by the caller whose {@code ZREM} removed its member, so
- * that of several instances exactly one reports it. On one server or through Sentinels, the ledger
- * is updated inside the script that writes the session, and a claim is one script. On a cluster the
+ * looked at (epoch milliseconds). A write with an expiry puts its session there no later than that
+ * expiry: added when it is not there (new, or stored without one before), moved when due later (an
+ * idle timeout shortened), left when due sooner (reads and most writes push the expiry, and a claim
+ * follows it); a replace adds the new ID. {@link #retire}, {@link #replace} and {@link #delete}
+ * remove the ended ID when its session was stored; one already gone had expired, keeps its member
+ * and is claimed as expired. {@link #claimExpired} takes the members that are due and looks at each
+ * session: one still stored is rescored at its real expiry ({@code PTTL}); one gone expired, and is
+ * claimed by one caller, for a lease: its member is rescored at the end of {@link #CLAIM_LEASE},
+ * hidden from other claims until then and claimed again after it unless {@link #acknowledgeExpired}
+ * removed it once the listeners were told. A claim whose answer never arrived (a timeout while
+ * Redis ran it, Lettuce sending it again after a reconnect, a crash) thus loses nothing: each
+ * expired session is reported at least once. On one server or through Sentinels, the ledger is
+ * updated inside the script that writes the session, and a claim is one script. On a cluster the
  * ledger lives in one slot and the sessions in all the others, so its update is a command of its
  * own sent after the session's script succeeded: one more round trip for a write that adds a
- * session to the ledger (a new session with an expiry), a replace and a retire; none for any other
- * write or any read. There a claim takes three round trips per batch.
+ * session to the ledger (a new session with an expiry) or brings its expiry forward, a replace and
+ * a retire; none for any other write or any read. A failure between the two costs the report of
+ * that session's expiry (or its timeliness), or, after a retire, reports the ended session as
+ * expired. There a claim takes three round trips per batch.
  *
  * <p>With {@code replicas-to-ack} every commit ends with {@code WAIT}, sent right behind its script
  * on the same connection in the same socket write, and fails when too few replicas confirmed it.
@@ -156,52 +163,66 @@ final class RedisDriver implements SessionDriver {
 
   /**
    * KEYS: the session, its marker, and, but on a cluster, the ledger of expiring sessions. ARGV:
-   * must be absent, the expected blob, the new blob, the expiry, the session ID. A session that had
-   * no expiry (absent, or stored without one) and gets one is added to the ledger; without the
-   * ledger among KEYS the script answers 2 instead of 1 to say that it should be.
+   * must be absent, the expected blob, the new blob, the expiry, the session ID, the time now by
+   * the driver's clock (epoch milliseconds). A session written with an expiry is in the ledger no
+   * later than that expiry ({@code ZADD LT}: added when absent, moved when due later, left when due
+   * sooner). Without the ledger among KEYS the script answers, instead of 1, 2 when the session had
+   * no expiry before (absent, or stored without one), to say that it should be added, and 3 when
+   * its expiry was brought forward, to say that its member should be moved ({@code ZADD XX LT}).
    */
   static final String COMPARE_AND_SET =
       HELPERS
           + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
           + "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end\n"
-          + "local track = expires(ARGV[4])\n"
-          + "  and (ARGV[1] == '1' or redis.call('PTTL', KEYS[1]) < 0)\n"
+          + "if not expires(ARGV[4]) then\n"
+          + "  put(KEYS[1], ARGV[3], ARGV[4])\n"
+          + "  return 1\n"
+          + "end\n"
+          + "if KEYS[3] then\n"
+          + "  put(KEYS[1], ARGV[3], ARGV[4])\n"
+          + "  redis.call('ZADD', KEYS[3], 'LT', ARGV[4], ARGV[5])\n"
+          + "  return 1\n"
+          + "end\n"
+          + "local ttl = -2\n"
+          + "if ARGV[1] ~= '1' then ttl = redis.call('PTTL', KEYS[1]) end\n"
           + "put(KEYS[1], ARGV[3], ARGV[4])\n"
-          + "if not track then return 1 end\n"
-          + "if not KEYS[3] then return 2 end\n"
-          + "redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])\n"
+          + "if ttl < 0 then return 2 end\n"
+          + "if tonumber(ARGV[4]) < tonumber(ARGV[6]) + ttl then return 3 end\n"
           + "return 1\n";
 
   /**
    * KEYS: the replaced session, its marker, the new session, its marker, and, but on a cluster, the
    * ledger. ARGV: the replaced one must be absent, its expected blob, the new blob, its expiry, the
-   * marker, the marker's expiry, the replaced ID, the new ID. The ledger loses the replaced ID and
-   * gains the new one when it expires; without the ledger among KEYS the caller sees to it.
+   * marker, the marker's expiry, the replaced ID, the new ID. The ledger loses the replaced ID when
+   * it was stored (absent, it may have expired, and stays to be claimed) and gains the new one when
+   * it expires; without the ledger among KEYS the caller sees to it.
    */
   static final String REPLACE =
       HELPERS
           + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
           + "if redis.call('EXISTS', KEYS[3], KEYS[4]) > 0 then return 0 end\n"
           + "put(KEYS[3], ARGV[3], ARGV[4])\n"
-          + "redis.call('DEL', KEYS[1])\n"
+          + "local live = redis.call('DEL', KEYS[1])\n"
           + "put(KEYS[2], ARGV[5], ARGV[6])\n"
           + "if KEYS[5] then\n"
-          + "  redis.call('ZREM', KEYS[5], ARGV[7])\n"
+          + "  if live == 1 then redis.call('ZREM', KEYS[5], ARGV[7]) end\n"
           + "  if expires(ARGV[4]) then redis.call('ZADD', KEYS[5], ARGV[4], ARGV[8]) end\n"
           + "end\n"
           + "return 1\n";
 
   /**
    * KEYS: the session, its marker, and, but on a cluster, the ledger. ARGV: the marker, its expiry,
-   * the session ID. Returns the marker replaced.
+   * the session ID. Answers whether the session was stored (1 or 0) and the marker replaced. The
+   * ledger loses the session only when it was stored: one already gone expired, and stays to be
+   * claimed as such.
    */
   static final String RETIRE =
       HELPERS
           + "local previous = redis.call('GET', KEYS[2])\n"
-          + "redis.call('DEL', KEYS[1])\n"
+          + "local live = redis.call('DEL', KEYS[1])\n"
           + "put(KEYS[2], ARGV[1], ARGV[2])\n"
-          + "if KEYS[3] then redis.call('ZREM', KEYS[3], ARGV[3]) end\n"
-          + "return previous\n";
+          + "if KEYS[3] and live == 1 then redis.call('ZREM', KEYS[3], ARGV[3]) end\n"
+          + "return {live, previous}\n";
 
   /**
    * A cluster replace's first step. KEYS: the replaced session, its marker. ARGV: it must be
@@ -339,11 +360,12 @@ final class RedisDriver implements SessionDriver {
   /**
    * Claims expired sessions from the ledger (one server or Sentinels only). KEYS: the ledger. ARGV:
    * the time now (epoch milliseconds), the most IDs to claim, the key prefix, the most ledger
-   * members to look at. Takes the members due by now, earliest first, and for each looks at its
-   * session: still stored with an expiry (a read pushed it), the member moves to that expiry;
-   * stored without one, retired (its marker, or a cluster move's lock, is there), or gone with its
-   * marker, the member goes unclaimed; gone without a marker, it expired, and goes claimed. Answers
-   * the claimed IDs. The session keys are not among KEYS, as in {@link #INDEXED}.
+   * members to look at, the end of the lease (epoch milliseconds). Takes the members due by now,
+   * earliest first, and for each looks at its session: still stored with an expiry (a read pushed
+   * it), the member moves to that expiry; stored without one, the member goes; gone, the session
+   * expired (and may have been retired since), and is claimed: its member moves to the end of the
+   * lease, due again then unless acknowledged. Answers the claimed IDs. The session keys are not
+   * among KEYS, as in {@link #INDEXED}.
    */
   static final String CLAIM =
       "local now, max, budget = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])\n"
@@ -354,19 +376,50 @@ final class RedisDriver implements SessionDriver {
           + "  if #due == 0 then break end\n"
           + "  budget = budget - #due\n"
           + "  for _, id in ipairs(due) do\n"
-          + "    local key = ARGV[3] .. id\n"
-          + "    local ttl = redis.call('PTTL', key)\n"
+          + "    local ttl = redis.call('PTTL', ARGV[3] .. id)\n"
           + "    if ttl >= 0 then\n"
           + "      redis.call('ZADD', KEYS[1], string.format('%.0f', now + ttl), id)\n"
-          + "    else\n"
+          + "    elseif ttl == -1 then\n"
           + "      redis.call('ZREM', KEYS[1], id)\n"
-          + "      if ttl == -2 and redis.call('EXISTS', '{' .. key .. '}:retired') == 0 then\n"
-          + "        claimed[#claimed + 1] = id\n"
-          + "      end\n"
+          + "    else\n"
+          + "      redis.call('ZADD', KEYS[1], ARGV[5], id)\n"
+          + "      claimed[#claimed + 1] = id\n"
           + "    end\n"
           + "  end\n"
           + "end\n"
           + "return claimed\n";
+
+  /**
+   * A cluster claim's last step, on the ledger's slot: applies what the look at the sessions found
+   * to each member still scored as it was when it was found due, and leaves any other (a write, a
+   * retire or another instance's claim changed it meanwhile) for a later claim. KEYS: the ledger.
+   * ARGV: four per member: what to do ({@code m} move it, {@code r} remove it, {@code c} claim it),
+   * the member, the score it was found with, and its new score ({@code m}: the session's expiry;
+   * {@code c}: the end of the lease). Answers the claimed members: of instances claiming at once,
+   * one finds the score it saw.
+   */
+  static final String SETTLE =
+      "local claimed = {}\n"
+          + "for i = 1, #ARGV, 4 do\n"
+          + "  local member = ARGV[i + 1]\n"
+          + "  local score = redis.call('ZSCORE', KEYS[1], member)\n"
+          + "  if score and tonumber(score) == tonumber(ARGV[i + 2]) then\n"
+          + "    if ARGV[i] == 'r' then\n"
+          + "      redis.call('ZREM', KEYS[1], member)\n"
+          + "    else\n"
+          + "      redis.call('ZADD', KEYS[1], ARGV[i + 3], member)\n"
+          + "      if ARGV[i] == 'c' then claimed[#claimed + 1] = member end\n"
+          + "    end\n"
+          + "  end\n"
+          + "end\n"
+          + "return claimed\n";
+
+  /**
+   * How long a claimed session stays hidden from other claims unless acknowledged: its member is
+   * due again then, so a claim whose answer was lost (a timeout while the script ran, a resend
+   * after a reconnect, a crash before the listeners were told) is made again.
+   */
+  static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
 
   /**
    * How many ledger members one claim looks at, at most, per ID it may claim: members of sessions
@@ -435,8 +488,13 @@ final class RedisDriver implements SessionDriver {
   private final Script indexScript;
   private final Script indexedScript;
   private final Script claimScript;
+  private final Script settleScript;
 
-  private RedisDriver(RedisConnections connections, RedisSettings settings, Clock clock) {
+  /** How long a claim hides the sessions it claimed, in milliseconds. */
+  private final long claimLeaseMillis;
+
+  private RedisDriver(
+      RedisConnections connections, RedisSettings settings, Clock clock, Duration claimLease) {
     this.connections = connections;
     this.settings = settings;
     this.timeoutNanos = settings.timeout().toNanos();
@@ -447,6 +505,7 @@ final class RedisDriver implements SessionDriver {
     this.replicasToAck = settings.replicasToAck();
     this.replicaAckMillis = settings.replicaAckTimeout().toMillis();
     this.lockMillis = 3 * settings.timeout().toMillis();
+    this.claimLeaseMillis = claimLease.toMillis();
     this.compareAndSetScript = load(COMPARE_AND_SET);
     this.replaceScript = load(REPLACE);
     this.retireScript = load(RETIRE);
@@ -458,6 +517,7 @@ final class RedisDriver implements SessionDriver {
       this.indexScript = null;
       this.indexedScript = null;
       this.claimScript = null;
+      this.settleScript = load(SETTLE);
     } else {
       this.moveBeginScript = null;
       this.moveWriteScript = null;
@@ -466,6 +526,7 @@ final class RedisDriver implements SessionDriver {
       this.indexScript = load(INDEX);
       this.indexedScript = load(INDEXED);
       this.claimScript = load(CLAIM);
+      this.settleScript = null;
     }
   }
 
@@ -492,6 +553,11 @@ final class RedisDriver implements SessionDriver {
   }
 
   static RedisDriver connect(RedisSettings settings, Clock clock) {
+    return connect(settings, clock, CLAIM_LEASE);
+  }
+
+  /** Connects with claims leased for {@code claimLease}: tests shorten it. */
+  static RedisDriver connect(RedisSettings settings, Clock clock, Duration claimLease) {
     RedisAddress address = settings.address();
     if (address.kind() == RedisAddress.Kind.CLUSTER
         && (settings.prefix().contains("{") || settings.prefix().contains("}"))) {
@@ -525,7 +591,7 @@ final class RedisDriver implements SessionDriver {
       warnIfTooFewReplicas(connections, settings);
     }
     try {
-      return new RedisDriver(connections, settings, clock);
+      return new RedisDriver(connections, settings, clock, claimLease);
     } catch (RuntimeException e) {
       connections.close();
       throw new IllegalStateException(
@@ -854,9 +920,12 @@ final class RedisDriver implements SessionDriver {
             versionBytes(expectedVersion),
             utf8(blob),
             expiry,
-            utf8(id));
+            utf8(id),
+            ascii(clock.millis()));
     if (written == 2L) {
       updateLedger(null, id, expiry);
+    } else if (written == 3L) {
+      bringForward(id, expiry);
     }
     return written >= 1L;
   }
@@ -890,7 +959,8 @@ final class RedisDriver implements SessionDriver {
                 utf8(id))
             == 1L;
     if (replaced && cluster) {
-      updateLedger(replacedId, id, expiry);
+      // The replaced session was stored exactly when a version of it was expected.
+      updateLedger(replacedVersion == null ? null : replacedId, id, expiry);
     }
     return replaced;
   }
@@ -953,7 +1023,7 @@ final class RedisDriver implements SessionDriver {
       undo(old[1], lock, null);
       return false;
     }
-    updateLedger(replacedId, id, expiry);
+    updateLedger(replacedVersion == null ? null : replacedId, id, expiry);
     return true;
   }
 
@@ -987,6 +1057,29 @@ final class RedisDriver implements SessionDriver {
     }
   }
 
+  /**
+   * A cluster's ledger update after a write that brought a session's expiry forward: moves its
+   * member to the new expiry if it is there and due later. A failure is only logged: the expiry is
+   * then reported at the time the member had, later.
+   */
+  private void bringForward(String id, byte[] expiry) {
+    try {
+      await(
+          redis()
+              .zadd(
+                  ledger,
+                  ZAddArgs.Builder.xx().lt(),
+                  Long.parseLong(new String(expiry, StandardCharsets.US_ASCII)),
+                  utf8(id)));
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.DEBUG,
+          "Could not update the ledger of expiring sessions ("
+              + e.getMessage()
+              + "); a session's expiry may be reported late.");
+    }
+  }
+
   /** Whether an {@link #expiry} is a time to come: neither none nor already passed. */
   private static boolean expires(byte[] expiry) {
     return expiry.length > 0 && !Arrays.equals(expiry, ALREADY_EXPIRED);
@@ -1009,19 +1102,20 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public Retirement retire(String id, Retirement retirement, Instant markerExpiresAt) {
-    byte[] previous =
+    List<Object> answer =
         call(
             retireScript,
-            ScriptOutputType.VALUE,
+            ScriptOutputType.MULTI,
             true,
             withLedger(key(id), markerKey(id)),
             utf8(retirement.encode()),
             expiry(markerExpiresAt),
             utf8(id));
-    if (cluster) {
+    boolean live = answer.get(0) instanceof Long deleted && deleted == 1L;
+    if (cluster && live) {
       updateLedger(id, null, null);
     }
-    return decodeMarker(previous);
+    return decodeMarker(answer.size() > 1 ? (byte[]) answer.get(1) : null);
   }
 
   @Override
@@ -1049,14 +1143,15 @@ final class RedisDriver implements SessionDriver {
     }
   }
 
-  /** Removes the session and its ledger entry, sent together: one round trip. */
+  /**
+   * Removes the session, then, when it was stored, its ledger member: one already gone expired, and
+   * stays to be claimed as such. Two round trips when it was stored, one otherwise.
+   */
   @Override
   public void delete(String id) {
-    RedisClusterAsyncCommands<String, byte[]> redis = redis();
-    RedisFuture<Long> deleted = redis.del(key(id));
-    RedisFuture<Long> untracked = redis.zrem(ledger, utf8(id));
-    await(deleted);
-    await(untracked);
+    if (orZero(await(redis().del(key(id)))) > 0) {
+      await(redis().zrem(ledger, utf8(id)));
+    }
   }
 
   // ---------------------------------------------------------------------------- expiry
@@ -1068,12 +1163,13 @@ final class RedisDriver implements SessionDriver {
 
   /**
    * Claims expired sessions from the ledger, as {@link #CLAIM} describes, looking at no more than
-   * {@value #CLAIM_LOOKS_PER_ID} members per ID it may claim. One round trip on one server or
-   * through Sentinels. On a cluster, where the sessions live in other slots than the ledger, three
-   * per batch: the due members; then every session's {@code PTTL} and marker's {@code EXISTS} at
-   * once, each sent to its own node; then the ledger's changes at once, one {@code ZREM} per
-   * expired session, whose answer decides which instance claims it. A failure after some sessions
-   * were claimed returns those: their members are gone, so no later call would.
+   * {@value #CLAIM_LOOKS_PER_ID} members per ID it may claim, and leasing each claimed one for
+   * {@link #CLAIM_LEASE}. One round trip on one server or through Sentinels. On a cluster, where
+   * the sessions live in other slots than the ledger, three per batch: the due members with their
+   * scores; then every session's {@code PTTL} at once, each sent to its own node; then one {@link
+   * #SETTLE} script on the ledger, which claims each expired session for the one instance that
+   * still finds it scored as it saw it. A failure after some sessions were claimed returns those;
+   * the members it left unsettled are due still, and the next call looks at them again.
    */
   @Override
   public List<String> claimExpired(Instant now, int max) {
@@ -1081,6 +1177,7 @@ final class RedisDriver implements SessionDriver {
       return List.of();
     }
     long at = now.toEpochMilli();
+    byte[] leaseEnd = ascii(saturatedSum(at, claimLeaseMillis));
     if (!cluster) {
       List<Object> answer =
           call(
@@ -1091,25 +1188,19 @@ final class RedisDriver implements SessionDriver {
               ascii(at),
               ascii(max),
               utf8(prefix),
-              ascii((long) CLAIM_LOOKS_PER_ID * max));
-      List<String> claimed = new ArrayList<>(answer.size());
-      for (Object id : answer) {
-        String text = new String((byte[]) id, StandardCharsets.UTF_8);
-        if (SessionIds.isValid(text)) {
-          claimed.add(text);
-        }
-      }
-      return claimed;
+              ascii((long) CLAIM_LOOKS_PER_ID * max),
+              leaseEnd);
+      return sessionIds(answer);
     }
     List<String> claimed = new ArrayList<>();
     try {
       long looks = (long) CLAIM_LOOKS_PER_ID * max;
       while (claimed.size() < max && looks > 0) {
         int batch = (int) Math.min(max - claimed.size(), looks);
-        List<byte[]> due =
+        List<ScoredValue<byte[]>> due =
             await(
                 redis()
-                    .zrangebyscore(
+                    .zrangebyscoreWithScores(
                         ledger,
                         Range.from(Range.Boundary.unbounded(), Range.Boundary.including(at)),
                         Limit.create(0, batch)));
@@ -1117,7 +1208,7 @@ final class RedisDriver implements SessionDriver {
           break;
         }
         looks -= due.size();
-        claimed.addAll(settleAcrossSlots(due, at));
+        claimed.addAll(settleAcrossSlots(due, at, leaseEnd));
       }
     } catch (RuntimeException e) {
       if (claimed.isEmpty()) {
@@ -1134,56 +1225,87 @@ final class RedisDriver implements SessionDriver {
     return claimed;
   }
 
-  /** A cluster's claim of the due ledger {@code members}: the two rounds after the first. */
-  private List<String> settleAcrossSlots(List<byte[]> members, long at) {
-    RedisClusterAsyncCommands<String, byte[]> redis = redis();
-    List<RedisFuture<Long>> ttls = new ArrayList<>(members.size());
-    List<RedisFuture<Long>> markers = new ArrayList<>(members.size());
-    for (byte[] member : members) {
-      String id = new String(member, StandardCharsets.UTF_8);
-      ttls.add(redis.pttl(key(id)));
-      markers.add(redis.exists(markerKey(id)));
-    }
-    List<ScoredValue<byte[]>> pushed = new ArrayList<>();
-    List<byte[]> ended = new ArrayList<>();
-    List<byte[]> expired = new ArrayList<>();
-    for (int i = 0; i < members.size(); i++) {
-      long ttl = orZero(await(ttls.get(i)));
-      boolean marked = orZero(await(markers.get(i))) > 0;
-      if (ttl >= 0) {
-        pushed.add(ScoredValue.just(at + ttl, members.get(i)));
-      } else if (ttl == -2 && !marked) {
-        expired.add(members.get(i));
+  /**
+   * The session IDs among the members a claim answered. A member that is no session ID (another
+   * program's) is dropped from the ledger at once, rather than leased again and again.
+   */
+  private List<String> sessionIds(List<Object> members) {
+    List<String> claimed = new ArrayList<>(members.size());
+    List<byte[]> foreign = new ArrayList<>();
+    for (Object member : members) {
+      String text = new String((byte[]) member, StandardCharsets.UTF_8);
+      if (SessionIds.isValid(text)) {
+        claimed.add(text);
       } else {
-        ended.add(members.get(i));
+        foreign.add((byte[]) member);
       }
     }
-    // XX: a member removed meanwhile (the session retired) is not put back.
-    RedisFuture<Long> moved =
-        pushed.isEmpty()
-            ? null
-            : redis.zadd(ledger, ZAddArgs.Builder.xx(), pushed.toArray(ScoredValue[]::new));
-    RedisFuture<Long> dropped =
-        ended.isEmpty() ? null : redis.zrem(ledger, ended.toArray(byte[][]::new));
-    List<RedisFuture<Long>> removals = new ArrayList<>(expired.size());
-    for (byte[] member : expired) {
-      removals.add(redis.zrem(ledger, member));
-    }
-    if (moved != null) {
-      await(moved);
-    }
-    if (dropped != null) {
-      await(dropped);
-    }
-    List<String> claimed = new ArrayList<>(expired.size());
-    for (int i = 0; i < expired.size(); i++) {
-      String id = new String(expired.get(i), StandardCharsets.UTF_8);
-      // Of two instances looking at once, only the one whose ZREM removed the member claims it.
-      if (orZero(await(removals.get(i))) == 1 && SessionIds.isValid(id)) {
-        claimed.add(id);
+    if (!foreign.isEmpty()) {
+      try {
+        await(redis().zrem(ledger, foreign.toArray(byte[][]::new)));
+      } catch (RuntimeException e) {
+        LOG.log(Level.DEBUG, "Could not drop members that are no session ID from the ledger.");
       }
     }
     return claimed;
+  }
+
+  /** A cluster's claim of the due ledger {@code members}: the two rounds after the first. */
+  private List<String> settleAcrossSlots(
+      List<ScoredValue<byte[]>> members, long at, byte[] leaseEnd) {
+    RedisClusterAsyncCommands<String, byte[]> redis = redis();
+    List<RedisFuture<Long>> ttls = new ArrayList<>(members.size());
+    for (ScoredValue<byte[]> member : members) {
+      ttls.add(redis.pttl(key(new String(member.getValue(), StandardCharsets.UTF_8))));
+    }
+    List<byte[]> arguments = new ArrayList<>(4 * members.size());
+    for (int i = 0; i < members.size(); i++) {
+      long ttl = orZero(await(ttls.get(i)));
+      ScoredValue<byte[]> member = members.get(i);
+      byte[] newScore;
+      String action;
+      if (ttl >= 0) {
+        action = "m";
+        newScore = ascii(saturatedSum(at, ttl));
+      } else if (ttl == -1) {
+        action = "r";
+        newScore = NONE;
+      } else {
+        action = "c";
+        newScore = leaseEnd;
+      }
+      arguments.add(utf8(action));
+      arguments.add(member.getValue());
+      // Its shortest exact decimal, which Lua reads back as the same double.
+      arguments.add(utf8(Double.toString(member.getScore())));
+      arguments.add(newScore);
+    }
+    List<Object> claimed =
+        call(
+            settleScript,
+            ScriptOutputType.MULTI,
+            false,
+            new String[] {ledger},
+            arguments.toArray(byte[][]::new));
+    return sessionIds(claimed);
+  }
+
+  /** Removes the claimed sessions' members from the ledger: one {@code ZREM}. */
+  @Override
+  public void acknowledgeExpired(List<String> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    byte[][] members = new byte[ids.size()][];
+    for (int i = 0; i < members.length; i++) {
+      members[i] = utf8(ids.get(i));
+    }
+    await(redis().zrem(ledger, members));
+  }
+
+  private static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   /**
@@ -1500,9 +1622,9 @@ final class RedisDriver implements SessionDriver {
           orZero(
               LettuceFutures.awaitOrCancel(
                   acknowledged, Math.max(1, answerBy - System.nanoTime()), TimeUnit.NANOSECONDS));
-      // A script answers 1 (or, on a cluster, 2) when it wrote.
-      boolean wrote =
-          output == ScriptOutputType.VALUE || (answer instanceof Long done && done >= 1);
+      // A script answers 1 (or, on a cluster, 2 or 3) when it wrote; one answering a value or a
+      // list always writes.
+      boolean wrote = !(answer instanceof Long) || (Long) answer >= 1;
       if (wrote && replicas < replicasToAck) {
         RedisSettings.OptionNames names = settings.names();
         throw new IllegalStateException(
@@ -1522,7 +1644,10 @@ final class RedisDriver implements SessionDriver {
     }
   }
 
-  /** {@code EVALSHA} (or {@code EVAL}) as a command of its own, answering an integer or a value. */
+  /**
+   * {@code EVALSHA} (or {@code EVAL}) as a command of its own, answering an integer, a value or a
+   * list.
+   */
   @SuppressWarnings("unchecked")
   private static <T> AsyncCommand<String, byte[], T> scriptCommand(
       Script script, ScriptOutputType output, boolean bySource, String[] keys, byte[][] arguments) {
@@ -1534,9 +1659,11 @@ final class RedisDriver implements SessionDriver {
     }
     args.add(keys.length).addKeys(keys).addValues(arguments);
     CommandOutput<String, byte[], ?> answer =
-        output == ScriptOutputType.VALUE
-            ? new ValueOutput<>(RedisConnections.CODEC)
-            : new IntegerOutput<>(RedisConnections.CODEC);
+        switch (output) {
+          case VALUE -> new ValueOutput<>(RedisConnections.CODEC);
+          case MULTI -> new NestedMultiOutput<>(RedisConnections.CODEC);
+          default -> new IntegerOutput<>(RedisConnections.CODEC);
+        };
     return new AsyncCommand<>(
         new Command<>(
             bySource ? CommandType.EVAL : CommandType.EVALSHA,

@@ -48,11 +48,21 @@ abstract class RedisContract extends SessionDriverContract {
   /** The servers that take writes, whose commands {@link #commandsDuring} counts. */
   protected abstract List<? extends RedisServerCommands<String, String>> primaries();
 
+  /** The lease of the drivers under test: short, since the suite waits for it for real. */
+  static final Duration TEST_LEASE = Duration.ofSeconds(3);
+
   @Override
   protected SessionDriver createDriver(MutableClock clock) {
     // Expiry is Redis's business: the driver compares against real time.
-    return new RedisDriverProvider()
-        .create(new DriverContext("redis", options(), Clock.systemUTC()));
+    return RedisDriver.connect(
+        RedisDriverProvider.settings(new DriverContext("redis", options(), Clock.systemUTC())),
+        Clock.systemUTC(),
+        TEST_LEASE);
+  }
+
+  @Override
+  protected Duration claimLease() {
+    return TEST_LEASE;
   }
 
   @Override
@@ -171,10 +181,58 @@ abstract class RedisContract extends SessionDriverContract {
         commandsDuring(() -> driver.read(id, Duration.ofMinutes(10))),
         "a read");
     assertEquals(
-        // Inside: PTTL, which tells that the session had an expiry already.
-        Map.of("evalsha", 1, "get", 1, "exists", 1, "pttl", 1, "set", 1),
+        laterWriteCommands(),
         commandsDuring(() -> assertTrue(driver.write(id, "second", "first", inTenMinutes()))),
         "a later write");
+  }
+
+  /** What a write with an expiry no sooner than the session's costs, the ledger included. */
+  protected Map<String, Integer> laterWriteCommands() {
+    // Inside: GET, EXISTS of the marker, SET, ZADD LT, which leaves a member due sooner.
+    return Map.of("evalsha", 1, "get", 1, "exists", 1, "set", 1, "zadd", 1);
+  }
+
+  @Test
+  void ledger_bringsAMemberForwardWithAShorterExpiry_andLeavesItForALongerOne() {
+    String id = SessionIds.generate();
+    Instant far = Instant.now().plus(Duration.ofHours(1));
+    assertTrue(driver.write(id, "first", null, far));
+    Instant near = inTenMinutes();
+    assertTrue(driver.write(id, "second", "first", near));
+    assertEquals((double) near.toEpochMilli(), ledgerScore(id), "brought forward");
+    assertTrue(driver.write(id, "third", "second", far));
+    assertEquals((double) near.toEpochMilli(), ledgerScore(id), "a claim follows a later one");
+    assertTrue(driver.write(id, "fourth", "third", null));
+    assertEquals((double) near.toEpochMilli(), ledgerScore(id), "a claim drops it");
+  }
+
+  @Test
+  void claimExpired_leasesTheMember_untilAcknowledged() {
+    String id = SessionIds.generate();
+    assertTrue(driver.write(id, "blob", null, Instant.now().plusMillis(100)));
+    passTime(Duration.ofMillis(300));
+    Instant at = clock.instant();
+    assertEquals(List.of(id), driver.claimExpired(at, 10));
+    assertEquals(
+        (double) at.plus(TEST_LEASE).toEpochMilli(), ledgerScore(id), "due at the lease's end");
+    assertEquals(1L, driver.countSessions().getAsLong(), "counted until acknowledged");
+    driver.acknowledgeExpired(List.of(id));
+    assertNull(ledgerScore(id));
+    driver.acknowledgeExpired(List.of(id, SessionIds.generate()));
+  }
+
+  @Test
+  void retire_ofASessionGoneBeforeIt_keepsItsMember_andOfALiveOneRemovesIt() {
+    String gone = SessionIds.generate();
+    String live = SessionIds.generate();
+    assertTrue(driver.write(gone, "blob", null, Instant.now().plusMillis(100)));
+    assertTrue(driver.write(live, "blob", null, inTenMinutes()));
+    passTime(Duration.ofMillis(300));
+    driver.retire(gone, Retirement.destroyed(Instant.now()), inTenMinutes());
+    driver.retire(live, Retirement.destroyed(Instant.now()), inTenMinutes());
+    assertNotNull(ledgerScore(gone), "expired: claimed as such");
+    assertNull(ledgerScore(live), "ended: not expired");
+    assertEquals(List.of(gone), driver.claimExpired(clock.instant(), 10));
   }
 
   @Test
@@ -200,8 +258,10 @@ abstract class RedisContract extends SessionDriverContract {
     raw().zadd(RedisDriver.LEDGER, 1.0, live);
     List<String> claimed = driver.claimExpired(clock.instant(), 10);
     // A member without session nor marker cannot be told from an expired session: it is claimed
-    // once, which is what an expired session would be.
+    // once, which is what an expired session would be. One that is no session ID is dropped.
     assertEquals(List.of(neverStored), claimed);
+    assertEquals(Set.of(neverStored, live), Set.copyOf(raw().zrange(RedisDriver.LEDGER, 0, -1)));
+    driver.acknowledgeExpired(claimed);
     assertEquals(Set.of(live), Set.copyOf(raw().zrange(RedisDriver.LEDGER, 0, -1)));
     double rescored = ledgerScore(live);
     assertTrue(

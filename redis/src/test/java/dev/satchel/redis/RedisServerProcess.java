@@ -179,6 +179,26 @@ public final class RedisServerProcess implements AutoCloseable {
     RUNNING.remove(process);
   }
 
+  /**
+   * Freezes the server (SIGSTOP), as a long pause of its host would: connections stay open, and
+   * what clients send waits, unanswered, until {@link #resume()}.
+   */
+  public void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Lets a {@linkplain #pause() frozen} server run again (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill " + signal + " of redis-server failed");
+    }
+  }
+
   /** Starts the server again on the same port and folder. */
   public void restart() throws IOException {
     startProcess();

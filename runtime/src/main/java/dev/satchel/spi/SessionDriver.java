@@ -144,12 +144,13 @@ public interface SessionDriver extends AutoCloseable {
 
   /**
    * Claims sessions that expired: stored with an expiry that has passed, and neither retired nor
-   * deleted (a session that expired before it was retired is still claimed). The driver keeps track
-   * of every session it stores with an expiry (from its first write, or the write that first gives
-   * it one) without help from the store's own notifications. Each expired session is claimed once
-   * by one caller, among all the instances sharing the store; under a race a session may rarely be
-   * claimed twice, never not at all while some instance keeps calling. A session still stored (a
-   * read pushed its expiry) is not claimed: its new expiry is tracked instead.
+   * deleted (a session that expired before it was retired, replaced or deleted is still claimed).
+   * The driver keeps track of every session it stores with an expiry (from its first write, or the
+   * write that first gives it one) without help from the store's own notifications. Each expired
+   * session is claimed once by one caller, among all the instances sharing the store; under a race
+   * a session may rarely be claimed twice, never not at all while some instance keeps calling. A
+   * session still stored (a read pushed its expiry) is not claimed: its new expiry is tracked
+   * instead.
    *
    * <p>A claim is a lease: until {@link #acknowledgeExpired} confirms that the claimed sessions
    * were reported, the driver keeps them, hidden from other claims for a while (a few minutes) and

@@ -18,6 +18,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -38,13 +39,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -82,19 +86,22 @@ import java.util.regex.Pattern;
  * <p>Expired sessions are reported from a ledger, {@code .expiring/<id>}: an empty file per session
  * stored with an expiry, whose modification time is when the session is due to be looked at. A
  * write given an expiry creates the session's entry when it has none (a new session, or one given
- * its first expiry), at the expiry the core gave; reads never touch it. {@link #retire}, {@link
- * #replace} (for the replaced ID) and {@link #delete} remove it, so an ended session is never
- * reported. {@link #claimExpired} looks at the entries that are due, each under its session's
- * stripe: a session still live by the rules above (a read pushed its expiry) gets its entry moved
- * to its new expiry; one that has expired, or whose file is gone without a marker (the clean-up
- * removed it), is removed with its entry, and is claimed by the caller whose deletion of the entry
- * succeeded, so that of several drivers or processes sharing the folder exactly one reports it. An
- * entry goes when its session is claimed or found ended, so the ledger holds about one entry per
- * session stored with an expiry. Finding the due entries lists the ledger (one {@code stat} per
- * entry), every expiry check of every instance: cheap beside the clean-up, which reads every
- * session. The ledger is not forced to disk: a crash may lose the report of a session, never the
- * session. A session another program (Astro) removes counts as expired, as nothing tells it apart
- * from one the clean-up removed.
+ * its first expiry), at the expiry the core gave, and moves an entry due later to that expiry (a
+ * shortened idle timeout); reads never touch it. {@link #retire}, {@link #replace} (for the
+ * replaced ID) and {@link #delete} remove the entry of a session that was live, so an ended session
+ * is never reported; one that had expired already keeps its entry and is reported as expired.
+ * {@link #claimExpired} looks at the entries that are due, each under its session's stripe: a
+ * session still live by the rules above (a read pushed its expiry) gets its entry moved to its new
+ * expiry; one that has expired, or whose file is gone (the clean-up removed it), is removed, and is
+ * claimed by the caller that finds its entry due under the stripe, so that of several drivers or
+ * processes sharing the folder one reports it. A claim is a lease: the entry is moved to {@link
+ * #CLAIM_LEASE} ahead, hidden from other claims until then and claimed again after it, unless
+ * {@link #acknowledgeExpired} removed it once the listeners were told. So the ledger holds about
+ * one entry per session stored with an expiry. The claims of one check make one pass over the
+ * ledger (one {@code stat} per entry), each call going on where the last stopped: cheap beside the
+ * clean-up, which reads every session. The ledger is not forced to disk: a crash may lose the
+ * report of a session, never the session. A session another program (Astro) removes counts as
+ * expired, as nothing tells it apart from one the clean-up removed.
  *
  * <p>{@link #countSessions()} is not offered: counting the sessions would list the whole folder,
  * not one small call.
@@ -135,6 +142,18 @@ final class FsDriver implements SessionDriver {
   /** How often an index tries to create its entry while unindexes keep removing the folder. */
   private static final int MAX_INDEX_ATTEMPTS = 100;
 
+  /**
+   * How long a claimed session stays hidden from other claims unless acknowledged: its ledger entry
+   * is due again then, so a claim whose listeners were never told (a crash) is made again.
+   */
+  static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
+
+  /**
+   * How long a pass over the ledger may be left between two claims before the next claim starts a
+   * new one: the calls of one check follow each other, but for the listeners told in between.
+   */
+  static final Duration PASS_LEFT_FOR = Duration.ofMinutes(1);
+
   private final Path base;
   private final Path retired;
   private final Path principals;
@@ -147,6 +166,14 @@ final class FsDriver implements SessionDriver {
   private final ScheduledExecutorService cleaner;
   private volatile boolean closed;
   private final CountDownLatch firstCleanUp = new CountDownLatch(1);
+
+  /** Guards the pass over the ledger that claims go on with. */
+  private final Object claiming = new Object();
+
+  private DirectoryStream<Path> pass;
+  private Iterator<Path> passEntries;
+  private long passUsedAt;
+  private final AtomicLong passes = new AtomicLong();
 
   /**
    * Opens the store in {@code base}, creating it if needed.
@@ -251,8 +278,12 @@ final class FsDriver implements SessionDriver {
           null,
           lockTimeout,
           () -> {
-            untrack(id);
-            return Files.deleteIfExists(file);
+            boolean keepEntry = expiredBeforeItEnded(id, file);
+            boolean removed = Files.deleteIfExists(file);
+            if (!keepEntry) {
+              untrack(id);
+            }
+            return removed;
           });
     } catch (IOException e) {
       throw failure("cannot remove session file " + file, e);
@@ -349,12 +380,15 @@ final class FsDriver implements SessionDriver {
             if (!holds(replacedId, replacedFile, replacedVersion) || !holds(id, file, null)) {
               return false;
             }
+            boolean keepEntry = expiredBeforeItEnded(replacedId, replacedFile);
             // In this order, a reader in another process never sees the old session gone
             // without its marker, and a crash leaves at worst both (which the clean-up settles).
             writeAtomically(retired, replacedId, marker, markerBytes);
             writeAtomically(base, id, file, bytes);
             Files.deleteIfExists(replacedFile);
-            untrack(replacedId);
+            if (!keepEntry) {
+              untrack(replacedId);
+            }
             track(id, expiresAt);
             return true;
           });
@@ -375,9 +409,12 @@ final class FsDriver implements SessionDriver {
           lockTimeout,
           () -> {
             Retirement previous = liveMarkerOrNull(marker);
+            boolean keepEntry = expiredBeforeItEnded(id, file);
             writeAtomically(retired, id, marker, markerBytes);
             Files.deleteIfExists(file);
-            untrack(id);
+            if (!keepEntry) {
+              untrack(id);
+            }
             return previous;
           });
     } catch (IOException e) {
@@ -475,18 +512,25 @@ final class FsDriver implements SessionDriver {
   }
 
   /**
-   * Tracks session {@code id}, just written with {@code expiresAt}, when it is not tracked yet: a
-   * new session, or one given its first expiry. A tracked session stays so however its expiry
-   * moves; a claim follows it. Called under the ID's stripe, after the write, which a failure here
-   * does not undo: it costs only the report of this session's expiry.
+   * Tracks session {@code id}, just written with {@code expiresAt}: creates its entry, due then,
+   * when it has none (a new session, or one given its first expiry), and moves an entry due later
+   * to {@code expiresAt} (a shorter idle timeout), so that its expiry is reported on time. A later
+   * expiry leaves the entry alone: a claim follows the session there. Called under the ID's stripe,
+   * after the write, which a failure here does not undo: it costs only the report of this session's
+   * expiry.
    */
   private void track(String id, Instant expiresAt) {
     if (expiresAt == null) {
       return;
     }
     Path entry = ledgerEntry(id);
+    FileTime at = FileTime.fromMillis(expiresAt.toEpochMilli());
     try {
-      if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+      Long due = dueOf(entry);
+      if (due != null) {
+        if (at.toMillis() < due) {
+          Files.setLastModifiedTime(entry, at);
+        }
         return;
       }
       try {
@@ -495,15 +539,40 @@ final class FsDriver implements SessionDriver {
         Files.createDirectories(expiring);
         Files.newByteChannel(entry, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
       }
-      Files.setLastModifiedTime(entry, FileTime.fromMillis(expiresAt.toEpochMilli()));
+      Files.setLastModifiedTime(entry, at);
     } catch (IOException e) {
       ledgerFailed(e);
     }
   }
 
   /**
-   * Stops tracking a session that ended. Called under the ID's stripe; a failure does not undo the
-   * ending, and costs only a report of the session as expired, later.
+   * Whether the session ending under {@code id} ({@code file}) had expired already and is still to
+   * be claimed: it has a ledger entry and its file is gone or expired by the clean-up's rules. Its
+   * entry then stays, so that a session ended after it expired, before any claim, is still reported
+   * as expired (the core reports an ended session only when it was stored). Called under the ID's
+   * stripe, before the file goes; a failure to tell counts as live, as before any expiry.
+   */
+  private boolean expiredBeforeItEnded(String id, Path file) {
+    try {
+      if (dueOf(ledgerEntry(id)) == null) {
+        return false;
+      }
+      String blob;
+      try {
+        blob = readText(file);
+      } catch (NoSuchFileException e) {
+        return true;
+      }
+      return expiredAt(blob, Files.getLastModifiedTime(file)) <= clock.millis();
+    } catch (IOException e) {
+      ledgerFailed(e);
+      return false;
+    }
+  }
+
+  /**
+   * Stops tracking a session that ended while live. Called under the ID's stripe; a failure does
+   * not undo the ending, and costs only a report of the session as expired, later.
    */
   private void untrack(String id) {
     try {
@@ -533,9 +602,12 @@ final class FsDriver implements SessionDriver {
   }
 
   /**
-   * Claims the expired sessions among the due ledger entries, as the class describes. A failure
-   * after some sessions were claimed returns those (their entries are gone, so no later call
-   * would); the next call meets the failure again.
+   * Claims the expired sessions among the due ledger entries, as the class describes, going on with
+   * the listing of the ledger that the previous call left unfinished: the calls of one check make
+   * one pass over the folder together, and a call that reaches its end returns (fewer than {@code
+   * max}), so the next check starts a new one. A pass left alone for {@link #PASS_LEFT_FOR} is
+   * dropped. A failure after some sessions were claimed returns those; the next call starts a new
+   * pass and meets the failure again.
    */
   @Override
   public List<String> claimExpired(Instant now, int max) {
@@ -544,44 +616,96 @@ final class FsDriver implements SessionDriver {
       return claimed;
     }
     long at = now.toEpochMilli();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(expiring)) {
-      for (Path entry : entries) {
-        if (claimed.size() >= max || closed) {
-          break;
+    synchronized (claiming) {
+      try {
+        Iterator<Path> entries = pass();
+        while (claimed.size() < max && !closed) {
+          if (entries == null || !entries.hasNext()) {
+            endPass();
+            break;
+          }
+          Path entry = entries.next();
+          String id = entry.getFileName().toString();
+          if (!SessionIds.isValid(id)) {
+            continue;
+          }
+          Long due = dueOf(entry);
+          if (due != null
+              && due <= at
+              && locks.withStripes(id, null, lockTimeout, () -> settle(id, entry, at))) {
+            claimed.add(id);
+          }
         }
-        String id = entry.getFileName().toString();
-        if (!SessionIds.isValid(id)) {
-          continue;
+        passUsedAt = System.nanoTime();
+      } catch (IOException | RuntimeException e) {
+        endPass();
+        IOException io =
+            e instanceof IOException found
+                ? found
+                : e instanceof DirectoryIteratorException listing ? listing.getCause() : null;
+        if (claimed.isEmpty()) {
+          throw io != null
+              ? failure("cannot look for expired sessions in " + expiring, io)
+              : (RuntimeException) e;
         }
-        Long due = dueOf(entry);
-        if (due != null
-            && due <= at
-            && locks.withStripes(id, null, lockTimeout, () -> settle(id, entry, at))) {
-          claimed.add(id);
-        }
+        LOG.log(
+            Level.DEBUG,
+            "Looking for expired sessions stopped after "
+                + claimed.size()
+                + " were claimed: "
+                + redact(e.toString()));
       }
-    } catch (NoSuchFileException e) {
-      // No session was ever stored here with an expiry.
-    } catch (IOException | RuntimeException e) {
-      if (claimed.isEmpty()) {
-        throw e instanceof IOException io
-            ? failure("cannot look for expired sessions in " + expiring, io)
-            : (RuntimeException) e;
-      }
-      LOG.log(
-          Level.DEBUG,
-          "Looking for expired sessions stopped after "
-              + claimed.size()
-              + " were claimed: "
-              + redact(e.toString()));
     }
     return claimed;
   }
 
   /**
-   * Settles a due ledger entry under its session's stripe: moves it to the session's expiry when
-   * the session is still live, removes it when the session ended or has no expiry any more, and
-   * removes an expired session with its entry. Returns whether this call claimed the session.
+   * The pass over the ledger under way, or a new one; {@code null} when there is no ledger (no
+   * session was ever stored here with an expiry). Called holding {@link #claiming}.
+   */
+  private Iterator<Path> pass() throws IOException {
+    if (passEntries != null && System.nanoTime() - passUsedAt > PASS_LEFT_FOR.toNanos()) {
+      endPass();
+    }
+    if (passEntries == null) {
+      try {
+        pass = Files.newDirectoryStream(expiring);
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+      passEntries = pass.iterator();
+      passes.incrementAndGet();
+    }
+    return passEntries;
+  }
+
+  /** Ends the pass under way, if any. Called holding {@link #claiming}. */
+  private void endPass() {
+    DirectoryStream<Path> ended = pass;
+    pass = null;
+    passEntries = null;
+    if (ended != null) {
+      try {
+        ended.close();
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "Could not close a listing of " + expiring + ": " + e);
+      }
+    }
+  }
+
+  /** How many passes over the ledger the claims started: a test's measure of their cost. */
+  long ledgerPasses() {
+    return passes.get();
+  }
+
+  /**
+   * Settles a due ledger entry under its session's stripe, which makes the look and the change one
+   * step for every driver and process on the folder: moves the entry to the session's expiry when
+   * the session is still live, removes it when the session has no expiry any more or was left
+   * beside its marker by a crash, and otherwise (the session expired: its file is gone, or expired
+   * and removed here as the clean-up would) claims it, moving the entry to {@link #CLAIM_LEASE}
+   * from {@code now}. The moved entry is due again then, and claimed again unless {@link
+   * #acknowledgeExpired} removed it. Returns whether this call claimed the session.
    */
   private boolean settle(String id, Path entry, long now) throws IOException {
     Long due = dueOf(entry);
@@ -608,15 +732,55 @@ final class FsDriver implements SessionDriver {
         }
         return false;
       }
+      if (hasLiveMarker(id)) {
+        // Left beside its marker by a crash in the middle of a retire: ended, not expired.
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(entry);
+        return false;
+      }
       // Expired: removed as the clean-up would.
       Files.deleteIfExists(file);
     }
-    if (hasLiveMarker(id)) {
-      // Retired (a crash may leave the session beside its marker): ended, not expired.
-      Files.deleteIfExists(entry);
+    try {
+      Files.setLastModifiedTime(
+          entry, FileTime.fromMillis(saturatedSum(now, CLAIM_LEASE.toMillis())));
+    } catch (NoSuchFileException e) {
       return false;
     }
-    return Files.deleteIfExists(entry);
+    return true;
+  }
+
+  /**
+   * Forgets claimed sessions: removes each one's ledger entry, under its stripe, unless a session
+   * file is there again (written under the ID since, which the core never does), whose entry it now
+   * is. The IDs of one stripe go under one hold of its lock.
+   */
+  @Override
+  public void acknowledgeExpired(List<String> ids) {
+    Map<Integer, List<String>> byStripe = new TreeMap<>();
+    for (String id : ids) {
+      if (SessionIds.isValid(id)) {
+        byStripe.computeIfAbsent(FsLocks.stripeOf(id), stripe -> new ArrayList<>()).add(id);
+      }
+    }
+    for (List<String> stripe : byStripe.values()) {
+      try {
+        locks.withStripes(
+            stripe.get(0),
+            null,
+            lockTimeout,
+            () -> {
+              for (String id : stripe) {
+                if (!Files.exists(fileFor(id), LinkOption.NOFOLLOW_LINKS)) {
+                  Files.deleteIfExists(ledgerEntry(id));
+                }
+              }
+              return null;
+            });
+      } catch (IOException e) {
+        throw failure("cannot remove entries from the ledger " + expiring, e);
+      }
+    }
   }
 
   /**
@@ -936,7 +1100,7 @@ final class FsDriver implements SessionDriver {
     }
     return SESSION_ID
         .matcher(text)
-        .replaceAll(found -> "[session " + SessionIds.fingerprint(found.group()) + "]");
+        .replaceAll(found -> "session#" + SessionIds.fingerprint(found.group()));
   }
 
   /**
@@ -984,6 +1148,9 @@ final class FsDriver implements SessionDriver {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (claiming) {
+      endPass();
     }
     locks.release();
   }
@@ -1087,7 +1254,7 @@ final class FsDriver implements SessionDriver {
               } catch (IllegalStateException e) {
                 LOG.log(
                     Level.WARNING,
-                    "Removing the unreadable retirement marker of session "
+                    "Removing the unreadable retirement marker of session#"
                         + SessionIds.fingerprint(name)
                         + " from "
                         + retired);

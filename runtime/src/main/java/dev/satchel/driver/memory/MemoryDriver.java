@@ -175,9 +175,11 @@ final class MemoryDriver implements SessionDriver {
   @Override
   public void delete(String id) {
     synchronized (table) {
-      Stored removed = table.remove(id);
-      if (removed != null) {
-        removed(removed);
+      // An expired one is dropped as expired, and so reported.
+      Stored stored = live(id);
+      if (stored != null) {
+        table.remove(id);
+        removed(stored);
       }
     }
   }

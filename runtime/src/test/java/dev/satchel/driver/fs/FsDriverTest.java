@@ -822,11 +822,15 @@ final class FsDriverTest extends SessionDriverContract {
     return ledger().resolve(id);
   }
 
+  /** One check, as Satchel makes it: batches acknowledged one by one, until one is short. */
   private List<String> claimAllNow(SessionDriver on) {
     List<String> claimed = new ArrayList<>();
     while (true) {
       List<String> batch = on.claimExpired(clock.instant(), 100);
       claimed.addAll(batch);
+      if (!batch.isEmpty()) {
+        on.acknowledgeExpired(batch);
+      }
       if (batch.size() < 100) {
         return claimed;
       }
@@ -866,6 +870,31 @@ final class FsDriverTest extends SessionDriverContract {
   @Override
   protected void claimExpired_followsAnExpiryPushedByReads() {
     withIdleDriver(super::claimExpired_followsAnExpiryPushedByReads);
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_aClaimNotAcknowledged_isHiddenForTheLease_thenClaimedAgain() {
+    assertEquals(FsDriver.CLAIM_LEASE, claimLease(), "the lease the contract passes");
+    withIdleDriver(super::claimExpired_aClaimNotAcknowledged_isHiddenForTheLease_thenClaimedAgain);
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_anAcknowledgedClaim_isNeverClaimedAgain() {
+    withIdleDriver(super::claimExpired_anAcknowledgedClaim_isNeverClaimedAgain);
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_findsSessionsThatExpiredBeforeTheyEnded() {
+    withIdleDriver(super::claimExpired_findsSessionsThatExpiredBeforeTheyEnded);
+  }
+
+  @Test
+  @Override
+  protected void claimExpired_followsAnExpiryAWriteShortened() {
+    withIdleDriver(super::claimExpired_followsAnExpiryAWriteShortened);
   }
 
   @Test
@@ -997,6 +1026,156 @@ final class FsDriverTest extends SessionDriverContract {
     assertFalse(Files.exists(ledger()), "made only for the first session with an expiry");
   }
 
+  @Test
+  void aClaim_movesTheEntryToTheEndOfTheLease_andTheAcknowledgementRemovesIt() throws Exception {
+    FsDriver idle = open(IDLE);
+    String id = SessionIds.generate();
+    assertTrue(idle.write(id, session("v", null), null, in(IDLE)));
+    clock.advance(IDLE.plusMinutes(1));
+    assertEquals(List.of(id), idle.claimExpired(clock.instant(), 10));
+    assertEquals(
+        in(FsDriver.CLAIM_LEASE).toEpochMilli(),
+        Files.getLastModifiedTime(entry(id)).toMillis(),
+        "due again at the end of the lease");
+    assertFalse(Files.exists(folder.resolve(id)), "the expired session is removed");
+    idle.acknowledgeExpired(List.of(id));
+    assertFalse(Files.exists(entry(id)));
+    idle.acknowledgeExpired(List.of(id, SessionIds.generate(), "not an id"));
+  }
+
+  /**
+   * An instance that claimed sessions and died before its listeners were told (no acknowledgement):
+   * another instance claims them once the lease has run out, not before.
+   */
+  @Test
+  void aClaimOfAnInstanceThatDied_isMadeByAnotherAfterTheLease() throws Exception {
+    FsDriver dying = open(IDLE);
+    FsDriver other = open(IDLE);
+    Set<String> ids = new TreeSet<>();
+    for (int i = 0; i < 5; i++) {
+      String id = SessionIds.generate();
+      ids.add(id);
+      assertTrue(dying.write(id, session("v", null), null, in(IDLE)));
+    }
+    clock.advance(IDLE.plusMinutes(1));
+    assertEquals(ids, new TreeSet<>(dying.claimExpired(clock.instant(), 10)));
+    dying.close();
+    assertEquals(List.of(), claimAllNow(other), "hidden for the lease");
+    clock.advance(FsDriver.CLAIM_LEASE.minusSeconds(1));
+    assertEquals(List.of(), claimAllNow(other), "still within the lease");
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(ids, new TreeSet<>(claimAllNow(other)));
+    clock.advance(FsDriver.CLAIM_LEASE.multipliedBy(2));
+    assertEquals(List.of(), claimAllNow(other), "acknowledged");
+    assertEquals(Set.of(), names(ledger()));
+  }
+
+  @Test
+  void anAcknowledgement_leavesTheEntryOfASessionWrittenUnderTheIdAgain() throws Exception {
+    FsDriver idle = open(IDLE);
+    String id = SessionIds.generate();
+    assertTrue(idle.write(id, session("v", null), null, in(IDLE)));
+    clock.advance(IDLE.plusMinutes(1));
+    assertEquals(List.of(id), idle.claimExpired(clock.instant(), 10));
+    // Satchel never writes an ID again; another program sharing the folder might.
+    assertTrue(idle.write(id, session("again", null), null, in(IDLE)));
+    idle.acknowledgeExpired(List.of(id));
+    assertTrue(Files.exists(entry(id)), "the entry of the session now stored");
+    clock.advance(IDLE.plusMinutes(1));
+    assertEquals(List.of(id), claimAllNow(idle));
+  }
+
+  /**
+   * A session that expired and that the clean-up removed, then ended (a log-out, a log-in, a
+   * removal) before any claim, is claimed as expired: Satchel tells an end only of a session that
+   * was stored. One that was live when it ended loses its entry.
+   */
+  @Test
+  void sessionsEndedAfterTheyExpired_keepTheirEntry_andAreClaimed() throws Exception {
+    FsDriver idle = open(IDLE);
+    String retired = SessionIds.generate();
+    String deleted = SessionIds.generate();
+    String moved = SessionIds.generate();
+    String successor = SessionIds.generate();
+    String live = SessionIds.generate();
+    for (String id : List.of(retired, deleted, moved)) {
+      assertTrue(idle.write(id, session(id, null), null, in(IDLE)));
+    }
+    clock.advance(IDLE.plusMinutes(1));
+    idle.cleanUp();
+    assertTrue(idle.write(live, session("live", null), null, in(IDLE)));
+    idle.retire(retired, Retirement.destroyed(clock.instant()), in(Duration.ofMinutes(10)));
+    idle.delete(deleted);
+    assertTrue(
+        idle.replace(
+            moved,
+            null,
+            successor,
+            session("next", null),
+            in(IDLE),
+            Retirement.movedTo(successor, clock.instant()),
+            in(Duration.ofMinutes(10))));
+    idle.retire(live, Retirement.destroyed(clock.instant()), in(Duration.ofMinutes(10)));
+    assertEquals(Set.of(retired, deleted, moved, successor), names(ledger()));
+    assertEquals(Set.of(retired, deleted, moved), new TreeSet<>(claimAllNow(idle)));
+    assertEquals(Set.of(successor), names(ledger()));
+  }
+
+  /** A write that brings a session's expiry forward brings its entry forward; a later one not. */
+  @Test
+  void aWriteWithAnEarlierExpiry_movesTheEntryEarlier_andOneWithALaterExpiryLeavesIt()
+      throws Exception {
+    String id = SessionIds.generate();
+    Instant written = clock.instant();
+    assertTrue(driver.write(id, sessionWithIdle("v", 3600), null, in(Duration.ofHours(1))));
+    assertEquals(in(Duration.ofHours(1)), dueOf(id));
+    String version = driver.read(id, null).version();
+    assertTrue(driver.write(id, sessionWithIdle("v", 600), version, in(Duration.ofMinutes(10))));
+    assertEquals(in(Duration.ofMinutes(10)), dueOf(id), "brought forward");
+    version = driver.read(id, null).version();
+    assertTrue(driver.write(id, sessionWithIdle("v", 7200), version, in(Duration.ofHours(2))));
+    assertEquals(in(Duration.ofMinutes(10)), dueOf(id), "a claim follows a later expiry");
+    clock.advance(Duration.ofMinutes(11));
+    assertEquals(List.of(), claimAllNow(driver), "live: its own idle timeout is two hours now");
+    assertEquals(
+        written.plus(Duration.ofHours(2)).plusMillis(1),
+        dueOf(id),
+        "moved to the session's expiry");
+  }
+
+  private Instant dueOf(String id) throws Exception {
+    return Files.getLastModifiedTime(entry(id)).toInstant();
+  }
+
+  /**
+   * The claims of one check make one pass over the ledger however many batches it takes, each call
+   * going on where the last stopped; the next check makes a new one.
+   */
+  @Test
+  void theClaimsOfOneCheck_listTheLedgerOnce() throws Exception {
+    FsDriver idle = open(IDLE);
+    Files.createDirectories(ledger());
+    Set<String> due = new TreeSet<>();
+    for (int i = 0; i < 3000; i++) {
+      String id = SessionIds.generate();
+      Path entry = Files.createFile(entry(id));
+      if (i % 3 == 0) {
+        due.add(id);
+        Files.setLastModifiedTime(entry, FileTime.from(in(Duration.ofMinutes(-1))));
+      } else {
+        Files.setLastModifiedTime(entry, FileTime.from(in(Duration.ofMinutes(5))));
+      }
+    }
+    long before = idle.ledgerPasses();
+    List<String> claimed = claimAllNow(idle);
+    assertEquals(due, new TreeSet<>(claimed));
+    assertEquals(claimed.size(), due.size(), "claimed twice: " + claimed);
+    assertEquals(1, idle.ledgerPasses() - before, "one pass for " + (due.size() / 100) + " calls");
+    clock.advance(Duration.ofMinutes(10));
+    assertEquals(2000, claimAllNow(idle).size());
+    assertEquals(2, idle.ledgerPasses() - before, "the next check makes a pass of its own");
+  }
+
   /**
    * Two other JVMs and this one claim the same 300 expired sessions at once: each is claimed by
    * exactly one of the three.
@@ -1084,7 +1263,9 @@ final class FsDriverTest extends SessionDriverContract {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       assertFalse(t.toString().contains(id), t.toString());
     }
-    assertTrue(failure.getMessage().contains(SessionIds.fingerprint(id)), failure.getMessage());
+    assertTrue(
+        failure.getMessage().contains("session#" + SessionIds.fingerprint(id)),
+        failure.getMessage());
     assertTrue(
         failure.getCause().toString().contains("IOException"), failure.getCause().toString());
   }
@@ -1118,7 +1299,7 @@ final class FsDriverTest extends SessionDriverContract {
     }
     assertFalse(Files.exists(marker(id)));
     assertEquals(1, logged.size(), logged.toString());
-    assertTrue(logged.get(0).contains(SessionIds.fingerprint(id)), logged.get(0));
+    assertTrue(logged.get(0).contains("session#" + SessionIds.fingerprint(id)), logged.get(0));
     assertFalse(logged.get(0).contains(id), logged.get(0));
   }
 

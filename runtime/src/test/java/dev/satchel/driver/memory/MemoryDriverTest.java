@@ -29,6 +29,12 @@ final class MemoryDriverTest extends SessionDriverContract {
     return new MemoryDriverProvider().create(new DriverContext("memory", Map.of(), clock));
   }
 
+  /** In the application's own heap, a claim cannot be lost: it is final. */
+  @Override
+  protected boolean claimsAreLeases() {
+    return false;
+  }
+
   @Test
   void maxBytes_evictsOldSessionsToStayWithinTheBound() {
     SessionDriver small =
