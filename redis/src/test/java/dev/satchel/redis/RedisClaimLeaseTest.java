@@ -36,7 +36,7 @@ final class RedisClaimLeaseTest {
         ids.add(id);
         assertTrue(driver.write(id, "blob", null, Instant.now().plusMillis(200)));
       }
-      Thread.sleep(400);
+      awaitUntil(() -> ids.stream().allMatch(id -> driver.read(id, null) == null), "the expiry");
       assertEquals(20L, driver.countSessions().getAsLong());
 
       server.pause();
@@ -50,12 +50,26 @@ final class RedisClaimLeaseTest {
       assertEquals(20L, driver.countSessions().getAsLong(), "the lost claim kept them, leased");
       assertEquals(List.of(), driver.claimExpired(Instant.now(), 100), "hidden for the lease");
 
-      Thread.sleep(LEASE.plusMillis(500).toMillis());
-      List<String> claimed = driver.claimExpired(Instant.now(), 100);
+      java.util.concurrent.atomic.AtomicReference<List<String>> found =
+          new java.util.concurrent.atomic.AtomicReference<>(List.of());
+      awaitUntil(
+          () -> !found.updateAndGet(none -> driver.claimExpired(Instant.now(), 100)).isEmpty(),
+          "the lease's end");
+      List<String> claimed = found.get();
       assertEquals(ids, new TreeSet<>(claimed), "claimed again once the lease ran out");
       assertEquals(ids.size(), claimed.size());
       driver.acknowledgeExpired(claimed);
       assertEquals(0L, driver.countSessions().getAsLong());
+    }
+  }
+
+  /** Polls {@code condition} until it holds, failing after a generous wait. */
+  private static void awaitUntil(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "waited 30 s for " + what);
+      Thread.sleep(20);
     }
   }
 }

@@ -207,7 +207,7 @@ final class RedisOutageLogTest {
                   return null;
                 }));
       }
-      Thread.sleep(2_000);
+      awaitRequests(requests, 500);
       assertEquals(
           List.of(200),
           List.copyOf(new TreeMap<>(before).keySet()),
@@ -227,7 +227,7 @@ final class RedisOutageLogTest {
         Thread.sleep(50);
       }
       phase.set(after);
-      Thread.sleep(2_000);
+      awaitRequests(requests, 500);
       stop.set(true);
       for (Future<?> client : running) {
         client.get(1, TimeUnit.MINUTES);
@@ -319,5 +319,15 @@ final class RedisOutageLogTest {
           .append(line.getThrown() == null ? "" : " [+ stack trace]");
     }
     return out.toString();
+  }
+
+  /** Waits until the clients have made {@code more} requests beyond those made so far. */
+  private static void awaitRequests(AtomicLong requests, int more) throws InterruptedException {
+    long target = requests.get() + more;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (requests.get() < target) {
+      assertTrue(System.nanoTime() < deadline, "the clients made no " + more + " requests in 60 s");
+      Thread.sleep(20);
+    }
   }
 }
