@@ -43,11 +43,6 @@ final class GuardedDriver implements SessionDriver {
     return instrumentation;
   }
 
-  /** Whether the store's last calls failed. */
-  boolean isFailing() {
-    return outage.isOngoing();
-  }
-
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
     return reading("read", "Reading a session from", () -> driver.read(id, idleTimeout));

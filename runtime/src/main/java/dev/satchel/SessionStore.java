@@ -408,11 +408,6 @@ final class SessionStore {
     return Duration.ofNanos(System.nanoTime() - started);
   }
 
-  /** Whether the store's last calls failed. */
-  boolean isFailing() {
-    return driver.isFailing();
-  }
-
   /** Removes data that could not be read, leaving no marker: the ID was never a live session. */
   void removeCorrupt(String id) {
     decoded.forget(id);
