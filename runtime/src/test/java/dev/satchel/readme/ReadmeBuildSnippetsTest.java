@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's build snippets are word for word what examples/consumer builds with: its pom's
- * dependencies and plugins, its driver and the driver's test. CI builds and tests that project
- * against the installed snapshot, so a snippet that stops working fails there, and one that drifts
- * from the project fails here.
+ * The README's quick-start snippets and docs/writing-a-driver.md's are word for word what
+ * examples/consumer builds with: its pom's dependencies and plugins, the quick start's servlet app,
+ * the driver and the driver's test. CI builds and tests that project against the installed
+ * snapshot, so a snippet that stops working fails there, and one that drifts from the project fails
+ * here.
  */
 final class ReadmeBuildSnippetsTest {
   /** Surefire runs in the module's folder. */
@@ -27,6 +28,15 @@ final class ReadmeBuildSnippetsTest {
   private static final Path CONSUMER = ROOT.resolve("examples/consumer");
   private static final Pattern CODE_BLOCK = Pattern.compile("```(\\w*)\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern XML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
+  private static final String README = "README.md";
+  private static final String WRITING_A_DRIVER = "docs/writing-a-driver.md";
+  private static final String SERVLET_QUICK_START = "## Quick start: a servlet app";
+  private static final String REDIS_QUICK_START = "## Quick start: switching to Redis";
+
+  /** What the consumer's own test needs besides the README, between two marking comments. */
+  private static final Pattern NOT_IN_THE_README =
+      Pattern.compile(
+          "<!-- not in the README:.*?<!-- end of what is not in the README -->", Pattern.DOTALL);
 
   /** What the consumer's pom may hold besides the snippets: its coordinates and encoding. */
   private static final Pattern WRAPPER_LINE =
@@ -35,20 +45,28 @@ final class ReadmeBuildSnippetsTest {
               + "|<version>.*|</?properties>|<project\\.build\\.sourceEncoding>.*|</project>");
 
   @Test
-  void theConsumersPomIsTheReadmesSnippetsAndNothingMore() throws IOException {
-    List<String> adding = codeBlocks("## Adding Satchel to a Maven build", "xml");
-    List<String> driverTests = codeBlocks("### Write your own driver", "xml");
-    assertEquals(1, adding.size(), "one pom snippet in \"Adding Satchel to a Maven build\"");
-    assertEquals(
-        2, driverTests.size(), "test dependencies and Surefire in \"Write your own driver\"");
+  void theConsumersPomIsTheSnippetsAndNothingMore() throws IOException {
+    List<String> quickStart = codeBlocks(README, SERVLET_QUICK_START, "xml");
+    List<String> redis = codeBlocks(README, REDIS_QUICK_START, "xml");
+    List<String> driverTests = codeBlocks(WRITING_A_DRIVER, null, "xml");
+    assertEquals(1, quickStart.size(), "one pom snippet in \"" + SERVLET_QUICK_START + "\"");
+    assertEquals(1, redis.size(), "one dependency in \"" + REDIS_QUICK_START + "\"");
+    assertEquals(2, driverTests.size(), "test dependencies and Surefire in " + WRITING_A_DRIVER);
 
-    List<String> pom = lines(XML_COMMENT.matcher(read(CONSUMER.resolve("pom.xml"))).replaceAll(""));
-    // The test dependencies and Surefire sit inside the first snippet's elements: take them out,
-    // and the first snippet must then stand whole.
+    String consumerPom = read(CONSUMER.resolve("pom.xml"));
+    assertTrue(NOT_IN_THE_README.matcher(consumerPom).find(), "the consumer's test block");
+    List<String> pom =
+        lines(
+            XML_COMMENT
+                .matcher(NOT_IN_THE_README.matcher(consumerPom).replaceAll(""))
+                .replaceAll(""));
+    // The smaller snippets sit inside the quick start's elements: take them out, and the quick
+    // start must then stand whole.
     for (String snippet : driverTests) {
-      pom = without(pom, lines(snippet), "the consumer's pom lacks this README snippet");
+      pom = without(pom, lines(snippet), "the consumer's pom lacks this snippet");
     }
-    pom = without(pom, lines(adding.get(0)), "the consumer's pom lacks this README snippet");
+    pom = without(pom, lines(redis.get(0)), "the consumer's pom lacks this README snippet");
+    pom = without(pom, lines(quickStart.get(0)), "the consumer's pom lacks this README snippet");
 
     List<String> extra = new ArrayList<>();
     for (String line : pom) {
@@ -56,13 +74,24 @@ final class ReadmeBuildSnippetsTest {
         extra.add(line);
       }
     }
-    assertEquals(List.of(), extra, "the consumer's pom holds more than the README's snippets");
+    assertEquals(List.of(), extra, "the consumer's pom holds more than the snippets");
   }
 
   @Test
-  void theConsumersDriverAndItsTestAreTheReadmes() throws IOException {
-    List<String> java = codeBlocks("### Write your own driver", "java");
-    assertEquals(2, java.size(), "the driver and its test in \"Write your own driver\"");
+  void theConsumersServletAppIsTheQuickStarts() throws IOException {
+    List<String> java = codeBlocks(README, SERVLET_QUICK_START, "java");
+    List<String> files = List.of("Cart.java", "SessionSetup.java", "CartServlet.java");
+    assertEquals(files.size(), java.size(), "the quick start's classes");
+    for (int i = 0; i < files.size(); i++) {
+      Path source = CONSUMER.resolve("src/main/java/com/example/shop/" + files.get(i));
+      assertEquals(java.get(i), withoutPackage(read(source)), source.toString());
+    }
+  }
+
+  @Test
+  void theConsumersDriverAndItsTestAreTheGuides() throws IOException {
+    List<String> java = codeBlocks(WRITING_A_DRIVER, null, "java");
+    assertEquals(2, java.size(), "the driver and its test in " + WRITING_A_DRIVER);
     Path sources = CONSUMER.resolve("src/main/java/com/example/mystore/MyStoreProvider.java");
     Path tests = CONSUMER.resolve("src/test/java/com/example/mystore/MyStoreDriverTest.java");
     assertEquals(java.get(0), withoutPackage(read(sources)), sources.toString());
@@ -73,17 +102,25 @@ final class ReadmeBuildSnippetsTest {
     return Files.readString(file);
   }
 
-  /** The code blocks in {@code language} of the README section under {@code heading}. */
-  private static List<String> codeBlocks(String heading, String language) throws IOException {
-    String readme = read(ROOT.resolve("README.md"));
-    int start = readme.indexOf("\n" + heading + "\n");
-    assertTrue(start >= 0, "the README has the section " + heading);
-    String level = heading.substring(0, heading.indexOf(' ') + 1);
-    // The section ends at the next heading of its level or above.
-    Matcher next = Pattern.compile("\\n#{1," + (level.length() - 1) + "} ").matcher(readme);
-    int end = next.find(start + heading.length() + 1) ? next.start() : readme.length();
+  /**
+   * The code blocks in {@code language} of {@code document}'s section under {@code heading}, or of
+   * the whole document when {@code heading} is null.
+   */
+  private static List<String> codeBlocks(String document, String heading, String language)
+      throws IOException {
+    String text = read(ROOT.resolve(document));
+    int start = 0;
+    int end = text.length();
+    if (heading != null) {
+      start = text.indexOf("\n" + heading + "\n");
+      assertTrue(start >= 0, document + " has the section " + heading);
+      String level = heading.substring(0, heading.indexOf(' ') + 1);
+      // The section ends at the next heading of its level or above.
+      Matcher next = Pattern.compile("\\n#{1," + (level.length() - 1) + "} ").matcher(text);
+      end = next.find(start + heading.length() + 1) ? next.start() : text.length();
+    }
     List<String> blocks = new ArrayList<>();
-    Matcher block = CODE_BLOCK.matcher(readme.substring(start, end));
+    Matcher block = CODE_BLOCK.matcher(text.substring(start, end));
     while (block.find()) {
       if (block.group(1).equals(language)) {
         blocks.add(block.group(2));

@@ -42,16 +42,19 @@ class VisitSessionTest {
     }
   }
 
-  /** The contract suite on the test class path brings no drivers of its own. */
+  /**
+   * The drivers found are the runtime's, satchel-redis's and this application's: the contract suite
+   * on the test class path brings none of its own.
+   */
   @Test
-  void theDriversFoundAreTheRuntimesAndThisApplicationsOwn() {
+  void theDriversFoundAreTheDependenciesAndThisApplicationsOwn() {
     SessionConfigurationException unknown =
         assertThrows(
             SessionConfigurationException.class,
             () -> Satchel.builder().driver("nonesuch").build());
     assertEquals(
-        "No session driver is named \"nonesuch\". Drivers found: fs, memory, mystore. Add the jar"
-            + " that provides it, or choose one of these.",
+        "No session driver is named \"nonesuch\". Drivers found: fs, memory, mystore, redis. Add"
+            + " the jar that provides it, or choose one of these.",
         unknown.getMessage());
   }
 }
