@@ -21,6 +21,8 @@ final class CodecExpressions {
             Names.VALUE_CODECS,
             shape.javaType().toString().substring(shape.javaType().toString().lastIndexOf('.') + 1),
             shape.javaType());
+      case APPLICATION:
+        return CodeBlock.of("$L", shape.detail());
       case RECORD:
         return insideRecordCodec
             ? CodeBlock.of("$T.lazy(() -> $L.INSTANCE)", Names.VALUE_CODECS, shape.detail())

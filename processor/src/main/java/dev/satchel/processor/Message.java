@@ -54,6 +54,26 @@ enum Message {
       "SessionUndefinedType",
       "@SessionData interface %s references %s, which is not defined; declare it or fix the"
           + " import"),
+  CODEC_UNDEFINED(
+      "SessionCodecUndefined", "codec class %s is not defined; declare it or fix the import"),
+  CODEC_NOT_A_CODEC(
+      "SessionCodecNotACodec",
+      "%s is not a session codec: %s; a codec implements ValueCodec<T> for one type T, such as"
+          + " class MoneyCodec implements ValueCodec<Money>"),
+  CODEC_INACCESSIBLE(
+      "SessionCodecInaccessible",
+      "codec %s cannot be created by the generated %s: %s; make it a public class (static, if"
+          + " nested) with a public no-arg constructor, or give it a public static final INSTANCE"
+          + " field of its own type"),
+  CODEC_TYPE_MISMATCH(
+      "SessionCodecTypeMismatch",
+      "@SessionCodec(%s.class) on %s: the codec stores %s, but the key's type is %s; use a codec"
+          + " for %s here, or list %s in @SessionData(codecs = ...) to use it wherever %s"
+          + " appears"),
+  CODEC_DUPLICATE(
+      "SessionCodecDuplicate",
+      "%s and %s are both codecs for %s; list one codec per type in @SessionData(codecs = ...)"
+          + " and put @SessionCodec on a key that needs the other"),
   INTERNAL_ERROR(
       "SessionInternalError",
       "internal error while generating the session class for %s, please report it: %s");

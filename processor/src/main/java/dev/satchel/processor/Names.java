@@ -9,6 +9,8 @@ final class Names {
   static final String SESSION_DATA = "dev.satchel.SessionData";
   static final String SESSION_KEY = "dev.satchel.SessionKey";
   static final String SESSION_TTL = "dev.satchel.SessionTtl";
+  static final String SESSION_CODEC = "dev.satchel.SessionCodec";
+  static final String VALUE_CODEC_NAME = "dev.satchel.codec.ValueCodec";
 
   static final ClassName SESSION = ClassName.get("dev.satchel", "Session");
   static final ClassName VALUE_CODEC = ClassName.get("dev.satchel.codec", "ValueCodec");

@@ -39,7 +39,12 @@ public final class SessionDataProcessor extends AbstractProcessor {
   public synchronized void init(ProcessingEnvironment processingEnv) {
     super.init(processingEnv);
     diagnostics = new Diagnostics(processingEnv.getMessager());
-    validator = new SessionDataValidator(processingEnv.getElementUtils(), diagnostics);
+    validator =
+        new SessionDataValidator(
+            processingEnv.getElementUtils(),
+            processingEnv.getTypeUtils(),
+            ApplicationCodecs.trees(processingEnv),
+            diagnostics);
     boolean generatedAvailable =
         processingEnv.getElementUtils().getTypeElement(Names.GENERATED.canonicalName()) != null;
     writer = new SessionClassWriter(generatedAvailable);
@@ -74,7 +79,7 @@ public final class SessionDataProcessor extends AbstractProcessor {
     if (round.processingOver()) {
       for (Map.Entry<String, String> waiting : deferred.entrySet()) {
         TypeElement type = processingEnv.getElementUtils().getTypeElement(waiting.getKey());
-        diagnostics.error(type, Message.UNDEFINED_TYPE, waiting.getKey(), waiting.getValue());
+        validator.reportUndefined(type, waiting.getValue());
       }
       deferred.clear();
     }

@@ -2,6 +2,7 @@ package dev.satchel.processor;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import com.sun.source.util.Trees;
 import dev.satchel.processor.SessionModel.CodecShape;
 import dev.satchel.processor.SessionModel.Component;
 import dev.satchel.processor.SessionModel.Key;
@@ -29,6 +30,7 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 
 /** Turns a {@code @SessionData} interface into a {@link SessionModel}, reporting every problem. */
 final class SessionDataValidator {
@@ -67,13 +69,38 @@ final class SessionDataValidator {
   }
 
   private final Elements elements;
+  private final Types types;
+  private final Trees trees;
   private final Diagnostics diagnostics;
   private String generated;
   private String generatedPackage;
 
-  SessionDataValidator(Elements elements, Diagnostics diagnostics) {
+  /** {@code trees} may be null: only the name of a missing codec class needs it. */
+  SessionDataValidator(Elements elements, Types types, Trees trees, Diagnostics diagnostics) {
     this.elements = elements;
+    this.types = types;
+    this.trees = trees;
     this.diagnostics = diagnostics;
+  }
+
+  private ApplicationCodecs applicationCodecs(TypeElement type) {
+    return new ApplicationCodecs(
+        elements,
+        types,
+        trees,
+        diagnostics,
+        elements.getPackageOf(type).getQualifiedName().toString(),
+        generatedName(type));
+  }
+
+  /**
+   * Reports, at the last round, an interface still waiting for a type: on each codec class named
+   * that does not exist, else on the interface.
+   */
+  void reportUndefined(TypeElement type, String missing) {
+    if (!applicationCodecs(type).reportUndefined(type, keyMethods(type))) {
+      diagnostics.error(type, Message.UNDEFINED_TYPE, type.getQualifiedName(), missing);
+    }
   }
 
   /** The model, or {@code null} when errors were reported. */
@@ -92,14 +119,16 @@ final class SessionDataValidator {
     }
     Records records = new Records();
     String packageName = elements.getPackageOf(type).getQualifiedName().toString();
-    TypeShapes shapes = new TypeShapes(records, packageName);
+    ApplicationCodecs codecs = applicationCodecs(type);
+    codecs.register(type);
+    TypeShapes shapes = new TypeShapes(records, codecs, packageName);
     this.generated = generatedName;
     this.generatedPackage = packageName;
     List<Key> keys = new ArrayList<>();
     Map<String, ExecutableElement> byKey = new LinkedHashMap<>();
     Map<String, ExecutableElement> byProperty = new LinkedHashMap<>();
     for (ExecutableElement method : keyMethods(type)) {
-      Key key = key(type, method, shapes);
+      Key key = key(type, method, shapes, codecs);
       if (key == null) {
         continue;
       }
@@ -132,10 +161,13 @@ final class SessionDataValidator {
         generatedName,
         isPublic(type),
         keys,
-        recordCodecs);
+        recordCodecs,
+        codecs.used());
   }
 
-  private Key key(TypeElement type, ExecutableElement method, TypeShapes shapes) throws Undefined {
+  private Key key(
+      TypeElement type, ExecutableElement method, TypeShapes shapes, ApplicationCodecs codecs)
+      throws Undefined {
     Element at = pin(type, method);
     boolean valid = true;
     if (!method.getParameters().isEmpty()) {
@@ -174,7 +206,15 @@ final class SessionDataValidator {
         valid = false;
       }
     }
-    TypeShapes.Result shape = shapes.shape(returnType);
+    int errorsBefore = diagnostics.errorCount();
+    CodecShape keyCodec = codecs.forKey(method, name(method));
+    if (diagnostics.errorCount() > errorsBefore) {
+      return null;
+    }
+    TypeShapes.Result shape =
+        keyCodec == null
+            ? shapes.shape(returnType)
+            : applicationShape(returnType, shapes, keyCodec);
     if (shape instanceof TypeShapes.Undefined) {
       throw new Undefined(((TypeShapes.Undefined) shape).name());
     }
@@ -209,6 +249,18 @@ final class SessionDataValidator {
         TypeName.get(returnType),
         codec,
         ttl);
+  }
+
+  /** A key's own codec: the generated class names its type, so that must be accessible. */
+  private static TypeShapes.Result applicationShape(
+      TypeMirror type, TypeShapes shapes, CodecShape codec) {
+    if (type.getKind() == TypeKind.DECLARED) {
+      TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+      if (!shapes.accessible(element)) {
+        return new TypeShapes.Inaccessible(element.getSimpleName().toString());
+      }
+    }
+    return new TypeShapes.Shape(codec);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.satchel.processor;
 
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import java.util.List;
 import javax.lang.model.element.ExecutableElement;
@@ -12,7 +14,8 @@ record SessionModel(
     String generatedName,
     boolean isPublic,
     List<Key> keys,
-    List<RecordCodec> records) {
+    List<RecordCodec> records,
+    List<ApplicationCodec> codecs) {
 
   /** One session key. */
   record Key(
@@ -27,11 +30,19 @@ record SessionModel(
 
     /**
      * Whether the key's type is {@code Optional<T>}, whose getter flattens to {@code Optional<T>}.
+     * An application's codec may store such a type too.
      */
     boolean isOptional() {
-      return codec.kind() == CodecShape.Kind.OPTIONAL;
+      return valueType instanceof ParameterizedTypeName
+          && ((ParameterizedTypeName) valueType).rawType().equals(Names.OPTIONAL);
     }
   }
+
+  /**
+   * An application's codec class the generated class creates once, in the static field {@code
+   * field}: through its {@code INSTANCE} field, or its no-arg constructor.
+   */
+  record ApplicationCodec(ClassName codecClass, TypeName type, String field, boolean viaInstance) {}
 
   /** A record type that needs a generated codec. */
   record RecordCodec(TypeElement record, String codecName, List<Component> components) {}
@@ -53,7 +64,9 @@ record SessionModel(
       MAP,
       OPTIONAL,
       /** {@code ValueCodecs.array(<element>, <type>[]::new)}. */
-      ARRAY
+      ARRAY,
+      /** An application's codec, held by the generated class's static field {@code <detail>}. */
+      APPLICATION
     }
   }
 }

@@ -18,8 +18,11 @@ import javax.lang.model.type.TypeMirror;
 /** Maps a Java type to the codec that stores it, or says why it cannot be stored. */
 final class TypeShapes {
   static final String SUPPORTED =
-      "String, a primitive or its box, BigInteger, Instant, Date, URI, URL, Pattern, byte[], an"
-          + " enum, a record, Object, or List, Set, Map, Optional and arrays of these";
+      "String, a primitive or its box, BigInteger, BigDecimal, Instant, Date, LocalDate,"
+          + " LocalDateTime, LocalTime, OffsetDateTime, ZonedDateTime, Duration, Period, YearMonth,"
+          + " ZoneId, UUID, Locale, Currency, URI, URL, Pattern, byte[], an enum, a record, Object,"
+          + " or List, Set, Map, Optional and arrays of these; or give the type a codec with"
+          + " @SessionData(codecs = ...)";
 
   /** Type names stored by one {@code ValueCodecs} method each, and that method. */
   static final Map<String, String> SCALARS =
@@ -35,7 +38,20 @@ final class TypeShapes {
           Map.entry("java.lang.Character", "characters"),
           Map.entry("java.lang.Object", "untyped"),
           Map.entry("java.math.BigInteger", "bigIntegers"),
+          Map.entry("java.math.BigDecimal", "bigDecimals"),
           Map.entry("java.time.Instant", "instants"),
+          Map.entry("java.time.LocalDate", "localDates"),
+          Map.entry("java.time.LocalDateTime", "localDateTimes"),
+          Map.entry("java.time.LocalTime", "localTimes"),
+          Map.entry("java.time.OffsetDateTime", "offsetDateTimes"),
+          Map.entry("java.time.ZonedDateTime", "zonedDateTimes"),
+          Map.entry("java.time.Duration", "durations"),
+          Map.entry("java.time.Period", "periods"),
+          Map.entry("java.time.YearMonth", "yearMonths"),
+          Map.entry("java.time.ZoneId", "zoneIds"),
+          Map.entry("java.util.UUID", "uuids"),
+          Map.entry("java.util.Locale", "locales"),
+          Map.entry("java.util.Currency", "currencies"),
           Map.entry("java.util.Date", "dates"),
           Map.entry("java.net.URI", "uris"),
           Map.entry("java.net.URL", "urls"),
@@ -71,16 +87,24 @@ final class TypeShapes {
     String codecFor(TypeElement record);
   }
 
+  /** The application's codecs, consulted before Satchel's own. */
+  interface CodecLookup {
+    /** The codec of an application codec class that stores exactly {@code type}, or null. */
+    CodecShape codecFor(TypeMirror type);
+  }
+
   private final RecordSink records;
+  private final CodecLookup codecs;
   private final String generatedPackage;
 
-  TypeShapes(RecordSink records, String generatedPackage) {
+  TypeShapes(RecordSink records, CodecLookup codecs, String generatedPackage) {
     this.records = records;
+    this.codecs = codecs;
     this.generatedPackage = generatedPackage;
   }
 
   /** Whether code in the generated class's package can name {@code type}. */
-  private boolean accessible(TypeElement type) {
+  boolean accessible(TypeElement type) {
     for (javax.lang.model.element.Element e = type;
         e instanceof TypeElement;
         e = e.getEnclosingElement()) {
@@ -105,9 +129,20 @@ final class TypeShapes {
   }
 
   Result shape(TypeMirror type) {
+    if (type.getKind() == TypeKind.ERROR) {
+      return new Undefined(type.toString());
+    }
+    CodecShape application = codecs.codecFor(type);
+    if (application != null) {
+      if (type.getKind() == TypeKind.DECLARED) {
+        TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+        if (!accessible(element)) {
+          return new Inaccessible(element.getSimpleName().toString());
+        }
+      }
+      return new Shape(application);
+    }
     switch (type.getKind()) {
-      case ERROR:
-        return new Undefined(type.toString());
       case BOOLEAN:
       case INT:
       case LONG:

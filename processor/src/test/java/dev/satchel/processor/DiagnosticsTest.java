@@ -443,6 +443,295 @@ final class DiagnosticsTest {
     EXERCISED.add(Message.INTERNAL_ERROR);
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Application codecs
+
+  private static final JavaFileObject MONEY =
+      source(
+          "test.Money",
+          "package test;",
+          "public final class Money {",
+          "  public final String text;",
+          "  public Money(String text) { this.text = text; }",
+          "}");
+
+  /** A codec class for {@code Money} named {@code name}, its head written by {@code head}. */
+  private static JavaFileObject moneyCodec(String name, String... head) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    lines.add("package test;");
+    lines.add("import dev.satchel.codec.CodecContext;");
+    lines.add("import dev.satchel.codec.ValueCodec;");
+    lines.addAll(java.util.List.of(head));
+    lines.add("  public Object encode(Money value, CodecContext context) { return value.text; }");
+    lines.add("  public Money decode(Object value, CodecContext context) {");
+    lines.add("    return new Money((String) value);");
+    lines.add("  }");
+    lines.add("  public String describe() { return \"Money\"; }");
+    lines.add("}");
+    return JavaFileObjects.forSourceLines("test." + name, lines);
+  }
+
+  private static final JavaFileObject MONEY_CODEC =
+      moneyCodec("MoneyCodec", "public final class MoneyCodec implements ValueCodec<Money> {");
+
+  @Test
+  void codecUndefined_isPinnedToTheClassLiteral() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData(codecs = {",
+            "    MoneyCodec.class,",
+            "    MissingCodec.class})",
+            "public interface Shop {",
+            "  Money price();",
+            "}");
+    assertError(
+        Message.CODEC_UNDEFINED,
+        "codec class MissingCodec is not defined; declare it or fix the import",
+        file,
+        "MissingCodec.class",
+        file,
+        MONEY,
+        MONEY_CODEC);
+    JavaFileObject perKey =
+        source(
+            "test.Cart",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Cart {",
+            "  @dev.satchel.SessionCodec(GoneCodec.class)",
+            "  Money total();",
+            "}");
+    assertError(
+        Message.CODEC_UNDEFINED,
+        "codec class GoneCodec is not defined",
+        perKey,
+        "GoneCodec.class",
+        perKey,
+        MONEY);
+  }
+
+  @Test
+  void codecThatIsNotACodec_saysWhy() {
+    JavaFileObject notImplementing =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData(codecs = String.class)",
+            "public interface Shop {",
+            "  String name();",
+            "}");
+    assertError(
+        Message.CODEC_NOT_A_CODEC,
+        "String is not a session codec: it does not implement ValueCodec; a codec implements"
+            + " ValueCodec<T> for one type T, such as class MoneyCodec implements"
+            + " ValueCodec<Money>",
+        notImplementing,
+        "String.class",
+        notImplementing);
+
+    JavaFileObject rawUser =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData(codecs = RawCodec.class)",
+            "public interface Shop {",
+            "  Money price();",
+            "}");
+    assertError(
+        Message.CODEC_NOT_A_CODEC,
+        "RawCodec is not a session codec: it implements the raw ValueCodec",
+        rawUser,
+        "RawCodec.class",
+        rawUser,
+        MONEY,
+        source(
+            "test.RawCodec",
+            "package test;",
+            "import dev.satchel.codec.CodecContext;",
+            "import dev.satchel.codec.ValueCodec;",
+            "@SuppressWarnings({\"rawtypes\", \"unchecked\"})",
+            "public final class RawCodec implements ValueCodec {",
+            "  public Object encode(Object value, CodecContext context) { return value; }",
+            "  public Object decode(Object value, CodecContext context) { return value; }",
+            "  public String describe() { return \"raw\"; }",
+            "}"));
+
+    JavaFileObject generic =
+        source(
+            "test.ListCodec",
+            "package test;",
+            "import dev.satchel.codec.CodecContext;",
+            "import dev.satchel.codec.ValueCodec;",
+            "import java.util.List;",
+            "public final class ListCodec<E> implements ValueCodec<List<E>> {",
+            "  public Object encode(List<E> value, CodecContext context) { return value; }",
+            "  public List<E> decode(Object value, CodecContext context) { return null; }",
+            "  public String describe() { return \"list\"; }",
+            "}");
+    JavaFileObject genericUser =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  @dev.satchel.SessionCodec(ListCodec.class)",
+            "  java.util.List<String> names();",
+            "}");
+    assertError(
+        Message.CODEC_NOT_A_CODEC,
+        "ListCodec is not a session codec: it has type parameters",
+        genericUser,
+        "SessionCodec(ListCodec.class)",
+        genericUser,
+        generic);
+
+    JavaFileObject primitive =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData(codecs = int.class)",
+            "public interface Shop {",
+            "  int count();",
+            "}");
+    assertError(
+        Message.CODEC_NOT_A_CODEC,
+        "int is not a session codec: it is not a class",
+        primitive,
+        "int.class",
+        primitive);
+  }
+
+  @Test
+  void codecForAnotherType_onAKey_namesBothTypes() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "import java.util.List;",
+            "@dev.satchel.SessionData",
+            "public interface Shop {",
+            "  @dev.satchel.SessionCodec(MoneyCodec.class)",
+            "  List<Money> prices();",
+            "}");
+    assertError(
+        Message.CODEC_TYPE_MISMATCH,
+        "@SessionCodec(MoneyCodec.class) on Shop.prices(): the codec stores Money, but the key's"
+            + " type is List<Money>; use a codec for List<Money> here, or list MoneyCodec in"
+            + " @SessionData(codecs = ...) to use it wherever Money appears",
+        file,
+        "SessionCodec(MoneyCodec.class)",
+        file,
+        MONEY,
+        MONEY_CODEC);
+  }
+
+  /** Compiles {@code Shop} listing {@code codec} (a class literal) and checks the error. */
+  private static void assertInaccessible(
+      String codec, String text, JavaFileObject... codecSources) {
+    JavaFileObject shop =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData(codecs = " + codec + ")",
+            "public interface Shop {",
+            "  Money price();",
+            "}");
+    JavaFileObject[] sources = new JavaFileObject[codecSources.length + 2];
+    sources[0] = shop;
+    sources[1] = MONEY;
+    System.arraycopy(codecSources, 0, sources, 2, codecSources.length);
+    assertError(Message.CODEC_INACCESSIBLE, text, shop, codec, sources);
+  }
+
+  @Test
+  void codecTheGeneratedClassCannotCreate_saysWhy() {
+    JavaFileObject holder =
+        source(
+            "test.Codecs",
+            "package test;",
+            "import dev.satchel.codec.CodecContext;",
+            "import dev.satchel.codec.ValueCodec;",
+            "public final class Codecs {",
+            "  private static final class Hidden implements ValueCodec<Money> {",
+            "    public Object encode(Money value, CodecContext context) { return null; }",
+            "    public Money decode(Object value, CodecContext context) { return null; }",
+            "    public String describe() { return \"Money\"; }",
+            "  }",
+            "  public final class Inner implements ValueCodec<Money> {",
+            "    public Object encode(Money value, CodecContext context) { return null; }",
+            "    public Money decode(Object value, CodecContext context) { return null; }",
+            "    public String describe() { return \"Money\"; }",
+            "  }",
+            "}");
+    assertInaccessible(
+        "Codecs.Hidden.class",
+        "codec Hidden cannot be created by the generated ShopSession: it is private; make it a"
+            + " public class (static, if nested) with a public no-arg constructor, or give it a"
+            + " public static final INSTANCE field of its own type",
+        holder);
+    assertInaccessible(
+        "Codecs.Inner.class",
+        "codec Inner cannot be created by the generated ShopSession: it is an inner class of"
+            + " Codecs",
+        holder);
+    assertInaccessible(
+        "ArgsCodec.class",
+        "codec ArgsCodec cannot be created by the generated ShopSession: it has neither a public"
+            + " no-arg constructor nor a public static final INSTANCE field of its own type",
+        moneyCodec(
+            "ArgsCodec",
+            "public final class ArgsCodec implements ValueCodec<Money> {",
+            "  public ArgsCodec(String currency) {}",
+            "  private ArgsCodec() {}"));
+    assertInaccessible(
+        "EnumCodec.class",
+        "codec EnumCodec cannot be created by the generated ShopSession: it is an enum without a"
+            + " public static final INSTANCE field of its own type",
+        moneyCodec("EnumCodec", "public enum EnumCodec implements ValueCodec<Money> {", "  ONLY;"));
+    assertInaccessible(
+        "other.Elsewhere.class",
+        "codec Elsewhere cannot be created by the generated ShopSession: it is not public, and in"
+            + " package other rather than test",
+        source(
+            "other.Elsewhere",
+            "package other;",
+            "import dev.satchel.codec.CodecContext;",
+            "import dev.satchel.codec.ValueCodec;",
+            "import test.Money;",
+            "final class Elsewhere implements ValueCodec<Money> {",
+            "  public Object encode(Money value, CodecContext context) { return null; }",
+            "  public Money decode(Object value, CodecContext context) { return null; }",
+            "  public String describe() { return \"Money\"; }",
+            "}"));
+  }
+
+  @Test
+  void twoCodecsForOneType_areReportedOnTheSecond() {
+    JavaFileObject file =
+        source(
+            "test.Shop",
+            "package test;",
+            "@dev.satchel.SessionData(codecs = {MoneyCodec.class,",
+            "    OtherMoneyCodec.class})",
+            "public interface Shop {",
+            "  Money price();",
+            "}");
+    assertError(
+        Message.CODEC_DUPLICATE,
+        "MoneyCodec and OtherMoneyCodec are both codecs for Money; list one codec per type in"
+            + " @SessionData(codecs = ...) and put @SessionCodec on a key that needs the other",
+        file,
+        "OtherMoneyCodec.class",
+        file,
+        MONEY,
+        MONEY_CODEC,
+        moneyCodec(
+            "OtherMoneyCodec",
+            "public final class OtherMoneyCodec implements ValueCodec<Money> {"));
+  }
+
   @AfterAll
   static void everyMessage_isExercised() {
     assertEquals(EnumSet.allOf(Message.class), EXERCISED);

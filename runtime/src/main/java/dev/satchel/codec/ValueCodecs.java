@@ -8,6 +8,7 @@ import dev.satchel.devalue.InvalidDate;
 import dev.satchel.devalue.JsRegExp;
 import dev.satchel.devalue.JsUrl;
 import dev.satchel.devalue.PlainObject;
+import dev.satchel.devalue.TemporalValue;
 import dev.satchel.devalue.TypedArray;
 import dev.satchel.devalue.Undefined;
 import java.math.BigDecimal;
@@ -15,29 +16,52 @@ import java.math.BigInteger;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Currency;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.IllformedLocaleException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The value codecs for every type Satchel stores: scalars, dates, URLs, patterns, enums, and
- * combinators for lists, sets, maps, optionals and arrays. Records get generated codecs.
+ * The value codecs for every type Satchel stores: scalars, dates and times, URLs, patterns, enums,
+ * and combinators for lists, sets, maps, optionals and arrays. Records get generated codecs.
  *
  * <p>Decoding accepts what a JavaScript app may have stored for the same logical value: a {@code
- * Map<String, V>} also reads a plain object, an {@code Instant} reads any valid Date. {@code null}
- * and {@code undefined} decode to {@code null} (or {@code Optional.empty()}).
+ * Map<String, V>} also reads a plain object, an {@code Instant} reads any valid Date, a {@code
+ * LocalDate} reads a {@code Temporal.PlainDate}. {@code null} and {@code undefined} decode to
+ * {@code null} (or {@code Optional.empty()}).
+ *
+ * <p>The {@code java.time} types other than {@code Instant}, and {@code UUID}, {@code BigDecimal},
+ * {@code Locale} and {@code Currency}, are stored as strings in their standard text forms, which an
+ * Astro app reads without any library: devalue's {@code Temporal} entries would make {@code
+ * devalue.parse} throw where {@code Temporal} is not defined (Node 20 and 22). A stored string that
+ * does not parse fails with a {@link ValueCodecException} naming the type and the text.
  */
 public final class ValueCodecs {
   private static final long MAX_SAFE_INTEGER = 9007199254740991L;
@@ -102,7 +126,139 @@ public final class ValueCodecs {
       scalar("Date", value -> value, value -> new Date(epochMillis(value)));
 
   private static final ValueCodec<Instant> INSTANT =
-      scalar("Instant", value -> value, value -> Instant.ofEpochMilli(epochMillis(value)));
+      scalar(
+          "Instant",
+          value -> value,
+          value ->
+              isTemporal(value, "Temporal.Instant")
+                  ? parse(
+                      "Instant",
+                      "an ISO-8601 instant, such as 2026-12-07T09:15:30Z",
+                      value,
+                      ((TemporalValue) value).text(),
+                      Instant::parse)
+                  : Instant.ofEpochMilli(epochMillis(value)));
+
+  private static final ValueCodec<LocalDate> LOCAL_DATE =
+      text(
+          "LocalDate",
+          "an ISO-8601 date, such as 2026-12-07",
+          DateTimeFormatter.ISO_LOCAL_DATE::format,
+          LocalDate::parse,
+          "Temporal.PlainDate");
+
+  private static final ValueCodec<LocalDateTime> LOCAL_DATE_TIME =
+      text(
+          "LocalDateTime",
+          "an ISO-8601 date and time, such as 2026-12-07T10:15:30",
+          DateTimeFormatter.ISO_LOCAL_DATE_TIME::format,
+          LocalDateTime::parse,
+          "Temporal.PlainDateTime");
+
+  private static final ValueCodec<LocalTime> LOCAL_TIME =
+      text(
+          "LocalTime",
+          "an ISO-8601 time, such as 10:15:30",
+          DateTimeFormatter.ISO_LOCAL_TIME::format,
+          LocalTime::parse,
+          "Temporal.PlainTime");
+
+  private static final ValueCodec<OffsetDateTime> OFFSET_DATE_TIME =
+      text(
+          "OffsetDateTime",
+          "an ISO-8601 date and time with an offset, such as 2026-12-07T10:15:30+01:00",
+          DateTimeFormatter.ISO_OFFSET_DATE_TIME::format,
+          OffsetDateTime::parse,
+          null);
+
+  private static final ValueCodec<ZonedDateTime> ZONED_DATE_TIME =
+      text(
+          "ZonedDateTime",
+          "an ISO-8601 date and time with an offset and a zone, such as"
+              + " 2026-12-07T10:15:30+01:00[Europe/Paris]",
+          DateTimeFormatter.ISO_ZONED_DATE_TIME::format,
+          ZonedDateTime::parse,
+          "Temporal.ZonedDateTime");
+
+  private static final ValueCodec<Duration> DURATION =
+      text(
+          "Duration",
+          "an ISO-8601 duration, such as PT30M",
+          ValueCodecs::formatDuration,
+          ValueCodecs::parseDuration,
+          "Temporal.Duration");
+
+  private static final ValueCodec<Period> PERIOD =
+      text(
+          "Period",
+          "an ISO-8601 period, such as P1Y2M3D",
+          ValueCodecs::formatPeriod,
+          Period::parse,
+          "Temporal.Duration");
+
+  private static final ValueCodec<YearMonth> YEAR_MONTH =
+      text(
+          "YearMonth",
+          "an ISO-8601 year and month, such as 2026-12",
+          YearMonth::toString,
+          YearMonth::parse,
+          "Temporal.PlainYearMonth");
+
+  private static final ValueCodec<ZoneId> ZONE_ID =
+      text("ZoneId", "a time-zone ID, such as Europe/Paris", ZoneId::getId, ZoneId::of, null);
+
+  private static final Pattern UUID_TEXT =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private static final ValueCodec<UUID> UUID_CODEC =
+      text(
+          "UUID",
+          "a UUID, such as 123e4567-e89b-12d3-a456-426614174000",
+          UUID::toString,
+          text -> {
+            // UUID.fromString alone reads "1-2-3-4-5" too.
+            if (!UUID_TEXT.matcher(text).matches()) {
+              throw new IllegalArgumentException("not 8-4-4-4-12 hexadecimal digits");
+            }
+            return UUID.fromString(text);
+          },
+          null);
+
+  private static final String DECIMAL_FORM = "a decimal number, such as 12.50";
+
+  private static final ValueCodec<BigDecimal> BIG_DECIMAL =
+      scalar(
+          "BigDecimal",
+          BigDecimal::toString,
+          value -> {
+            if (value instanceof String) {
+              return parse("BigDecimal", DECIMAL_FORM, value, (String) value, BigDecimal::new);
+            }
+            if (value instanceof Double && Double.isFinite((Double) value)) {
+              return BigDecimal.valueOf((Double) value);
+            }
+            if (value instanceof BigInteger) {
+              return new BigDecimal((BigInteger) value);
+            }
+            throw mismatch("a string holding " + DECIMAL_FORM + ", or a number", value);
+          });
+
+  private static final ValueCodec<Locale> LOCALE =
+      text(
+          "Locale",
+          "a BCP 47 language tag, such as en-GB",
+          Locale::toLanguageTag,
+          text -> new Locale.Builder().setLanguageTag(text).build(),
+          null);
+
+  private static final ValueCodec<Currency> CURRENCY =
+      text(
+          "Currency",
+          "an ISO 4217 currency code, such as EUR",
+          Currency::getCurrencyCode,
+          Currency::getInstance,
+          null);
 
   private static final ValueCodec<URI> URI_CODEC =
       scalar(
@@ -221,9 +377,101 @@ public final class ValueCodecs {
     return BIG_INTEGER;
   }
 
-  /** {@code Instant} ↔ Date, at millisecond precision (finer digits are dropped). */
+  /**
+   * {@code Instant} ↔ Date, at millisecond precision (finer digits are dropped); decoding also
+   * reads a {@code Temporal.Instant}.
+   */
   public static ValueCodec<Instant> instants() {
     return INSTANT;
+  }
+
+  /** {@code LocalDate} ↔ {@code "2026-12-07"}; decoding also reads a {@code Temporal.PlainDate}. */
+  public static ValueCodec<LocalDate> localDates() {
+    return LOCAL_DATE;
+  }
+
+  /**
+   * {@code LocalDateTime} ↔ {@code "2026-12-07T10:15:30"}, seconds always written and fractions
+   * only when not zero; decoding also reads a {@code Temporal.PlainDateTime}.
+   */
+  public static ValueCodec<LocalDateTime> localDateTimes() {
+    return LOCAL_DATE_TIME;
+  }
+
+  /**
+   * {@code LocalTime} ↔ {@code "10:15:30"}, seconds always written and fractions only when not
+   * zero; decoding also reads a {@code Temporal.PlainTime}.
+   */
+  public static ValueCodec<LocalTime> localTimes() {
+    return LOCAL_TIME;
+  }
+
+  /** {@code OffsetDateTime} ↔ {@code "2026-12-07T10:15:30+01:00"} ({@code Z} for UTC). */
+  public static ValueCodec<OffsetDateTime> offsetDateTimes() {
+    return OFFSET_DATE_TIME;
+  }
+
+  /**
+   * {@code ZonedDateTime} ↔ {@code "2026-12-07T10:15:30+01:00[Europe/Paris]"} (no bracket when the
+   * zone is an offset); decoding also reads a {@code Temporal.ZonedDateTime}.
+   */
+  public static ValueCodec<ZonedDateTime> zonedDateTimes() {
+    return ZONED_DATE_TIME;
+  }
+
+  /**
+   * {@code Duration} ↔ {@code "PT30M"}, a negative one as {@code "-PT30M"} (as {@code Temporal}
+   * writes it); decoding also reads a {@code Temporal.Duration} without years, months or weeks.
+   */
+  public static ValueCodec<Duration> durations() {
+    return DURATION;
+  }
+
+  /**
+   * {@code Period} ↔ {@code "P1Y2M3D"} ({@code "P1D"}, {@code "P0D"}), a negative one as {@code
+   * "-P1D"}; decoding also reads a {@code Temporal.Duration} of whole years, months, weeks and
+   * days.
+   */
+  public static ValueCodec<Period> periods() {
+    return PERIOD;
+  }
+
+  /**
+   * {@code YearMonth} ↔ {@code "2026-12"}; decoding also reads a {@code Temporal.PlainYearMonth}.
+   */
+  public static ValueCodec<YearMonth> yearMonths() {
+    return YEAR_MONTH;
+  }
+
+  /** {@code ZoneId} ↔ its ID, {@code "Europe/Paris"} or {@code "+01:00"}. */
+  public static ValueCodec<ZoneId> zoneIds() {
+    return ZONE_ID;
+  }
+
+  /**
+   * {@code UUID} ↔ {@code "123e4567-e89b-12d3-a456-426614174000"}, in lower case; decoding takes
+   * either case.
+   */
+  public static ValueCodec<UUID> uuids() {
+    return UUID_CODEC;
+  }
+
+  /**
+   * {@code BigDecimal} ↔ its {@code toString()}, exact and keeping the scale ({@code "12.50"},
+   * {@code "1E+3"}); decoding also reads a number or a BigInt.
+   */
+  public static ValueCodec<BigDecimal> bigDecimals() {
+    return BIG_DECIMAL;
+  }
+
+  /** {@code Locale} ↔ its BCP 47 language tag, {@code "en-GB"} ({@code "und"} for the root). */
+  public static ValueCodec<Locale> locales() {
+    return LOCALE;
+  }
+
+  /** {@code Currency} ↔ its ISO 4217 code, {@code "EUR"}. */
+  public static ValueCodec<Currency> currencies() {
+    return CURRENCY;
   }
 
   /** {@code java.util.Date} ↔ Date. */
@@ -275,6 +523,64 @@ public final class ValueCodecs {
   /** An enum ↔ its constant's name. */
   public static <E extends Enum<E>> ValueCodec<E> enums(Class<E> type) {
     return enums(type.getSimpleName(), type.getEnumConstants());
+  }
+
+  /**
+   * An application's codec as generated sessions use it: {@code null} and {@code undefined} never
+   * reach it (both read as {@code null}, and {@code null} is written as {@code null}), and a
+   * failure other than a {@link ValueCodecException} becomes one, so that a stored value it cannot
+   * read follows the {@code UndecodableValuePolicy} like any other.
+   */
+  public static <T> ValueCodec<T> guarded(ValueCodec<T> codec) {
+    requireNonNull(codec, "codec");
+    return new ValueCodec<>() {
+      @Override
+      public Object encode(T value, CodecContext context) {
+        if (value == null) {
+          return null;
+        }
+        try {
+          return codec.encode(value, context);
+        } catch (ValueCodecException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw failed("encode a value", e);
+        }
+      }
+
+      @Override
+      public T decode(Object value, CodecContext context) {
+        if (absent(value)) {
+          return null;
+        }
+        try {
+          return codec.decode(value, context);
+        } catch (ValueCodecException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw failed("decode " + describeStored(value), e);
+        }
+      }
+
+      @Override
+      public String describe() {
+        String name = codec.describe();
+        return name == null ? codec.getClass().getSimpleName() : name;
+      }
+
+      private ValueCodecException failed(String what, RuntimeException e) {
+        String detail = e.getMessage() == null ? "" : ": " + bounded(e.getMessage(), 100);
+        return new ValueCodecException(
+            codec.getClass().getName()
+                + " failed to "
+                + what
+                + " ("
+                + e.getClass().getName()
+                + detail
+                + ")",
+            e);
+      }
+    };
   }
 
   /**
@@ -636,6 +942,112 @@ public final class ValueCodecs {
     throw mismatch("a URL", value);
   }
 
+  /** What a text codec reads a string with; its exceptions are turned into messages. */
+  private interface Parser<T> {
+    T parse(String text);
+  }
+
+  /**
+   * A codec storing a type as a string; {@code temporalType}, when not null, is the {@code
+   * Temporal} class whose values decoding also reads.
+   */
+  private static <T> ValueCodec<T> text(
+      String name,
+      String form,
+      Converter<T, Object> format,
+      Parser<T> parser,
+      String temporalType) {
+    return scalar(
+        name,
+        format,
+        value -> {
+          if (value instanceof String) {
+            return parse(name, form, value, (String) value, parser);
+          }
+          if (temporalType != null && isTemporal(value, temporalType)) {
+            return parse(name, form, value, ((TemporalValue) value).text(), parser);
+          }
+          throw mismatch(
+              "a string holding " + form + (temporalType == null ? "" : ", or a " + temporalType),
+              value);
+        });
+  }
+
+  private static boolean isTemporal(Object value, String type) {
+    return value instanceof TemporalValue && ((TemporalValue) value).type().equals(type);
+  }
+
+  /** Parses text read from {@code stored}, naming the type and the text when it does not parse. */
+  private static <T> T parse(
+      String name, String form, Object stored, String text, Parser<T> parser) {
+    try {
+      return parser.parse(text);
+    } catch (DateTimeException | IllegalArgumentException | IllformedLocaleException e) {
+      throw new ValueCodecException(
+          describeStored(stored)
+              + " is not "
+              + ("AEIO".indexOf(name.charAt(0)) >= 0 ? "an " : "a ")
+              + name
+              + " ("
+              + form
+              + ")"
+              + parseDetail(e));
+    }
+  }
+
+  /**
+   * Why text did not parse, without the text itself (already quoted, and bounded, by the caller):
+   * the exceptions of java.time repeat the whole input.
+   */
+  private static String parseDetail(RuntimeException e) {
+    String detail;
+    if (e instanceof DateTimeParseException) {
+      detail =
+          e.getCause() != null
+              ? e.getCause().getMessage()
+              : "unreadable at index " + ((DateTimeParseException) e).getErrorIndex();
+    } else {
+      detail = e.getMessage();
+    }
+    return detail == null || detail.isBlank() ? "" : ": " + bounded(detail, 100);
+  }
+
+  private static String bounded(String text, int length) {
+    return text.length() > length ? text.substring(0, length) + "…" : text;
+  }
+
+  /** Written with a leading sign when negative, as {@code Temporal.Duration} writes it. */
+  private static String formatDuration(Duration duration) {
+    if (duration.isNegative() && !duration.equals(Duration.ofSeconds(Long.MIN_VALUE))) {
+      return "-" + duration.negated();
+    }
+    return duration.toString();
+  }
+
+  private static Duration parseDuration(String text) {
+    int time = text.indexOf('T');
+    String date = time < 0 ? text : text.substring(0, time);
+    if (date.indexOf('Y') >= 0 || date.indexOf('M') >= 0 || date.indexOf('W') >= 0) {
+      throw new DateTimeException(
+          "years, months and weeks have no fixed length; store the value as a Period");
+    }
+    return Duration.parse(text);
+  }
+
+  /** A period whose units are all zero or negative gets a leading sign, as in Temporal. */
+  private static String formatPeriod(Period period) {
+    if (period.isNegative()
+        && period.getYears() <= 0
+        && period.getMonths() <= 0
+        && period.getDays() <= 0
+        && period.getYears() > Integer.MIN_VALUE
+        && period.getMonths() > Integer.MIN_VALUE
+        && period.getDays() > Integer.MIN_VALUE) {
+      return "-" + period.negated();
+    }
+    return period.toString();
+  }
+
   private static boolean isIntegral(double value) {
     return Double.isFinite(value) && value == Math.rint(value);
   }
@@ -742,7 +1154,11 @@ public final class ValueCodecs {
     }
     if (value instanceof String) {
       String text = (String) value;
-      return "the string \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
+      return "the string \"" + bounded(text, 40) + "\"";
+    }
+    if (value instanceof TemporalValue) {
+      TemporalValue temporal = (TemporalValue) value;
+      return "the " + temporal.type() + " \"" + bounded(temporal.text(), 40) + "\"";
     }
     if (value instanceof Double) {
       return "the number " + format((Double) value);

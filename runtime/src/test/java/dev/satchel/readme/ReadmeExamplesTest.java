@@ -63,6 +63,8 @@ final class ReadmeExamplesTest {
       assertEquals(
           java.util.Optional.of(List.of("sku-0001", "sku-0002")),
           session.get("cart", ValueCodecs.list(ValueCodecs.strings())));
+      java.util.Optional<String> id = session.id();
+      assertEquals(true, id.isPresent());
       session.destroy();
       session.commit();
       assertEquals(3, setCookieHeaders.size());
