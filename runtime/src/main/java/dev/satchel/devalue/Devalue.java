@@ -95,7 +95,29 @@ public final class Devalue {
    */
   public String stringify(Object value) {
     try {
-      return Flattener.stringify(value, reducers, urlsAsReferences, maxDepth);
+      return stringify(value, Integer.MAX_VALUE);
+    } catch (DevalueTooLongException e) {
+      throw DevalueException.writing(
+          "Cannot stringify a value whose text is longer than a Java string can hold", "");
+    }
+  }
+
+  /**
+   * Writes {@code value} as {@link #stringify(Object)} does, unless its text is longer than {@code
+   * maxLength} characters: writing then stops as soon as that is known, having spent about as much
+   * as writing {@code maxLength} characters, however large the value.
+   *
+   * @throws DevalueTooLongException if the text would be longer than {@code maxLength}
+   * @throws DevalueException as {@link #stringify(Object)} does, for a value with no devalue form
+   *     found before the limit was passed
+   * @throws IllegalArgumentException if {@code maxLength} is negative
+   */
+  public String stringify(Object value, int maxLength) {
+    if (maxLength < 0) {
+      throw new IllegalArgumentException("max length must not be negative, got " + maxLength);
+    }
+    try {
+      return Flattener.stringify(value, reducers, urlsAsReferences, maxDepth, maxLength);
     } catch (StackOverflowError e) {
       throw stackTooSmall();
     }

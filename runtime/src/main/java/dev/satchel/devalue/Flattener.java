@@ -56,6 +56,12 @@ final class Flattener {
 
   private char[] scratch = new char[512];
   private int scratchLength;
+  // The output is '[' then scratch with its last comma as ']': scratchLength + 1 characters, so
+  // with a budget of n characters scratch holds at most n - 1. The buffer is never longer than
+  // that, so the check every write makes for room also finds a write past the budget.
+  private long budget;
+  // This thread's buffer, set aside while a budget smaller than it applies.
+  private char[] setAside;
   private char[] output = new char[512];
 
   // Children of the containers being written, shared by all of them as a stack.
@@ -67,12 +73,18 @@ final class Flattener {
 
   private Flattener() {}
 
-  /** Writes {@code value}, reusing this thread's buffers unless a reducer re-enters. */
+  /**
+   * Writes {@code value}, reusing this thread's buffers unless a reducer re-enters.
+   *
+   * @param maxLength the longest text to write; once the text is known to be longer, writing stops
+   *     and {@link DevalueTooLongException} says how long it would have been at least
+   */
   static String stringify(
       Object value,
       List<Map.Entry<String, Function<Object, Object>>> reducers,
       boolean urlsAsReferences,
-      int maxDepth) {
+      int maxDepth,
+      int maxLength) {
     boolean poolable = ThreadBuffers.poolable();
     Flattener pooled = poolable ? POOL.get() : null;
     Flattener flattener = pooled != null && !pooled.busy ? pooled : new Flattener();
@@ -80,6 +92,11 @@ final class Flattener {
     flattener.hasReducers = !reducers.isEmpty();
     flattener.urlsAsReferences = urlsAsReferences;
     flattener.maxDepth = maxDepth;
+    flattener.budget = maxLength;
+    if (flattener.scratch.length > maxLength - 1L) {
+      flattener.setAside = flattener.scratch;
+      flattener.scratch = new char[(int) Math.max(0, Math.min(512, maxLength - 1L))];
+    }
     flattener.busy = true;
     try {
       return flattener.stringify(value);
@@ -103,6 +120,10 @@ final class Flattener {
     java.util.Arrays.fill(childKeys, 0, children, null);
     reducers = null;
     busy = false;
+    if (setAside != null) {
+      scratch = setAside;
+      setAside = null;
+    }
     boolean keep =
         starts.length <= POOLED_MAX_ENTRIES
             && scratch.length <= POOLED_MAX_CHARS
@@ -117,7 +138,11 @@ final class Flattener {
   private String stringify(Object value) {
     int root = flatten(value);
     if (root < 0) {
-      return Integer.toString(root);
+      String text = Integer.toString(root);
+      if (text.length() > budget) {
+        throw new DevalueTooLongException(text.length(), (int) budget);
+      }
+      return text;
     }
     if (output.length < scratchLength + 1) {
       output = new char[Math.max(scratchLength + 1, output.length * 2)];
@@ -647,11 +672,25 @@ final class Flattener {
     children = base;
   }
 
+  /**
+   * Makes room to write {@code more} characters, or stops when they would take the text past the
+   * budget: so {@code more} is never more than what is then written.
+   */
   private void ensureScratch(int more) {
     if (scratchLength + more > scratch.length) {
-      scratch =
-          java.util.Arrays.copyOf(scratch, Math.max(scratch.length * 2, scratchLength + more));
+      makeRoom(more);
     }
+  }
+
+  private void makeRoom(int more) {
+    long needed = (long) scratchLength + more;
+    if (needed + 1 > budget) {
+      // Everything in scratch reaches the output, after its '[': the text is at least this long.
+      throw new DevalueTooLongException(needed + 1, (int) budget);
+    }
+    // Doubling, but no longer than the budget lets scratch be.
+    long grown = Math.max(needed, Math.min(2L * scratch.length, budget - 1));
+    scratch = java.util.Arrays.copyOf(scratch, (int) Math.min(grown, Integer.MAX_VALUE));
   }
 
   private Flattener write(char c) {
@@ -669,7 +708,10 @@ final class Flattener {
   }
 
   private Flattener write(int value) {
-    ensureScratch(11);
+    if (scratchLength + 11 > scratch.length) {
+      // Near the end of the buffer, which may be the budget's: the exact length decides.
+      return write(Integer.toString(value));
+    }
     if (value < 0) {
       if (value == Integer.MIN_VALUE) {
         return write(Integer.toString(value));
