@@ -192,12 +192,21 @@ public final class ShopApp {
 
   private static final String PREVIOUS_VISIT = "shop.previousVisit";
 
-  /** The seed's middleware: remembers the last visit on every request. */
+  /**
+   * The seed's middleware: remembers the last visit of a visitor who already has a session. A
+   * request without one (a first look, a crawler, a flood of requests without cookies) is not given
+   * one for this: writing the visit would store a session for every such request. A visitor's
+   * session begins when they do something worth keeping, such as adding to the cart.
+   */
   private static Filter lastVisit(Clock clock) {
     return (request, response, chain) -> {
-      ShopDataSession shop = ShopDataSession.of(SatchelFilter.session(request));
+      Session session = SatchelFilter.session(request);
+      ShopDataSession shop = ShopDataSession.of(session);
       request.setAttribute(PREVIOUS_VISIT, shop.lastVisit().orElse(null));
-      shop.setLastVisit(Instant.now(clock));
+      // Reads nothing more: lastVisit() has read the session, if the request named one.
+      if (session.exists()) {
+        shop.setLastVisit(Instant.now(clock));
+      }
       chain.doFilter(request, response);
     };
   }

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -199,10 +200,62 @@ final class ShopHttpTest {
   }
 
   @Test
-  void middleware_recordsTheLastVisit() throws Exception {
+  void middleware_recordsTheLastVisit_ofAVisitorWithASession() throws Exception {
     assertTrue(get("/").body().contains("First visit"));
     clock.advance(Duration.ofMinutes(5));
+    assertTrue(get("/").body().contains("First visit"), "a visitor without a session: no record");
+    HttpResponse<String> added =
+        post("/cart/add", "application/x-www-form-urlencoded", "item=sku-0001");
+    assertTrue(added.body().contains("First visit"), "recorded from the page after the add");
+    clock.advance(Duration.ofMinutes(5));
     assertTrue(get("/").body().contains("(5 minutes ago)"));
+  }
+
+  /**
+   * Requests without a cookie, as crawlers and floods send them, store no session and set no
+   * cookie, on any page: a store bounded to a few hundred sessions keeps a shopper's cart through
+   * thousands of them.
+   */
+  @Test
+  void cookielessRequests_storeNoSession_andACartOutlastsAFloodOfThem() throws Exception {
+    try (Satchel bounded =
+        Satchel.builder()
+            .driver("memory")
+            .driverOption("max-bytes", "50000")
+            .secure(false)
+            .idleTimeout(ShopApp.IDLE_TIMEOUT)
+            .clock(clock)
+            .build()) {
+      Server shop = ShopApp.start(bounded, 0, clock);
+      try {
+        String base =
+            "http://127.0.0.1:" + ((ServerConnector) shop.getConnectors()[0]).getLocalPort();
+        HttpClient shopper = client(new CookieManager());
+        shopper.send(
+            HttpRequest.newBuilder(URI.create(base + "/cart/add"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("item=sku-0004"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(OptionalLong.of(1), bounded.countSessions());
+
+        HttpClient flood = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<String> pages =
+            List.of("/", "/api/cart", "/shared/3f1c1f1e-1111-4111-8111-111111111111", "/nope");
+        List<String> cookiesSet = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+          HttpResponse<String> page = get(flood, URI.create(base + pages.get(i % pages.size())));
+          assertTrue(page.statusCode() == 200 || page.statusCode() == 404, page.body());
+          cookiesSet.addAll(page.headers().allValues("Set-Cookie"));
+        }
+        assertEquals(
+            "[\"sku-0004\"]", get(shopper, URI.create(base + "/api/cart")).body(), "cart kept");
+        assertEquals(OptionalLong.of(1), bounded.countSessions(), "the shopper's only");
+        assertEquals(List.of(), cookiesSet);
+      } finally {
+        shop.stop();
+      }
+    }
   }
 
   @Test
@@ -220,7 +273,15 @@ final class ShopHttpTest {
         HttpClient visitor = client(new CookieManager());
         String page =
             "http://127.0.0.1:" + ((ServerConnector) pinnedShop.getConnectors()[0]).getLocalPort();
-        assertTrue(get(visitor, URI.create(page)).body().contains("First visit"));
+        // A visit is recorded once the visitor has a session: here, from adding to the cart.
+        HttpResponse<String> added =
+            visitor.send(
+                HttpRequest.newBuilder(URI.create(page + "/cart/add"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("item=sku-0001"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(added.body().contains("First visit"), added.body());
         pinned.advance(Duration.ofSeconds(20));
         assertTrue(
             get(visitor, URI.create(page))
@@ -717,7 +778,8 @@ final class ShopHttpTest {
    */
   @Test
   void concurrentAddsToOneSession_loseNoItem_andEachAnswerIsTheStoredCart() throws Exception {
-    get("/"); // the session, and its cookie, exist before the adds race
+    // The session, and its cookie, exist before the adds race.
+    post("/login", "application/x-www-form-urlencoded", "name=Ann");
     String id = sessionId(cookies);
     int adds = 32;
     ExecutorService pool = Executors.newFixedThreadPool(adds);
@@ -761,7 +823,7 @@ final class ShopHttpTest {
   /** The same through the form action, whose answer is a redirect to the page. */
   @Test
   void concurrentFormAddsToOneSession_loseNoItem() throws Exception {
-    get("/");
+    post("/login", "application/x-www-form-urlencoded", "name=Ann");
     List<String> skus = new ArrayList<>(Catalog.PRODUCTS.keySet());
     int adds = 32;
     ExecutorService pool = Executors.newFixedThreadPool(adds);

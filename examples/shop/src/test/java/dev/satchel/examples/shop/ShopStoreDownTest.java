@@ -71,10 +71,14 @@ final class ShopStoreDownTest {
   }
 
   private HttpResponse<String> send(String method, String path) throws Exception {
+    return send(method, path, "item=sku-0001");
+  }
+
+  private HttpResponse<String> send(String method, String path, String form) throws Exception {
     return visitor.send(
         HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .method(method, HttpRequest.BodyPublishers.ofString("item=sku-0001"))
+            .method(method, HttpRequest.BodyPublishers.ofString(form))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -122,8 +126,8 @@ final class ShopStoreDownTest {
   @Test
   void aSessionThatCannotBeSaved_isTheShops500() throws Exception {
     breakTheStore();
-    // A first visit reads nothing, and its new session cannot be saved.
-    HttpResponse<String> page = send("GET", "/");
+    // A first visitor's log-in reads nothing, and their new session cannot be saved.
+    HttpResponse<String> page = send("POST", "/login", "name=Ann");
     assertEquals(500, page.statusCode(), page.body());
     assertShopsOwnErrorPage(page, "Your last change may not have been saved. Please try again.");
     assertTrue(page.body().contains("<h1>Something went wrong</h1>"), page.body());

@@ -12,11 +12,13 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 
 /**
  * Log-in, log-out and CSRF through Spring Security, configured as in any Spring application: the
- * starter keeps the security context and the CSRF token in the visitor's Satchel session, beside
- * the cart, and no container session ({@code JSESSIONID}) is ever made. Actuator's endpoints have a
+ * starter keeps the security context in the visitor's Satchel session, beside the cart, and no
+ * container session ({@code JSESSIONID}) is ever made. The CSRF token is in a cookie of its own, so
+ * that a page with a form stores no session for a visitor who has none. Actuator's endpoints have a
  * chain of their own, for operators.
  */
 @Configuration(proxyBeanMethods = false)
@@ -77,10 +79,24 @@ class ShopSecurity {
         .logout(logout -> logout.logoutSuccessUrl("/"))
         // On, as by default, for every POST: the forms carry the token in a hidden _csrf field,
         // and a script calling the JSON API sends it in the X-CSRF-TOKEN header, reading both
-        // from the page's <meta name="_csrf"> and <meta name="_csrf_header">. The token lives in
-        // the session, so it is checked on whichever instance a request reaches.
-        .csrf(Customizer.withDefaults())
+        // from the page's <meta name="_csrf"> and <meta name="_csrf_header">.
+        .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens()))
         .build();
+  }
+
+  /**
+   * The CSRF token in a cookie ({@code XSRF-TOKEN}, HttpOnly, SameSite=Lax, Secure over HTTPS),
+   * which each form and API call must repeat: Spring Security's default keeps it in the session,
+   * which would make every page with a form store a session for every visitor, crawlers and floods
+   * of requests without cookies included. A request whose token does not match its cookie is
+   * refused wherever it arrives, as no instance needs to remember the token. It is renewed at
+   * log-in and cleared at log-out.
+   */
+  static CookieCsrfTokenRepository csrfTokens() {
+    CookieCsrfTokenRepository tokens = new CookieCsrfTokenRepository();
+    tokens.setHeaderName("X-CSRF-TOKEN");
+    tokens.setCookieCustomizer(cookie -> cookie.sameSite("Lax"));
+    return tokens;
   }
 
   /**

@@ -34,6 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.convention.TestBean;
@@ -88,6 +89,8 @@ abstract class SpringShopHttpTests {
 
   @LocalServerPort int port;
 
+  @Autowired Satchel satchel;
+
   /** Every {@code Set-Cookie} header any response sent to any visitor, redirects included. */
   private final List<String> setCookies = new CopyOnWriteArrayList<>();
 
@@ -99,9 +102,7 @@ abstract class SpringShopHttpTests {
 
   @AfterEach
   void noResponseEverSetsAContainerSession() {
-    assertTrue(
-        setCookies.stream().anyMatch(header -> header.startsWith(Satchel.DEFAULT_COOKIE_NAME)),
-        "the check saw the session cookies: " + setCookies);
+    assertFalse(setCookies.isEmpty(), "the check saw the cookies set");
     for (String header : setCookies) {
       assertFalse(header.toUpperCase(Locale.ROOT).contains("JSESSIONID"), header);
     }
@@ -315,19 +316,57 @@ abstract class SpringShopHttpTests {
   }
 
   @Test
-  void middleware_recordsTheLastVisit() throws Exception {
+  void middleware_recordsTheLastVisit_ofAVisitorWithASession() throws Exception {
     assertTrue(browser.get("/").body().contains("First visit"));
+    advance(Duration.ofMinutes(5));
+    assertTrue(browser.get("/").body().contains("First visit"), "no session: no visit recorded");
+    HttpResponse<String> added = browser.form("/cart/add", "item=sku-0001");
+    assertTrue(added.body().contains("First visit"), "recorded from the page after the add");
     String before = clock.instant().toString();
     advance(Duration.ofMinutes(5));
     assertTrue(browser.get("/").body().contains("Last visit: " + before));
   }
 
+  /** How many sessions the store holds now. */
+  long storedSessions() {
+    return satchel.countSessions().orElseThrow();
+  }
+
   /**
-   * Every POST needs the session's own CSRF token: forms in the {@code _csrf} field, the API in the
-   * {@code X-CSRF-TOKEN} header. None, a forged one or another session's is refused with 403.
+   * Requests without a cookie, as crawlers and floods send them, store no session and set no
+   * session cookie, on any page, while a shopper keeps their cart.
    */
   @Test
-  void postsWithoutTheSessionsCsrfToken_areRefused() throws Exception {
+  void cookielessRequests_storeNoSession_andACartKeepsItsItems() throws Exception {
+    browser.form("/cart/add", "item=sku-0004");
+    long before = storedSessions();
+    HttpClient flood = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<String> pages =
+        List.of(
+            "/", "/api/cart", "/shared/3f1c1f1e-1111-4111-8111-111111111111", "/login", "/nope");
+    List<String> cookiesSet = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      HttpResponse<String> page =
+          flood.send(
+              HttpRequest.newBuilder(uri(pages.get(i % pages.size()))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(page.statusCode() == 200 || page.statusCode() == 404, page.body());
+      cookiesSet.addAll(sessionCookies(page));
+    }
+    // Not more than before: sessions the tests before left may expire meanwhile.
+    long after = storedSessions();
+    assertTrue(after <= before, before + " sessions before, " + after + " after");
+    assertEquals(List.of(), cookiesSet);
+    assertEquals(List.of("sku-0004"), browser.cart());
+  }
+
+  /**
+   * Every POST needs the visitor's own CSRF token, the one its CSRF cookie holds: forms in the
+   * {@code _csrf} field, the API in the {@code X-CSRF-TOKEN} header. None, a forged one or another
+   * visitor's is refused with 403.
+   */
+  @Test
+  void postsWithoutTheVisitorsCsrfToken_areRefused() throws Exception {
     browser.form("/cart/add", "item=sku-0001");
     String othersToken = new Visitor().csrf();
     String form = "application/x-www-form-urlencoded";
@@ -447,20 +486,23 @@ abstract class SpringShopHttpTests {
     assertTrue(logOutCookies.get(0).contains("Expires=Thu, 01 Jan 1970"), logOutCookies.get(0));
 
     // Just after the log-in, the pre-log-in ID reads as an empty session that cannot be written
-    // (Satchel's rule for requests racing a log-in): the page, which records the visit, is
-    // refused with a 409 to retry with the new cookie, and its holder gets neither the cart nor
-    // the log-in.
-    HttpResponse<String> racing = new Visitor(anonymous).get("/");
-    assertEquals(409, racing.statusCode(), racing.body());
-    assertFalse(racing.body().contains("Signed in") || racing.body().contains("item"));
-    // Later, each old ID is only a new visitor's.
+    // (Satchel's rule for requests racing a log-in): its holder gets neither the cart nor the
+    // log-in, and an add is refused with a 409, to retry with the new cookie.
+    Visitor racer = new Visitor(anonymous);
+    HttpResponse<String> racing = racer.get("/");
+    assertTrue(racing.body().contains("🛒 0 items"), racing.body());
+    assertFalse(racing.body().contains("Signed in"), racing.body());
+    HttpResponse<String> racingAdd = racer.form(racer.noRedirects, "/cart/add", "item=sku-0002");
+    assertEquals(409, racingAdd.statusCode(), racingAdd.body());
+    // Later, each old ID is only a new visitor's: what its holder adds is stored under a new ID.
     advance(Duration.ofSeconds(11));
     for (String id : List.of(anonymous, signedIn)) {
       Visitor holder = new Visitor(id);
       HttpResponse<String> page = holder.get("/");
       assertTrue(page.body().contains("🛒 0 items"), id + ": " + page.body());
       assertTrue(page.body().contains("id=\"login\""), id + ": " + page.body());
-      List<String> issued = sessionCookies(page);
+      List<String> issued =
+          sessionCookies(holder.form(holder.noRedirects, "/cart/add", "item=sku-0002"));
       assertEquals(1, issued.size(), issued.toString());
       assertFalse(issued.get(0).startsWith(Satchel.DEFAULT_COOKIE_NAME + "=" + id), issued.get(0));
       assertEquals(issued.get(0).split("[=;]")[1], holder.sessionId(), "the new ID replaced it");
@@ -608,7 +650,7 @@ abstract class SpringShopHttpTests {
    */
   @Test
   void concurrentAddsToOneSession_loseNoItem_andEachAnswerIsTheStoredCart() throws Exception {
-    browser.get("/"); // the session, its cookie and its CSRF token exist before the adds race
+    browser.logIn(USER, PASSWORD); // the session and its cookie exist before the adds race
     String id = browser.sessionId();
     int adds = 32;
     ExecutorService pool = Executors.newFixedThreadPool(adds);
@@ -652,7 +694,7 @@ abstract class SpringShopHttpTests {
   /** The same through the form action, whose answer is a redirect to the page. */
   @Test
   void concurrentFormAddsToOneSession_loseNoItem() throws Exception {
-    browser.get("/");
+    browser.logIn(USER, PASSWORD);
     List<String> skus = new ArrayList<>(Catalog.PRODUCTS.keySet());
     int adds = 32;
     ExecutorService pool = Executors.newFixedThreadPool(adds);
