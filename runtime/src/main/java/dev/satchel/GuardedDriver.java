@@ -164,6 +164,11 @@ final class GuardedDriver implements SessionDriver {
         });
   }
 
+  @Override
+  public boolean deleteIfUnchanged(String id, String version) {
+    return saving("delete", "Removing a session from", () -> driver.deleteIfUnchanged(id, version));
+  }
+
   private <T> T reading(String operation, String action, Supplier<T> call) {
     Instrumentation.StoreCall instrumented = instrumentation.storeCall(operation);
     try {

@@ -94,7 +94,8 @@ final class RequestSession implements Session {
   /** The principals of the destroyed sessions this request had read, to remove from the index. */
   private final Map<String, String> destroyedPrincipals = new LinkedHashMap<>();
 
-  private final List<String> corrupt = new ArrayList<>();
+  /** Data this request could not read, by ID: the version judged, removed at commit if still so. */
+  private final Map<String, String> corrupt = new LinkedHashMap<>();
 
   /**
    * What the store held when read, and the version to write against; {@code current} is false once
@@ -293,7 +294,7 @@ final class RequestSession implements Session {
         return;
       }
       if (loaded != null) {
-        resetCorrupt(origin);
+        resetCorrupt(origin, loaded.version());
         return;
       }
       Retirement retirement = moves < MAX_MOVES_FOLLOWED ? store.retirement(origin) : null;
@@ -404,9 +405,12 @@ final class RequestSession implements Session {
     }
   }
 
-  /** Stored data that cannot be read: removed, and the session starts afresh under a new ID. */
-  private void resetCorrupt(String origin) {
-    corrupt.add(origin);
+  /**
+   * Stored data that cannot be read: removed at commit if still {@code version} by then, and the
+   * session starts afresh under a new ID.
+   */
+  private void resetCorrupt(String origin, String version) {
+    corrupt.put(origin, version);
     boolean regenerated = identity.replacing() != null;
     if (identity.originMissing()) {
       begunHere = true;
@@ -958,9 +962,7 @@ final class RequestSession implements Session {
   }
 
   private void removeCorrupt() {
-    for (String id : corrupt) {
-      store.removeCorrupt(id);
-    }
+    corrupt.forEach(store::removeCorrupt);
     corrupt.clear();
   }
 

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -104,6 +105,19 @@ public final class Satchel implements AutoCloseable {
       throw new UncheckedIOException("satchel.properties could not be read", e);
     }
     return builder.environment(System.getenv()).build();
+  }
+
+  /**
+   * The setting that a {@code SATCHEL_*} environment variable sets: the setting's name upper-cased,
+   * its dots and dashes as underscores, so {@code SATCHEL_COOKIE_MAX_AGE} is {@code cookie.max-age}
+   * and {@code SATCHEL_DRIVER_CONNECT_TIMEOUT} the driver option {@code driver.connect-timeout}.
+   * For frameworks that read the variables beside settings of their own.
+   *
+   * @return the setting's name, or empty for a variable that is not Satchel's
+   */
+  public static Optional<String> settingOfVariable(String variable) {
+    return Optional.ofNullable(
+        SettingsBinding.nameOfVariable(requireNonNull(variable, "variable")));
   }
 
   /**
@@ -370,7 +384,7 @@ public final class Satchel implements AutoCloseable {
 
     /** The cookie's {@code Max-Age}; none by default, so the cookie lasts the browser session. */
     public Builder cookieMaxAge(Duration maxAge) {
-      this.cookieMaxAge = checkPositive("cookie max age", maxAge);
+      this.cookieMaxAge = checkPositive("cookie max age", null, maxAge);
       return this;
     }
 
@@ -391,7 +405,7 @@ public final class Satchel implements AutoCloseable {
 
     /** How long a value lives when {@code set} is given no TTL; forever by default. */
     public Builder defaultTtl(Duration ttl) {
-      this.defaultTtl = checkPositive("default TTL", ttl);
+      this.defaultTtl = checkPositive("default TTL", null, ttl);
       return this;
     }
 
@@ -400,7 +414,9 @@ public final class Satchel implements AutoCloseable {
      * default, {@code null} for never (a session then lives as long as its keys' TTLs, or forever).
      */
     public Builder idleTimeout(Duration idleTimeout) {
-      this.idleTimeout = checkPositive("idle timeout", idleTimeout);
+      this.idleTimeout =
+          checkPositive(
+              "idle timeout", "idleTimeout(null), or the setting off, for none", idleTimeout);
       return this;
     }
 
@@ -411,7 +427,9 @@ public final class Satchel implements AutoCloseable {
      * leaving its principal's sessions too.
      */
     public Builder maxLifetime(Duration maxLifetime) {
-      this.maxLifetime = checkPositive("maximum lifetime", maxLifetime);
+      this.maxLifetime =
+          checkPositive(
+              "maximum lifetime", "maxLifetime(null), or the setting off, for none", maxLifetime);
       return this;
     }
 
@@ -489,7 +507,11 @@ public final class Satchel implements AutoCloseable {
      * itself.
      */
     public Builder expiryCheckInterval(Duration interval) {
-      this.expiryCheckInterval = checkPositive("expiry check interval", interval);
+      this.expiryCheckInterval =
+          checkPositive(
+              "expiry check interval",
+              "expiryCheckInterval(null), or the setting off, to check only when asked",
+              interval);
       return this;
     }
 
@@ -531,14 +553,12 @@ public final class Satchel implements AutoCloseable {
 
     /**
      * Applies one setting by name, as configuration files and frameworks give them: {@code driver},
-     * {@code driver.<option>}, {@code cookie.name}, {@code cookie.path}, {@code cookie.domain},
-     * {@code cookie.max-age}, {@code cookie.secure}, {@code cookie.same-site}, {@code
-     * cookie.rolling}, {@code ttl}, {@code idle-timeout}, {@code corrupt-data}, {@code
-     * undecodable-values}, {@code max-commit-attempts}, {@code decoded-cache-size}, {@code
-     * max-session-size}, {@code max-lifetime}, {@code expiry-check-interval}, {@code
-     * instance-name}. Durations are seconds or ISO-8601; {@code idle-timeout} also takes {@code
-     * off}. A driver option is checked against the options its driver declares when the Satchel is
-     * built.
+     * {@code driver.<option>} for the driver's options, or one of the settings listed with their
+     * defaults in the configuration table of the documentation ({@code cookie.max-age}, {@code
+     * idle-timeout}, …). Durations are a number of seconds ({@code 1800}), a number with a unit
+     * ({@code 500ms}, {@code 30m}, {@code 2h}, {@code 1d}) or ISO-8601 ({@code PT30M}); {@code
+     * idle-timeout}, {@code max-lifetime} and {@code expiry-check-interval} also take {@code off}.
+     * A driver option is checked against the options its driver declares when the Satchel is built.
      *
      * @param name the setting's name, as above
      * @param value its value
@@ -572,9 +592,8 @@ public final class Satchel implements AutoCloseable {
 
     /**
      * Applies {@code SATCHEL_*} variables: {@code SATCHEL_DRIVER}, {@code SATCHEL_DRIVER_URL}
-     * (option {@code url}), {@code SATCHEL_COOKIE_NAME}, {@code SATCHEL_IDLE_TIMEOUT} and so on,
-     * the setting's name upper-cased with dots and dashes as underscores. Other variables are
-     * ignored.
+     * (option {@code url}), {@code SATCHEL_COOKIE_NAME}, {@code SATCHEL_IDLE_TIMEOUT} and so on, as
+     * {@link Satchel#settingOfVariable} names them. Other variables are ignored.
      *
      * @throws SessionConfigurationException naming the variable when a name or value is invalid
      */
@@ -596,9 +615,11 @@ public final class Satchel implements AutoCloseable {
       return value;
     }
 
-    private static Duration checkPositive(String what, Duration duration) {
+    /** {@code none} says how to turn the setting off, where it can be. */
+    private static Duration checkPositive(String what, String none, Duration duration) {
       if (duration != null && (duration.isNegative() || duration.isZero())) {
-        throw new IllegalArgumentException(what + " must be positive, got " + duration);
+        throw new IllegalArgumentException(
+            what + " must be positive, got " + duration + (none == null ? "" : "; use " + none));
       }
       return duration;
     }

@@ -40,8 +40,20 @@ public interface Session {
   <T> Optional<T> get(String key, ValueCodec<T> codec);
 
   /**
-   * Reads a key as devalue's natural Java value ({@code String}, {@code Double}, {@code
-   * PlainObject} …); the value is a copy.
+   * Reads a key without a codec, as the plain value an Astro app's {@code session.get(key)} gives,
+   * in devalue's Java types: a string is a {@code String}, a number a {@code Double} (whole ones
+   * too), a boolean a {@code Boolean}, a BigInt a {@code BigInteger}, an array an {@code
+   * ArrayList}, a plain object a {@link dev.satchel.devalue.PlainObject} (a {@code LinkedHashMap}
+   * of its properties), a {@code Map} a {@link dev.satchel.devalue.JsMap}, a {@code Set} a {@link
+   * dev.satchel.devalue.JsSet}, a {@code Date} a {@code java.util.Date}, a {@code URL} a {@link
+   * dev.satchel.devalue.JsUrl}; nested {@code null} is {@code null}, nested {@code undefined} is
+   * {@link dev.satchel.devalue.Undefined#INSTANCE}, and rarer types are those of {@link
+   * dev.satchel.devalue.Devalue}. A value set in this request reads the same way, as it will once
+   * stored ({@code set("n", 3)} reads as {@code 3.0}). The value is a copy: changing it changes
+   * nothing in the session.
+   *
+   * @return the value, or empty when the key is absent, expired, {@code null} or {@code undefined}
+   * @throws SessionStorageException if the store cannot be read
    */
   Optional<Object> get(String key);
 
@@ -63,7 +75,15 @@ public interface Session {
    */
   <T> void set(String key, T value, ValueCodec<T> codec, Duration ttl);
 
-  /** Sets a key to a value of devalue's Java types, with the default TTL if one is configured. */
+  /**
+   * Sets a key without a codec to a value of devalue's Java types (those {@link
+   * dev.satchel.devalue.Devalue} writes: {@code String}, numbers, {@code Boolean}, {@code List},
+   * {@code Map}, {@link dev.satchel.devalue.PlainObject}, {@code Instant} …), stored as Astro
+   * stores the JavaScript value it maps to; {@link #get(String)} reads it back. Uses the default
+   * TTL if one is configured.
+   *
+   * @throws SessionValueException if the value has no stored form; the message names the path
+   */
   void set(String key, Object value);
 
   /** Sets a key to a value of devalue's Java types that expires after {@code ttl}. */

@@ -116,8 +116,17 @@ final class SessionBlob {
   }
 
   static String serialize(Map<String, Entry> entries) {
+    return serialize(entries, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The stored form, refused as soon as it passes {@code maxLength} characters.
+   *
+   * @throws dev.satchel.devalue.DevalueTooLongException when it is longer
+   */
+  static String serialize(Map<String, Entry> entries, int maxLength) {
     LinkedHashMap<String, PlainObject> stored = new LinkedHashMap<>();
     entries.forEach((key, entry) -> stored.put(key, entry.stored()));
-    return DEVALUE.stringify(stored);
+    return DEVALUE.stringify(stored, maxLength);
   }
 }

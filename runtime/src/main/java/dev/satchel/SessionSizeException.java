@@ -12,7 +12,7 @@ public final class SessionSizeException extends IllegalStateException {
 
   SessionSizeException(long size, long limit) {
     super(
-        "The session would take "
+        "The session would take at least "
             + size
             + " characters when stored, more than the maximum of "
             + limit
@@ -21,7 +21,10 @@ public final class SessionSizeException extends IllegalStateException {
     this.limit = limit;
   }
 
-  /** The stored size, in characters, that the change would have given the session. */
+  /**
+   * How large, in characters, the change would have made the stored session at least: more than
+   * {@link #limit()}. A lower bound, as writing stops once the limit is passed.
+   */
   public long size() {
     return size;
   }

@@ -2,6 +2,7 @@ package dev.satchel;
 
 import dev.satchel.SessionBlob.CorruptBlobException;
 import dev.satchel.SessionBlob.Entry;
+import dev.satchel.devalue.DevalueTooLongException;
 import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.StoredBlob;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -35,6 +37,19 @@ final class SessionStore {
    * added before its session's first write, and a commit gives up well within this.
    */
   static final Duration INDEX_GRACE = Duration.ofMinutes(1);
+
+  /**
+   * How long data that cannot be parsed must stay the same before it is judged unreadable: longer
+   * than another program's write in place takes between its truncation and its last byte, even on a
+   * busy machine.
+   */
+  static final Duration UNREADABLE_FOR = Duration.ofMillis(500);
+
+  /** How long data that keeps changing without ever parsing is read again before it is judged. */
+  static final Duration REREAD_AT_MOST = Duration.ofSeconds(3);
+
+  private static final long FIRST_PAUSE_NANOS = 2_000_000;
+  private static final long MAX_PAUSE_NANOS = 64_000_000;
 
   /** How many moves in a row ending a session follows, as a log-in may move it meanwhile. */
   private static final int MAX_MOVES_ENDED = 8;
@@ -132,33 +147,80 @@ final class SessionStore {
     try {
       return new Loaded(decoded.parse(id, blob.blob()), blob.version());
     } catch (CorruptBlobException e) {
-      if (corruptData == CorruptDataPolicy.FAIL) {
-        throw SessionStorageException.initializing(driver.name(), e.getMessage(), e);
-      }
-      LOG.log(
-          Level.WARNING,
-          "Session data stored with the "
-              + driver.name()
-              + " driver could not be read ("
-              + LogRedaction.text(e.getMessage())
-              + "); it is replaced by a new session",
-          LogRedaction.throwable(e.getCause()));
-      return new Loaded(null, blob.version());
+      return readAgain(id, blob, e);
     }
   }
 
   /**
-   * The stored form of {@code entries}.
+   * Reads data that could not be parsed again until it parses, is gone, or has stayed the same for
+   * {@link #UNREADABLE_FOR}: another program may be writing it in place (Astro's {@code fs} store
+   * truncates a file, then writes it), and what it read was that write half done. Pauses between
+   * reads double from {@link #FIRST_PAUSE_NANOS}; data that keeps changing without ever parsing is
+   * judged after {@link #REREAD_AT_MOST}. Data judged unreadable is reset or fails, by the policy;
+   * its version is the one to remove ({@link #removeCorrupt}), only if still stored.
+   */
+  private Loaded readAgain(String id, StoredBlob unreadable, CorruptBlobException failure) {
+    LOG.log(
+        Level.DEBUG,
+        "Session data stored with the "
+            + driver.name()
+            + " driver could not be read; reading it again, as another program may be writing it");
+    // Judged only on a read made at least UNREADABLE_FOR after the same data was first read: a
+    // pause of this thread alone (a collection, a busy machine) never passes for a stalled writer.
+    long started = System.nanoTime();
+    long firstSeen = started;
+    long pause = FIRST_PAUSE_NANOS;
+    StoredBlob blob = unreadable;
+    while (System.nanoTime() - started < REREAD_AT_MOST.toNanos()) {
+      LockSupport.parkNanos(pause);
+      if (Thread.currentThread().isInterrupted()) {
+        break; // judged on what was read: the request is being stopped
+      }
+      pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
+      long readAt = System.nanoTime();
+      StoredBlob again = driver.read(id, null);
+      if (again == null) {
+        return null; // removed meanwhile, as a reader coming now would find it
+      }
+      if (!again.version().equals(blob.version())) {
+        firstSeen = System.nanoTime();
+        blob = again;
+        try {
+          return new Loaded(decoded.parse(id, again.blob()), again.version());
+        } catch (CorruptBlobException e) {
+          failure = e;
+        }
+      } else if (readAt - firstSeen >= UNREADABLE_FOR.toNanos()) {
+        break;
+      }
+    }
+    if (corruptData == CorruptDataPolicy.FAIL) {
+      throw SessionStorageException.initializing(driver.name(), failure.getMessage(), failure);
+    }
+    LOG.log(
+        Level.WARNING,
+        "Session data stored with the "
+            + driver.name()
+            + " driver could not be read ("
+            + LogRedaction.text(failure.getMessage())
+            + "); it is replaced by a new session",
+        LogRedaction.throwable(failure.getCause()));
+    return new Loaded(null, blob.version());
+  }
+
+  /**
+   * The stored form of {@code entries}, as {@link SessionBlob#serialize} writes it.
    *
-   * @throws SessionSizeException when it is longer than the configured maximum
+   * @throws SessionSizeException when it is longer than the configured maximum: known as soon as
+   *     the limit is passed, so an oversized value costs no more than the limit to refuse
    */
   String serialize(Map<String, Entry> entries) {
-    String blob = SessionBlob.serialize(entries);
-    if (blob.length() > maxSessionSize) {
+    try {
+      return SessionBlob.serialize(entries, (int) Math.min(maxSessionSize, Integer.MAX_VALUE));
+    } catch (DevalueTooLongException e) {
       driver.instrumentation().commit(Instrumentation.CommitOutcome.REFUSED_SIZE);
-      throw new SessionSizeException(blob.length(), maxSessionSize);
+      throw new SessionSizeException(e.minimumLength(), maxSessionSize);
     }
-    return blob;
   }
 
   /** Writes with compare-and-set; on success, keeps the entries decoded and returns them. */
@@ -408,10 +470,25 @@ final class SessionStore {
     return Duration.ofNanos(System.nanoTime() - started);
   }
 
-  /** Removes data that could not be read, leaving no marker: the ID was never a live session. */
-  void removeCorrupt(String id) {
+  /**
+   * Removes data that could not be read, leaving no marker (the ID was never a live session), if it
+   * is still {@code version}: data written under the ID since, by another program completing its
+   * write or by anyone, stays. A failure is only logged (the store's outage is reported already):
+   * the request's own changes are saved, and the data is left to expire.
+   */
+  void removeCorrupt(String id, String version) {
     decoded.forget(id);
-    driver.delete(id);
+    try {
+      if (!driver.deleteIfUnchanged(id, version)) {
+        LOG.log(
+            Level.DEBUG,
+            "Session data that could not be read was left in the "
+                + driver.name()
+                + " store: it changed since it was read, or the driver removes none");
+      }
+    } catch (SessionStorageException e) {
+      LOG.log(Level.DEBUG, "Session data that could not be read was not removed", e);
+    }
   }
 
   void close() {

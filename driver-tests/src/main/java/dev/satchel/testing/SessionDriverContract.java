@@ -155,6 +155,121 @@ public abstract class SessionDriverContract {
     driver.delete(id());
   }
 
+  // ---------------------------------------------------------------------------- compare-and-delete
+
+  /**
+   * Whether the driver implements {@link SessionDriver#deleteIfUnchanged} rather than keeping the
+   * default, which removes nothing: such a driver is held to removing nothing, never more.
+   */
+  private boolean deletesIfUnchanged() {
+    try {
+      return driver
+              .getClass()
+              .getMethod("deleteIfUnchanged", String.class, String.class)
+              .getDeclaringClass()
+          != SessionDriver.class;
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void deleteIfUnchanged_withTheVersionRead_removesTheSession_andLeavesNoMarker() {
+    String id = id();
+    // Text beyond ASCII, whose version must still match the stored bytes exactly.
+    String blob = "[\"caf\u00e9 \ud83d\uded2\"]";
+    assertTrue(driver.write(id, blob, null, null));
+    StoredBlob read = driver.read(id, null);
+    boolean removed = driver.deleteIfUnchanged(id, read.version());
+    assertEquals(deletesIfUnchanged(), removed);
+    if (removed) {
+      assertNull(driver.read(id, null));
+      assertNull(driver.retirement(id));
+      assertTrue(driver.write(id, "again", null, null), "the ID is free again");
+    } else {
+      assertEquals(blob, driver.read(id, null).blob());
+    }
+  }
+
+  @Test
+  void deleteIfUnchanged_afterAnotherWrite_removesNothing() {
+    String id = id();
+    driver.write(id, "first", null, null);
+    StoredBlob first = driver.read(id, null);
+    assertTrue(driver.write(id, "second", first.version(), null));
+    assertFalse(driver.deleteIfUnchanged(id, first.version()));
+    assertEquals("second", driver.read(id, null).blob());
+  }
+
+  @Test
+  void deleteIfUnchanged_ofAnAbsentOrRetiredId_removesNothing() {
+    String absent = id();
+    assertFalse(driver.deleteIfUnchanged(absent, "blob"));
+    assertNull(driver.read(absent, null));
+
+    String retired = id();
+    driver.write(retired, "blob", null, null);
+    StoredBlob read = driver.read(retired, null);
+    driver.retire(retired, Retirement.destroyed(clock.instant()), markerExpiry());
+    assertFalse(driver.deleteIfUnchanged(retired, read.version()));
+    assertTrue(driver.retirement(retired).isDestroyed(), "the marker stays");
+    assertFalse(driver.write(retired, "again", null, null));
+  }
+
+  @Test
+  void deleteIfUnchanged_racingWrites_neverRemovesANewerVersion() throws Exception {
+    String id = id();
+    driver.write(id, "v0", null, null);
+    String stale = driver.read(id, null).version();
+    assertTrue(driver.write(id, "v1", stale, null));
+    int writes = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      Future<Integer> deleter =
+          pool.submit(
+              () -> {
+                start.await();
+                int removed = 0;
+                for (int i = 0; i < writes; i++) {
+                  if (driver.deleteIfUnchanged(id, stale)) {
+                    removed++;
+                  }
+                }
+                return removed;
+              });
+      Future<?> writer =
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 2; i <= writes; i++) {
+                  StoredBlob current = driver.read(id, null);
+                  assertTrue(driver.write(id, "v" + i, current.version(), null), "write " + i);
+                }
+                return null;
+              });
+      start.countDown();
+      writer.get(60, TimeUnit.SECONDS);
+      int removed = deleter.get(60, TimeUnit.SECONDS);
+      assertEquals(0, removed, "removed a version written after the one given");
+      assertEquals("v" + writes, driver.read(id, null).blob());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  protected void deleteIfUnchanged_aRemovedSession_isNotClaimedAsExpired() {
+    onExpiry(
+        () -> {
+          String id = id();
+          assertTrue(driver.write(id, "blob", null, soon()));
+          boolean removed = driver.deleteIfUnchanged(id, driver.read(id, null).version());
+          passExpiry();
+          assertEquals(removed ? List.of() : List.of(id), claimAll());
+        });
+  }
+
   // ---------------------------------------------------------------------------- retirement
 
   private Instant markerExpiry() {

@@ -273,6 +273,24 @@ final class RedisDriver implements SessionDriver {
           + "return 0\n";
 
   /**
+   * Removes a session only if it still holds the value it was read with (see {@link
+   * #deleteIfUnchanged}). KEYS: the session, and, but on a cluster, the ledger. ARGV: the value,
+   * {@code "1"} when what was read was a key of another type (then any key of another type goes,
+   * never a string), the session ID. The ledger loses the ID with its session. Answers 1 when
+   * removed.
+   */
+  static final String DELETE_IF_UNCHANGED =
+      "local kind = redis.call('TYPE', KEYS[1]).ok\n"
+          + "if ARGV[2] == '1' then\n"
+          + "  if kind == 'none' or kind == 'string' then return 0 end\n"
+          + "elseif kind ~= 'string' or redis.call('GET', KEYS[1]) ~= ARGV[1] then\n"
+          + "  return 0\n"
+          + "end\n"
+          + "redis.call('DEL', KEYS[1])\n"
+          + "if KEYS[2] then redis.call('ZREM', KEYS[2], ARGV[3]) end\n"
+          + "return 1\n";
+
+  /**
    * How much older than a new index entry an entry must be before adding the new one may prune it
    * when its session is gone: the core's {@code SessionStore.INDEX_GRACE}, for the same reason. An
    * entry is added just before its session's first write, so a younger entry without a session may
@@ -485,6 +503,7 @@ final class RedisDriver implements SessionDriver {
   private final Script moveWriteScript;
   private final Script moveEndScript;
   private final Script deleteIfHoldsScript;
+  private final Script deleteIfUnchangedScript;
   private final Script indexScript;
   private final Script indexedScript;
   private final Script claimScript;
@@ -509,6 +528,7 @@ final class RedisDriver implements SessionDriver {
     this.compareAndSetScript = load(COMPARE_AND_SET);
     this.replaceScript = load(REPLACE);
     this.retireScript = load(RETIRE);
+    this.deleteIfUnchangedScript = load(DELETE_IF_UNCHANGED);
     if (cluster) {
       this.moveBeginScript = load(MOVE_BEGIN);
       this.moveWriteScript = load(MOVE_WRITE);
@@ -1152,6 +1172,29 @@ final class RedisDriver implements SessionDriver {
     if (orZero(await(redis().del(key(id)))) > 0) {
       await(redis().zrem(ledger, utf8(id)));
     }
+  }
+
+  /**
+   * Removes the session if it still holds the bytes of {@code version}, and its ledger member with
+   * it, in one script; on a cluster the member goes in a second round trip, as for {@link #delete}.
+   * A key of another type that was read as one ({@link #NOT_A_STRING}) goes if it still is one.
+   */
+  @Override
+  public boolean deleteIfUnchanged(String id, String version) {
+    boolean notAString = WRONG_TYPE.equals(version);
+    boolean removed =
+        run(
+                deleteIfUnchangedScript,
+                false,
+                withLedger(key(id)),
+                notAString ? NONE : versionBytes(version),
+                notAString ? ABSENT : PRESENT,
+                utf8(id))
+            == 1L;
+    if (removed && cluster) {
+      await(redis().zrem(ledger, utf8(id)));
+    }
+    return removed;
   }
 
   // ---------------------------------------------------------------------------- expiry

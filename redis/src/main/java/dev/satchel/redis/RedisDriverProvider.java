@@ -6,30 +6,30 @@ import dev.satchel.spi.SessionDriverProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * The {@code redis} driver: one string key per session holding the plain Astro-compatible blob.
- *
- * <p>Options: {@code url}, where the sessions live: {@code redis://localhost:6379} by default,
- * {@code redis://:secret@host:6379/2} with a password and database, {@code rediss://} for TLS,
- * {@code redis-sentinel://host:26379,host2:26379/0#mymaster} for the primary that Sentinels name
- * {@code mymaster}, {@code redis-cluster://host:7000,host2:7001} for a Redis Cluster through any of
- * its nodes ({@code rediss-sentinel://} and {@code rediss-cluster://} with TLS); {@code prefix} for
- * keys (empty by default, so keys are bare session IDs as in Astro; {@code x:} matches an Astro app
- * using unstorage's redis driver with {@code base: "x"}); {@code timeout}, how long a command may
- * take ({@code PT2S}); {@code connect-timeout} ({@code PT2S}).
- *
- * <p>TLS: {@code ca-cert}, a PEM file of the certificates to trust (the authority that signed the
- * server's), or {@code trust-store} (PKCS#12 or JKS) with {@code trust-store-password}; without
- * either, the JVM's own trusted authorities. {@code verify-hostname} ({@code true}) checks that the
- * certificate names the host in the URL; {@code false} is unsafe: anyone with a certificate from
- * that authority can pose as the server.
- *
- * <p>Durability: {@code replicas-to-ack} (0, off) makes every commit wait until that many replicas
- * have it ({@code WAIT}), for at most {@code replica-ack-timeout} ({@code PT0.5S}), and fail when
- * fewer confirm. Needs Redis 6.2 or newer, which start-up checks.
+ * The {@code redis} driver: one string key per session holding the plain Astro-compatible blob. Its
+ * options are listed, with their defaults and meanings, by {@link #describedOptions()}: {@code url}
+ * (one server, a Sentinel-named primary or a Redis Cluster, with or without TLS), {@code base} or
+ * {@code prefix} for the keys, {@code timeout} and {@code connect-timeout}, the TLS trust options
+ * {@code ca-cert}, {@code trust-store}, {@code trust-store-password} and {@code verify-hostname},
+ * and {@code replicas-to-ack} with {@code replica-ack-timeout}, which make every commit wait for
+ * that many replicas ({@code WAIT}; Redis 6.2 or newer, which start-up checks).
  */
 public final class RedisDriverProvider implements SessionDriverProvider {
+  private static final String URL = "redis://localhost:6379";
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
+
+  /**
+   * What a key name never looks like and a file path does: absolute ({@code /srv}), relative to
+   * here or home ({@code ./x}, {@code ../x}, {@code ~/x}, {@code .satchel/sessions}), with a
+   * backslash or a drive letter ({@code C:\x}, {@code C:/x}).
+   */
+  private static final Pattern FILE_PATH = Pattern.compile("[/.~].*|.*\\\\.*|[A-Za-z]:[/\\\\].*");
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public RedisDriverProvider() {}
@@ -40,19 +40,65 @@ public final class RedisDriverProvider implements SessionDriverProvider {
   }
 
   @Override
-  public java.util.Set<String> options() {
-    return java.util.Set.of(
-        "url",
-        "base",
-        "prefix",
-        "timeout",
-        "connect-timeout",
-        "ca-cert",
-        "trust-store",
-        "trust-store-password",
-        "verify-hostname",
-        "replicas-to-ack",
-        "replica-ack-timeout");
+  public List<Option> describedOptions() {
+    return List.of(
+        new Option(
+            "url",
+            String.class,
+            URL,
+            "Where the sessions live: redis://host:6379 (with :password@ and /database),"
+                + " rediss:// for TLS, redis-sentinel://host:26379,host2:26379/0#mymaster for the"
+                + " primary that Sentinels name, redis-cluster://host:7000,host2:7001 for a Redis"
+                + " Cluster."),
+        new Option(
+            "base",
+            String.class,
+            null,
+            "unstorage's base, as an Astro app's redis driver has it: sessions are stored under"
+                + " <base>:<id>, slashes read as colons. A Redis key name, never a folder (the fs"
+                + " driver's base is one); set either base or prefix."),
+        new Option(
+            "prefix",
+            String.class,
+            "",
+            "Put before each session ID in its key exactly as written (x: stores x:<id>); empty"
+                + " by default, so keys are bare session IDs as in Astro."),
+        new Option("timeout", Duration.class, TIMEOUT.toString(), "How long one command may take."),
+        new Option(
+            "connect-timeout",
+            Duration.class,
+            CONNECT_TIMEOUT.toString(),
+            "How long connecting may take."),
+        new Option(
+            "ca-cert",
+            String.class,
+            null,
+            "TLS: a PEM file of the certificates to trust (the authority that signed the"
+                + " server's); the JVM's own by default."),
+        new Option(
+            "trust-store",
+            String.class,
+            null,
+            "TLS: the certificates to trust as a PKCS#12 or JKS key store, instead of ca-cert."),
+        new Option("trust-store-password", String.class, null, "TLS: the trust-store's password."),
+        new Option(
+            "verify-hostname",
+            Boolean.class,
+            "true",
+            "TLS: whether the server's certificate must name the host in the URL; false is"
+                + " unsafe, as anyone with a certificate from that authority can pose as the"
+                + " server."),
+        new Option(
+            "replicas-to-ack",
+            Long.class,
+            "0",
+            "How many replicas must confirm each commit (WAIT) before it counts as saved; 0 waits"
+                + " for none."),
+        new Option(
+            "replica-ack-timeout",
+            Duration.class,
+            REPLICA_ACK_TIMEOUT.toString(),
+            "How long a commit waits for its replicas; shorter than timeout."));
   }
 
   @Override
@@ -62,11 +108,11 @@ public final class RedisDriverProvider implements SessionDriverProvider {
 
   /** The options, read and checked. */
   static RedisSettings settings(DriverContext context) {
-    String url = context.option("url").orElse("redis://localhost:6379");
+    String url = context.option("url").orElse(URL);
     RedisAddress address = RedisAddress.parse(url, context.describe("url"));
     String prefix = keyPrefix(context);
-    Duration timeout = positive(context, "timeout", Duration.ofSeconds(2));
-    Duration connectTimeout = positive(context, "connect-timeout", Duration.ofSeconds(2));
+    Duration timeout = positive(context, "timeout", TIMEOUT);
+    Duration connectTimeout = positive(context, "connect-timeout", CONNECT_TIMEOUT);
     RedisSettings.Tls tls = tls(context, address);
     long replicasToAck = context.longOption("replicas-to-ack").orElse(0L);
     if (replicasToAck < 0 || replicasToAck > 1000) {
@@ -75,7 +121,7 @@ public final class RedisDriverProvider implements SessionDriverProvider {
               + " must be between 0 and 1000, got "
               + replicasToAck);
     }
-    Duration replicaAckTimeout = positive(context, "replica-ack-timeout", Duration.ofMillis(500));
+    Duration replicaAckTimeout = positive(context, "replica-ack-timeout", REPLICA_ACK_TIMEOUT);
     if (replicasToAck == 0 && context.option("replica-ack-timeout").isPresent()) {
       throw new IllegalArgumentException(
           context.describe("replica-ack-timeout")
@@ -158,7 +204,8 @@ public final class RedisDriverProvider implements SessionDriverProvider {
   /**
    * What goes before each session ID: {@code prefix} as written, or unstorage's {@code base}
    * ({@code sess} stores {@code sess:<id>}, as an Astro app's unstorage redis driver with {@code
-   * base: "sess"} does).
+   * base: "sess"} does). Either one that looks like a file path is refused: it is the fs driver's
+   * {@code base} carried over, which would otherwise quietly become part of every key.
    */
   static String keyPrefix(DriverContext context) {
     String prefix = context.option("prefix").orElse(null);
@@ -171,6 +218,8 @@ public final class RedisDriverProvider implements SessionDriverProvider {
               + context.describe("prefix")
               + " (put before the ID as written), not both");
     }
+    refuseFilePath(context, "base", base);
+    refuseFilePath(context, "prefix", prefix);
     if (base == null) {
       return prefix == null ? "" : prefix;
     }
@@ -178,6 +227,25 @@ public final class RedisDriverProvider implements SessionDriverProvider {
     String normalized =
         base.replaceAll("[/\\\\]", ":").replaceAll(":+", ":").replaceAll("^:|:$", "");
     return normalized.isEmpty() ? "" : normalized + ":";
+  }
+
+  private static void refuseFilePath(DriverContext context, String option, String value) {
+    if (value == null || !FILE_PATH.matcher(value.trim()).matches()) {
+      return;
+    }
+    throw new IllegalArgumentException(
+        context.describe(option)
+            + " is \""
+            + value
+            + "\", a file path, but the redis driver's "
+            + option
+            + " is part of a Redis key name: "
+            + (option.equals("base")
+                ? "unstorage's base, which stores sessions under <base>:<id> (base=sess for sess:<id>)"
+                : "put before each session ID as written (prefix=sess: for sess:<id>)")
+            + ". The folder of sessions is the fs driver's base; with driver=redis, set base or"
+            + " prefix to a key name such as sess, or remove it to store sessions under their bare"
+            + " IDs as Astro does.");
   }
 
   private static Duration positive(DriverContext context, String option, Duration fallback) {

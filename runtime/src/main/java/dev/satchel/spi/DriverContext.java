@@ -5,12 +5,19 @@ import static java.util.Objects.requireNonNull;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What a {@link SessionDriverProvider} gets to create a driver: its options and a clock. */
 public final class DriverContext {
+  private static final Pattern SIMPLE_DURATION =
+      Pattern.compile("([+-]?\\d+)(ns|us|ms|s|m|h|d|)", Pattern.CASE_INSENSITIVE);
+
   private final String driverName;
   private final Map<String, String> options;
   private final Map<String, String> sources;
@@ -111,9 +118,12 @@ public final class DriverContext {
   }
 
   /**
-   * A duration option: a number of seconds ({@code 30}) or an ISO-8601 duration ({@code PT30S}).
+   * A duration option, read as every duration in Satchel's settings is: a whole number of seconds
+   * ({@code 30}), a whole number with one of the units {@code ns}, {@code us}, {@code ms}, {@code
+   * s}, {@code m}, {@code h} and {@code d} ({@code 500ms}, {@code 30m}, {@code 2h}, as Spring Boot
+   * writes them), or ISO-8601 ({@code PT30M}).
    *
-   * @throws IllegalArgumentException naming the option when the value is neither
+   * @throws IllegalArgumentException naming the option when the value is none of these
    */
   public Optional<Duration> durationOption(String name) {
     return option(name).map(value -> parseDuration(describe(name), value));
@@ -138,7 +148,7 @@ public final class DriverContext {
     return option(name)
         .map(
             value -> {
-              String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+              String v = value.trim().toLowerCase(Locale.ROOT);
               if (!v.equals("true") && !v.equals("false")) {
                 throw new IllegalArgumentException(
                     describe(name) + " must be true or false, got \"" + value + "\"");
@@ -147,18 +157,34 @@ public final class DriverContext {
             });
   }
 
-  /** A duration as configuration gives it: whole seconds, or ISO-8601. */
+  /**
+   * A duration as configuration gives it. A bare number is seconds, as in Satchel's settings and
+   * Spring Boot's {@code server.servlet.session.timeout} (Spring Boot's own default unit elsewhere
+   * is milliseconds, hence a number with a unit for anything shorter).
+   */
   private static Duration parseDuration(String what, String value) {
     String text = value.trim();
+    Matcher simple = SIMPLE_DURATION.matcher(text);
     try {
-      if (text.matches("-?\\d+")) {
-        return Duration.ofSeconds(Long.parseLong(text));
+      if (simple.matches()) {
+        long amount = Long.parseLong(simple.group(1));
+        String unit = simple.group(2).toLowerCase(Locale.ROOT);
+        return switch (unit) {
+          case "", "s" -> Duration.ofSeconds(amount);
+          case "ns" -> Duration.ofNanos(amount);
+          case "us" -> Duration.of(amount, ChronoUnit.MICROS);
+          case "ms" -> Duration.ofMillis(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
+        };
       }
       return Duration.parse(text);
-    } catch (NumberFormatException | DateTimeParseException e) {
+    } catch (ArithmeticException | NumberFormatException | DateTimeParseException e) {
       throw new IllegalArgumentException(
           what
-              + " must be a number of seconds or an ISO-8601 duration such as PT30M, got \""
+              + " must be a duration: a number of seconds, a number with a unit such as 500ms, 30m,"
+              + " 2h or 1d, or ISO-8601 such as PT30M; got \""
               + value
               + "\"");
     }

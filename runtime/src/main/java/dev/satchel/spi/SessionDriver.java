@@ -91,6 +91,24 @@ public interface SessionDriver extends AutoCloseable {
    */
   void delete(String id);
 
+  /**
+   * Removes a session only if it still holds {@code version}, the version {@link #read} returned,
+   * in one step (compare-and-delete): whatever was written under the ID since stays. The core
+   * removes data it could not read this way, so that data another program was still writing when it
+   * was read, and has completed since, is never removed. A retired ID or another version is left as
+   * it is. Otherwise as {@link #delete}.
+   *
+   * <p>The default removes nothing and answers {@code false}: a driver that cannot compare and
+   * remove in one step leaves such data in place, to expire as any session does.
+   *
+   * @param id the session ID
+   * @param version the version of the data to remove
+   * @return whether the data was removed
+   */
+  default boolean deleteIfUnchanged(String id, String version) {
+    return false;
+  }
+
   // ------------------------------------------------------------------------ sessions by principal
 
   /**

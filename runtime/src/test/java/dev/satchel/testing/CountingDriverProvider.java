@@ -204,5 +204,13 @@ public final class CountingDriverProvider implements SessionDriverProvider {
       touchedIds.add(id);
       sessions.remove(id);
     }
+
+    @Override
+    public synchronized boolean deleteIfUnchanged(String id, String version) {
+      deletes.incrementAndGet();
+      touchedIds.add(id);
+      Stored current = sessions.get(id);
+      return current != null && current.blob().equals(version) && sessions.remove(id, current);
+    }
   }
 }

@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -44,11 +45,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +61,16 @@ import java.util.regex.Pattern;
  * write goes to a temporary file in the same folder and is moved over the old file atomically, so a
  * reader or a crash never sees half a file; with {@code fsync} on, the file and then the folder
  * entry are forced to disk first.
+ *
+ * <p>Astro's store writes a file in place instead (it truncates it, then writes), so a file another
+ * program is writing may read empty or half written. A read that finds a file emptied moments ago
+ * waits a little for it to fill ({@link #WRITE_IN_PLACE_GRACE}); the core reads data that does not
+ * parse again before it judges it unreadable, and removes it with {@link #deleteIfUnchanged}, which
+ * moves the file aside, checks its bytes are still the ones judged, and puts it back when they are
+ * not. An empty file is never removed so (nor refreshed by a read): it may be a write just begun. A
+ * session ID whose entry is not a file (a folder, a device) reads as data that is not a session, so
+ * the core starts that session afresh, as for any unreadable data; the entry itself is left alone,
+ * by requests and by the clean-up, which warns of it once and goes on.
  *
  * <p>The file's modification time is the real time of its last write, or of the last read that
  * refreshed an idle timeout, so tools that age files by it see the truth. A session has expired
@@ -71,8 +85,15 @@ import java.util.regex.Pattern;
  * cleanup-interval}, applies both and removes expired files.
  *
  * <p>Retirement markers live beside, never inside, the session files, in {@code .retired/<id>}: the
- * marker's {@link Retirement#encode() text} on the first line and its expiry in epoch milliseconds
- * ({@code -} for never) on the second. A retired ID has a marker and no session file.
+ * marker's {@link Retirement#encode() text} on the first line, its expiry in epoch milliseconds
+ * ({@code -} for never) on the second, and the SHA-256 of the session file it retired ({@code -}
+ * for none) on the third. A retired ID has a marker and no session file; reads find nothing under
+ * an ID with a live marker, and every write to it is refused. Retiring writes the marker first and
+ * then removes the file; a replace writes the new session's file, then the marker, then moves the
+ * new file in place and removes the old. A step that fails undoes the steps before it, so a failed
+ * log-in or log-out leaves the session as it was, live. Only a crash (or an undo that fails too)
+ * leaves a file beside its marker, and the clean-up removes such a file only when its bytes are
+ * still the ones the marker names: one written since (by another program) is left to expire.
  *
  * <p>The index of sessions by principal lives in {@code .principals/<hash>/<id>}: one folder per
  * principal, named by the SHA-256 of the principal (the name itself never becomes a path), holding
@@ -107,7 +128,12 @@ import java.util.regex.Pattern;
  * not one small call.
  *
  * <p>Log lines and failures name a session by {@link SessionIds#fingerprint fingerprint}, never by
- * its ID, which is a credential: paths under the folder hold IDs.
+ * its ID, which is a credential: a path under the folder is told as the folder and {@code
+ * session#<fingerprint>}, and the file system's own failures (whose messages are paths) are handed
+ * up as copies so named.
+ *
+ * <p>Files and folders are created with the {@code file-mode} option's permissions (see {@link
+ * FsModes}); by default the owner's alone.
  *
  * <p>Writers are serialized per session by a lock stripe: a {@link
  * java.util.concurrent.locks.ReentrantLock} inside this JVM and a {@link
@@ -122,6 +148,24 @@ final class FsDriver implements SessionDriver {
   private static final String NEVER = "-";
   static final String PRINCIPALS_FOLDER = ".principals";
   static final String EXPIRING_FOLDER = ".expiring";
+
+  /**
+   * The text and version of an ID whose entry is not a file: never a session, so the core judges it
+   * unreadable and starts afresh.
+   */
+  static final String NOT_A_FILE = "\u0000not a file";
+
+  /** Starts the version of a file that is not UTF-8: the rest is its bytes as Latin-1. */
+  private static final String RAW_VERSION = "\u0000raw:";
+
+  /**
+   * How long after it was emptied an empty session file is taken for another program's write in
+   * place just begun, which reads wait for; see {@link #awaitWriteInPlace}.
+   */
+  static final Duration WRITE_IN_PLACE_GRACE = Duration.ofSeconds(2);
+
+  /** The most entries the clean-up keeps warned about, so that each is warned about once. */
+  private static final int MAX_WARNED = 10_000;
 
   /** A session ID anywhere in a text, as paths and the file system's messages hold them. */
   private static final Pattern SESSION_ID =
@@ -162,8 +206,13 @@ final class FsDriver implements SessionDriver {
   private final Duration lockTimeout;
   private final Duration idleTimeout;
   private final Clock clock;
+  private final FsModes modes;
   private final FsLocks locks;
   private final ScheduledExecutorService cleaner;
+
+  /** Entries the clean-up found it could not handle and warned about, by name. */
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
   private volatile boolean closed;
   private final CountDownLatch firstCleanUp = new CountDownLatch(1);
 
@@ -187,14 +236,17 @@ final class FsDriver implements SessionDriver {
       boolean fsync,
       Duration lockTimeout,
       Duration idleTimeout,
-      Clock clock) {
+      Clock clock,
+      FsModes modes) {
     Path folder = base.toAbsolutePath().normalize();
+    this.modes = modes;
     try {
-      FsLocks.createFolders(folder);
+      modes.createFolders(folder);
+      FsLocks.createFolders(folder, modes);
       // The real path, so that every driver on this folder in the JVM finds the same locks.
       this.base = folder.toRealPath();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the session folder " + folder, e);
+      throw failure("cannot create the session folder", folder, e);
     }
     this.retired = this.base.resolve(FsLocks.RETIRED_FOLDER);
     this.principals = this.base.resolve(PRINCIPALS_FOLDER);
@@ -203,7 +255,7 @@ final class FsDriver implements SessionDriver {
     this.lockTimeout = lockTimeout;
     this.idleTimeout = idleTimeout;
     this.clock = clock;
-    this.locks = FsLocks.open(this.base);
+    this.locks = FsLocks.open(this.base, modes);
     this.cleaner =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -221,29 +273,34 @@ final class FsDriver implements SessionDriver {
   public StoredBlob read(String id, Duration idleTimeout) {
     Path file = fileFor(id);
     try {
-      if (idleTimeout == null) {
-        // Not refreshed, but as expired to this read as to the write that may follow it.
-        String blob = currentBlob(file);
-        return blob == null ? null : StoredBlob.ofContent(blob);
+      SessionFile found = readSessionFile(file);
+      if (found != null && found.isEmpty()) {
+        found = awaitWriteInPlace(file, found);
       }
-      // The text first: a write between the two steps then makes the session look younger, never
-      // older, and its version is stale to the write that may follow.
-      String blob = readText(file);
-      if (isIdle(file, blob, idleTimeout)) {
+      if (found == null || hasLiveMarker(id)) {
+        return null; // beside a live marker, a file is what a crash left of a retired session
+      }
+      if (found == BAD_ENTRY || found.isEmpty()) {
+        return found.stored(); // not a session, so neither refreshed nor judged idle here
+      }
+      // Not refreshed without an idle timeout, but as expired to this read as to the write that
+      // may follow it. The text first: a write between the two steps then makes the session look
+      // younger, never older, and its version is stale to the write that may follow.
+      if (isIdle(file, found.text(), idleTimeout == null ? this.idleTimeout : idleTimeout)) {
         return null;
       }
-      // One metadata update, without the lock: a write that replaced the file meanwhile was
-      // just made, so pushing its time to now is as true for it.
-      try {
-        Files.setLastModifiedTime(file, now());
-      } catch (NoSuchFileException e) {
-        // Removed meanwhile: nothing to refresh.
+      if (idleTimeout != null) {
+        // One metadata update, without the lock: a write that replaced the file meanwhile was
+        // just made, so pushing its time to now is as true for it.
+        try {
+          Files.setLastModifiedTime(file, now());
+        } catch (NoSuchFileException e) {
+          // Removed meanwhile: nothing to refresh.
+        }
       }
-      return StoredBlob.ofContent(blob);
-    } catch (NoSuchFileException e) {
-      return null;
+      return found.stored();
     } catch (IOException e) {
-      throw failure("cannot read session file " + file, e);
+      throw failure("cannot read the session file", file, e);
     }
   }
 
@@ -257,15 +314,23 @@ final class FsDriver implements SessionDriver {
           null,
           lockTimeout,
           () -> {
-            if (!holds(id, file, expectedVersion)) {
-              return false;
+            // Written before the comparison, so that the comparison and the move follow each
+            // other closely: another program writing the file in place, which takes no lock, then
+            // has the least time to slip its write in between and see it replaced.
+            Path temp = writeTemporary(base, id, bytes);
+            try {
+              if (!holds(id, file, expectedVersion)) {
+                return false;
+              }
+              moveInPlace(base, temp, file);
+            } finally {
+              deleteQuietly(temp);
             }
-            writeAtomically(base, id, file, bytes);
             track(id, expiresAt);
             return true;
           });
     } catch (IOException e) {
-      throw failure("cannot write session file " + file, e);
+      throw failure("cannot write the session file", file, e);
     }
   }
 
@@ -279,46 +344,223 @@ final class FsDriver implements SessionDriver {
           lockTimeout,
           () -> {
             boolean keepEntry = expiredBeforeItEnded(id, file);
-            boolean removed = Files.deleteIfExists(file);
+            boolean removed = !isBadEntry(file) && removeFile(file);
             if (!keepEntry) {
               untrack(id);
             }
             return removed;
           });
     } catch (IOException e) {
-      throw failure("cannot remove session file " + file, e);
+      throw failure("cannot remove the session file", file, e);
     }
   }
 
   /**
-   * Whether {@code id} holds {@code version}; for {@code null}, whether it holds no session and no
-   * live marker. Called under the ID's stripe.
+   * Removes the file if it still holds the bytes of {@code version}, under the ID's stripe. Other
+   * programs write without the lock, so the file is first moved aside, out of their reach: a write
+   * in place that began before the move then changed the bytes, which are checked again once aside,
+   * and the file goes back unless a newer one took its place. A write that begins after the move
+   * creates a new file. An empty file, maybe such a write just begun, and an entry that is not a
+   * file are left alone.
+   */
+  @Override
+  public boolean deleteIfUnchanged(String id, String version) {
+    Path file = fileFor(id);
+    try {
+      return locks.withStripes(
+          id,
+          null,
+          lockTimeout,
+          () -> {
+            if (hasLiveMarker(id)) {
+              return false;
+            }
+            SessionFile current = readSessionFile(file);
+            if (current == null
+                || current == BAD_ENTRY
+                || current.isEmpty() // a write in place just begun, maybe, however old
+                || !current.version().equals(version)) {
+              return false;
+            }
+            boolean keepEntry = expiredBeforeItEnded(id, file);
+            Path aside = base.resolve(id + "." + Long.toUnsignedString(random()) + TEMP_SUFFIX);
+            checkFaults(Operation.MOVE, aside);
+            try {
+              Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+              return false; // removed meanwhile by another program
+            }
+            try {
+              SessionFile moved = readSessionFile(aside);
+              if (moved != null && moved != BAD_ENTRY && moved.version().equals(version)) {
+                removeFile(aside);
+                if (!keepEntry) {
+                  untrack(id);
+                }
+                return true;
+              }
+            } catch (IOException | RuntimeException e) {
+              undo(e, () -> putBack(aside, file));
+              throw e;
+            }
+            putBack(aside, file);
+            return false;
+          });
+    } catch (IOException e) {
+      throw failure("cannot remove the session file", file, e);
+    }
+  }
+
+  private static long random() {
+    return ThreadLocalRandom.current().nextLong();
+  }
+
+  /**
+   * Puts a file moved aside back where it was, unless another file took its place meanwhile (the
+   * newer one stays); the copy aside then goes.
+   */
+  private void putBack(Path aside, Path file) throws IOException {
+    checkFaults(Operation.CREATE, file);
+    try {
+      Files.createLink(file, aside); // fails, rather than replaces, when the place is taken
+    } catch (FileAlreadyExistsException e) {
+      // A newer file is there.
+    } catch (UnsupportedOperationException | IOException noLinks) {
+      // A file system without hard links: a move that refuses a taken place, nearly as well.
+      try {
+        Files.move(aside, file);
+        return;
+      } catch (FileAlreadyExistsException taken) {
+        // A newer file is there.
+      }
+    }
+    deleteQuietly(aside);
+  }
+
+  /**
+   * Whether {@code id} holds {@code version}; for {@code null}, whether it holds no session. An ID
+   * with a live marker holds nothing and refuses every write: a file beside the marker was retired.
+   * Called under the ID's stripe.
    */
   private boolean holds(String id, Path file, String version) throws IOException {
-    String current = currentBlob(file);
-    if (version == null) {
-      return current == null && !hasLiveMarker(id);
+    if (hasLiveMarker(id)) {
+      return false;
     }
-    return version.equals(current);
+    SessionFile current = currentSession(file);
+    return version == null ? current == null : current != null && version.equals(current.version());
   }
 
   /**
-   * A session file's text. Bytes that are not UTF-8 (a file another program wrote) read as U+FFFD
-   * instead of failing every request: the session then reads as whatever it still parses as, or as
-   * corrupt, and can be written over, since reads and writes compare the same text.
+   * A session file as read: its bytes, their text, and their version. Bytes that are not UTF-8 (a
+   * file another program wrote, or one being written, cut in the middle of a character) read as
+   * U+FFFD instead of failing every request; their version then keeps the bytes themselves, so that
+   * a write or a removal compares exactly what is stored.
    */
-  private static String readText(Path file) throws IOException {
-    return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+  record SessionFile(byte[] bytes, String text, String version) {
+    static SessionFile of(byte[] bytes) {
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      String version = text;
+      if (text.indexOf('\uFFFD') >= 0
+          && !Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+        version = RAW_VERSION + new String(bytes, StandardCharsets.ISO_8859_1);
+      }
+      return new SessionFile(bytes, text, version);
+    }
+
+    StoredBlob stored() {
+      return new StoredBlob(text, version);
+    }
+
+    /** Whether the file is empty: no session, which is never empty, but maybe one being written. */
+    boolean isEmpty() {
+      return bytes.length == 0 && !text.equals(NOT_A_FILE);
+    }
   }
 
-  /** The blob in {@code file}, or {@code null} when there is none or it has been idle too long. */
-  private String currentBlob(Path file) throws IOException {
+  /**
+   * Waits, up to {@link #WRITE_IN_PLACE_GRACE}, for an empty session file to fill, while it was
+   * emptied less than that long ago: another program writing the file in place (Astro's store
+   * truncates it, then writes) leaves it empty between its two steps, and a busy Node event loop
+   * may keep it so for a while. A file empty for longer is handed up as it is, as data that cannot
+   * be read. Returns the file as last read.
+   */
+  private SessionFile awaitWriteInPlace(Path file, SessionFile empty) throws IOException {
+    long started = System.nanoTime();
+    long pause = TimeUnit.MILLISECONDS.toNanos(1);
+    boolean told = false;
+    SessionFile found = empty;
+    while (found != null && found.isEmpty()) {
+      FileTime modified;
+      try {
+        modified = Files.getLastModifiedTime(file);
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+      long sinceEmptied = System.currentTimeMillis() - modified.toMillis();
+      if (sinceEmptied >= WRITE_IN_PLACE_GRACE.toMillis()
+          || System.nanoTime() - started >= WRITE_IN_PLACE_GRACE.toNanos()) {
+        return found;
+      }
+      if (!told) {
+        told = true;
+        LOG.log(
+            Level.DEBUG,
+            "A session file in "
+                + base
+                + " is empty, as another program's write in place leaves it for a moment;"
+                + " waiting for it to fill");
+      }
+      LockSupport.parkNanos(pause);
+      if (Thread.currentThread().isInterrupted()) {
+        return found;
+      }
+      pause = Math.min(2 * pause, TimeUnit.MILLISECONDS.toNanos(32));
+      found = readSessionFile(file);
+    }
+    return found;
+  }
+
+  /** What an entry that is not a file reads as: never a session. */
+  private static final SessionFile BAD_ENTRY = new SessionFile(new byte[0], NOT_A_FILE, NOT_A_FILE);
+
+  /**
+   * The session file at {@code file} as it is, idle or not; {@code null} when there is none, and
+   * {@link #BAD_ENTRY} when the entry is not a file. The type is looked at first, as opening a pipe
+   * or a device would block or read without end.
+   */
+  private SessionFile readSessionFile(Path file) throws IOException {
+    checkFaults(Operation.READ, file);
     try {
-      String blob = readText(file);
-      return isIdle(file, blob, idleTimeout) ? null : blob;
+      // A file, the usual case, is told without an exception; anything else is looked at closely.
+      if (!Files.isRegularFile(file)
+          && !Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
+        return BAD_ENTRY;
+      }
+      return SessionFile.of(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
       return null;
     }
+  }
+
+  /** Whether the entry at {@code file} is there and not a file (following a symbolic link). */
+  private static boolean isBadEntry(Path file) throws IOException {
+    try {
+      return !Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
+    } catch (NoSuchFileException e) {
+      return false; // none, or a link to nothing, which can go
+    }
+  }
+
+  /**
+   * The session in {@code file}, or {@code null} when there is none or it has been idle too long by
+   * the application's idle timeout (or its own); {@link #BAD_ENTRY} for an entry not a file.
+   */
+  private SessionFile currentSession(Path file) throws IOException {
+    SessionFile found = readSessionFile(file);
+    if (found == null || found == BAD_ENTRY) {
+      return found;
+    }
+    return isIdle(file, found.text(), idleTimeout) ? null : found;
   }
 
   /**
@@ -357,6 +599,12 @@ final class FsDriver implements SessionDriver {
 
   // ---------------------------------------------------------------------------- retirement
 
+  /**
+   * Replaces one session by another as the class describes: the new session's file is written aside
+   * first (a full disk fails there, before anything changed), then the marker, then the new file is
+   * moved in place and the old one removed. A step that fails undoes the ones before it, the marker
+   * last: a marker that cannot be removed keeps the new session it names.
+   */
   @Override
   public boolean replace(
       String replacedId,
@@ -370,55 +618,131 @@ final class FsDriver implements SessionDriver {
     Path file = fileFor(id);
     Path marker = markerFor(replacedId);
     byte[] bytes = blob.getBytes(StandardCharsets.UTF_8);
-    byte[] markerBytes = encodeMarker(retirement, markerExpiresAt);
     try {
       return locks.withStripes(
           replacedId,
           id,
           lockTimeout,
           () -> {
-            if (!holds(replacedId, replacedFile, replacedVersion) || !holds(id, file, null)) {
-              return false;
+            Path temp = writeTemporary(base, id, bytes);
+            try {
+              if (!holds(replacedId, replacedFile, replacedVersion) || !holds(id, file, null)) {
+                return false;
+              }
+              boolean keepEntry = expiredBeforeItEnded(replacedId, replacedFile);
+              byte[] markerBytes =
+                  encodeMarker(retirement, markerExpiresAt, digestOf(replacedFile));
+              // In this order, a reader in another process never sees the old session gone
+              // without its marker, and a crash leaves at worst both (which the clean-up settles).
+              writeAtomically(retired, replacedId, marker, markerBytes);
+              try {
+                moveInPlace(base, temp, file);
+              } catch (IOException | RuntimeException e) {
+                undo(e, () -> removeFile(marker));
+                throw e;
+              }
+              try {
+                removeFile(replacedFile);
+              } catch (IOException | RuntimeException e) {
+                undo(e, () -> removeFile(marker), () -> removeFile(file));
+                throw e;
+              }
+              if (!keepEntry) {
+                untrack(replacedId);
+              }
+              track(id, expiresAt);
+              return true;
+            } finally {
+              deleteQuietly(temp);
             }
-            boolean keepEntry = expiredBeforeItEnded(replacedId, replacedFile);
-            // In this order, a reader in another process never sees the old session gone
-            // without its marker, and a crash leaves at worst both (which the clean-up settles).
-            writeAtomically(retired, replacedId, marker, markerBytes);
-            writeAtomically(base, id, file, bytes);
-            Files.deleteIfExists(replacedFile);
-            if (!keepEntry) {
-              untrack(replacedId);
-            }
-            track(id, expiresAt);
-            return true;
           });
     } catch (IOException e) {
-      throw failure("cannot replace session file " + replacedFile + " by " + file, e);
+      throw failure("cannot replace the session file", replacedFile, "by", file, e);
     }
   }
 
+  /**
+   * Retires {@code id}: writes its marker, then removes its file; when the removal fails, the
+   * marker that was there before (or none) is put back, and the session stays live. An entry that
+   * is not a file is left beside the marker, which still retires the ID.
+   */
   @Override
   public Retirement retire(String id, Retirement retirement, Instant markerExpiresAt) {
     Path file = fileFor(id);
     Path marker = markerFor(id);
-    byte[] markerBytes = encodeMarker(retirement, markerExpiresAt);
     try {
       return locks.withStripes(
           id,
           null,
           lockTimeout,
           () -> {
+            byte[] before = readMarkerBytes(marker);
             Retirement previous = liveMarkerOrNull(marker);
             boolean keepEntry = expiredBeforeItEnded(id, file);
-            writeAtomically(retired, id, marker, markerBytes);
-            Files.deleteIfExists(file);
+            boolean removable = !isBadEntry(file);
+            writeAtomically(
+                retired,
+                id,
+                marker,
+                encodeMarker(retirement, markerExpiresAt, removable ? digestOf(file) : NEVER));
+            if (removable) {
+              try {
+                removeFile(file);
+              } catch (IOException | RuntimeException e) {
+                undo(
+                    e,
+                    before == null
+                        ? () -> removeFile(marker)
+                        : () -> writeAtomically(retired, id, marker, before));
+                throw e;
+              }
+            }
             if (!keepEntry) {
               untrack(id);
             }
             return previous;
           });
     } catch (IOException e) {
-      throw failure("cannot retire session file " + file, e);
+      throw failure("cannot retire the session file", file, e);
+    }
+  }
+
+  /** A step that puts back what an earlier step of a failed operation changed. */
+  private interface UndoStep {
+    void run() throws IOException;
+  }
+
+  /**
+   * Undoes the steps of an operation that failed with {@code failure}, in order, stopping at the
+   * first that fails, whose failure is added to {@code failure}: the steps are ordered so that what
+   * an undo leaves unfinished still makes sense.
+   */
+  private static void undo(Throwable failure, UndoStep... steps) {
+    for (UndoStep step : steps) {
+      try {
+        step.run();
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The SHA-256 of what {@code file} holds, in hexadecimal, for the marker that retires it: the
+   * clean-up removes a file left beside its marker only when it still holds exactly this. {@link
+   * #NEVER} when there is no file.
+   */
+  private String digestOf(Path file) throws IOException {
+    SessionFile found = readSessionFile(file);
+    return found == null || found == BAD_ENTRY ? NEVER : digest(found.bytes());
+  }
+
+  static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }
 
@@ -439,7 +763,7 @@ final class FsDriver implements SessionDriver {
       Marker found = readMarker(marker);
       return found == null || found.hasExpired(clock.millis()) ? null : found.retirement();
     } catch (IOException e) {
-      throw failure("cannot read retirement marker " + marker, e);
+      throw failure("cannot read the retirement marker", marker, e);
     }
   }
 
@@ -448,56 +772,94 @@ final class FsDriver implements SessionDriver {
    * an ID is refused rather than reused; the clean-up removes it.
    */
   private boolean hasLiveMarker(String id) throws IOException {
+    Path file = markerFor(id);
+    if (!Files.exists(file) && FAULTS.isEmpty()) {
+      return false; // the usual case, told without the exception a missing file costs
+    }
     try {
-      Marker marker = readMarker(markerFor(id));
+      Marker marker = readMarker(file);
       return marker != null && !marker.hasExpired(clock.millis());
     } catch (IllegalStateException e) {
       return true;
     }
   }
 
-  /** A retirement and when it may be dropped, in epoch milliseconds. */
-  private record Marker(Retirement retirement, long expiresAt) {
+  /**
+   * A retirement, when it may be dropped (epoch milliseconds), and the SHA-256 of the session file
+   * it retired: {@link #NEVER} for none, {@code null} when the marker does not say (written by an
+   * earlier version), which proves nothing.
+   */
+  private record Marker(Retirement retirement, long expiresAt, String retiredDigest) {
     boolean hasExpired(long nowMillis) {
       return expiresAt <= nowMillis;
     }
+
+    /** Whether {@code file} is exactly the session this marker retired. */
+    boolean retired(SessionFile file) {
+      return retiredDigest != null
+          && !retiredDigest.equals(NEVER)
+          && file != null
+          && file != BAD_ENTRY
+          && retiredDigest.equals(digest(file.bytes()));
+    }
   }
 
-  private static byte[] encodeMarker(Retirement retirement, Instant expiresAt) {
+  private static byte[] encodeMarker(
+      Retirement retirement, Instant expiresAt, String retiredDigest) {
     String expiry = expiresAt == null ? NEVER : Long.toString(expiresAt.toEpochMilli());
-    return (retirement.encode() + "\n" + expiry + "\n").getBytes(StandardCharsets.UTF_8);
+    return (retirement.encode() + "\n" + expiry + "\n" + retiredDigest + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The bytes of the marker file, or {@code null} when there is none or it is not a file. */
+  private byte[] readMarkerBytes(Path file) throws IOException {
+    checkFaults(Operation.READ, file);
+    try {
+      if (!Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
+        return null;
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   /**
    * The marker in {@code file}, or {@code null} when there is none.
    *
-   * @throws IllegalStateException naming the file when it is not a marker
+   * @throws IllegalStateException naming the file by fingerprint when it is not a marker
    */
-  private static Marker readMarker(Path file) throws IOException {
+  private Marker readMarker(Path file) throws IOException {
+    checkFaults(Operation.READ, file);
     String text;
     try {
+      if (!Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
+        throw notAMarker(file, null);
+      }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return null;
     } catch (CharacterCodingException e) {
       throw notAMarker(file, e);
     }
-    int lineEnd = text.indexOf('\n');
-    if (lineEnd < 0) {
+    String[] lines = text.split("\n", -1);
+    if (lines.length < 2) {
       throw notAMarker(file, null);
     }
     try {
-      Retirement retirement = Retirement.decode(text.substring(0, lineEnd));
-      String expiry = text.substring(lineEnd + 1).strip();
+      Retirement retirement = Retirement.decode(lines[0]);
+      String expiry = lines[1].strip();
       long expiresAt = expiry.equals(NEVER) ? Long.MAX_VALUE : Long.parseLong(expiry);
-      return new Marker(retirement, expiresAt);
+      String digest = lines.length > 2 && !lines[2].isBlank() ? lines[2].strip() : null;
+      return new Marker(retirement, expiresAt, digest);
     } catch (IllegalArgumentException e) { // NumberFormatException included
       throw notAMarker(file, e);
     }
   }
 
   private static IllegalStateException notAMarker(Path file, Exception cause) {
-    return new IllegalStateException(file + " is not a retirement marker", cause);
+    return new IllegalStateException(
+        describe(file) + " is not a retirement marker", redacted(cause));
   }
 
   // ---------------------------------------------------------------------------- expiry
@@ -534,14 +896,29 @@ final class FsDriver implements SessionDriver {
         return;
       }
       try {
-        Files.newByteChannel(entry, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+        createEmpty(entry);
       } catch (NoSuchFileException e) {
-        Files.createDirectories(expiring);
-        Files.newByteChannel(entry, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+        modes.createFolders(expiring);
+        createEmpty(entry);
       }
       Files.setLastModifiedTime(entry, at);
     } catch (IOException e) {
       ledgerFailed(e);
+    }
+  }
+
+  /** Creates an empty file, or leaves the one there. */
+  private void createEmpty(Path file) throws IOException {
+    checkFaults(Operation.CREATE, file);
+    try {
+      Files.newByteChannel(
+              file,
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              modes.fileAttributes(file))
+          .close();
+      modes.created(file);
+    } catch (FileAlreadyExistsException e) {
+      // Made meanwhile: its time is set next.
     }
   }
 
@@ -557,13 +934,16 @@ final class FsDriver implements SessionDriver {
       if (dueOf(ledgerEntry(id)) == null) {
         return false;
       }
-      String blob;
-      try {
-        blob = readText(file);
-      } catch (NoSuchFileException e) {
+      SessionFile found = readSessionFile(file);
+      if (found == null) {
         return true;
       }
-      return expiredAt(blob, Files.getLastModifiedTime(file)) <= clock.millis();
+      if (found == BAD_ENTRY) {
+        return false;
+      }
+      return expiredAt(found.text(), Files.getLastModifiedTime(file)) <= clock.millis();
+    } catch (NoSuchFileException e) {
+      return true;
     } catch (IOException e) {
       ledgerFailed(e);
       return false;
@@ -576,7 +956,7 @@ final class FsDriver implements SessionDriver {
    */
   private void untrack(String id) {
     try {
-      Files.deleteIfExists(ledgerEntry(id));
+      removeFile(ledgerEntry(id));
     } catch (IOException e) {
       ledgerFailed(e);
     }
@@ -629,11 +1009,20 @@ final class FsDriver implements SessionDriver {
           if (!SessionIds.isValid(id)) {
             continue;
           }
-          Long due = dueOf(entry);
-          if (due != null
-              && due <= at
-              && locks.withStripes(id, null, lockTimeout, () -> settle(id, entry, at))) {
-            claimed.add(id);
+          try {
+            Long due = dueOf(entry);
+            if (due != null
+                && due <= at
+                && locks.withStripes(id, null, lockTimeout, () -> settle(id, entry, at))) {
+              claimed.add(id);
+            }
+          } catch (IOException | FsLocks.LockTimeoutException e) {
+            if (closed) {
+              break;
+            }
+            // This session waits for the next pass (its stripe held elsewhere, its file not
+            // readable by this process); the others go on.
+            warnOnce(id, "could not be checked for expiry", e);
           }
         }
         passUsedAt = System.nanoTime();
@@ -645,7 +1034,7 @@ final class FsDriver implements SessionDriver {
                 : e instanceof DirectoryIteratorException listing ? listing.getCause() : null;
         if (claimed.isEmpty()) {
           throw io != null
-              ? failure("cannot look for expired sessions in " + expiring, io)
+              ? failure("cannot look for expired sessions in", expiring, io)
               : (RuntimeException) e;
         }
         LOG.log(
@@ -688,7 +1077,8 @@ final class FsDriver implements SessionDriver {
       try {
         ended.close();
       } catch (IOException e) {
-        LOG.log(Level.DEBUG, "Could not close a listing of " + expiring + ": " + e);
+        LOG.log(
+            Level.DEBUG, "Could not close a listing of " + expiring + ": " + redact(e.toString()));
       }
     }
   }
@@ -713,33 +1103,37 @@ final class FsDriver implements SessionDriver {
       return false; // settled meanwhile by another driver or process
     }
     Path file = fileFor(id);
-    String blob;
-    FileTime modified;
-    try {
-      blob = readText(file);
-      modified = Files.getLastModifiedTime(file);
-    } catch (NoSuchFileException e) {
-      blob = null;
-      modified = null;
+    SessionFile found = readSessionFile(file);
+    FileTime modified = null;
+    if (found == BAD_ENTRY) {
+      removeFile(entry); // not a session: nothing to report
+      return false;
     }
-    if (blob != null) {
-      long expiredAt = expiredAt(blob, modified);
+    if (found != null) {
+      try {
+        modified = Files.getLastModifiedTime(file);
+      } catch (NoSuchFileException e) {
+        found = null;
+      }
+    }
+    if (found != null) {
+      if (hasLiveMarker(id)) {
+        // Left beside its marker by a crash in the middle of a retire: ended, not expired.
+        removeIfRetired(id, file, found);
+        removeFile(entry);
+        return false;
+      }
+      long expiredAt = expiredAt(found.text(), modified);
       if (expiredAt > now) {
         if (expiredAt == Long.MAX_VALUE) {
-          Files.deleteIfExists(entry); // tracked again by the write that gives it an expiry
+          removeFile(entry); // tracked again by the write that gives it an expiry
         } else {
           Files.setLastModifiedTime(entry, FileTime.fromMillis(expiredAt));
         }
         return false;
       }
-      if (hasLiveMarker(id)) {
-        // Left beside its marker by a crash in the middle of a retire: ended, not expired.
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(entry);
-        return false;
-      }
       // Expired: removed as the clean-up would.
-      Files.deleteIfExists(file);
+      removeFile(file);
     }
     try {
       Files.setLastModifiedTime(
@@ -772,13 +1166,13 @@ final class FsDriver implements SessionDriver {
             () -> {
               for (String id : stripe) {
                 if (!Files.exists(fileFor(id), LinkOption.NOFOLLOW_LINKS)) {
-                  Files.deleteIfExists(ledgerEntry(id));
+                  removeFile(ledgerEntry(id));
                 }
               }
               return null;
             });
       } catch (IOException e) {
-        throw failure("cannot remove entries from the ledger " + expiring, e);
+        throw failure("cannot remove entries from the ledger", expiring, e);
       }
     }
   }
@@ -808,13 +1202,14 @@ final class FsDriver implements SessionDriver {
   public void ping() {
     try {
       if (!Files.isDirectory(base)) {
-        FsLocks.createFolders(base);
+        modes.createFolders(base);
+        FsLocks.createFolders(base, modes);
       }
       if (!Files.isWritable(base)) {
         throw new IllegalStateException("the session folder " + base + " is not writable");
       }
     } catch (IOException e) {
-      throw failure("cannot reach the session folder " + base, e);
+      throw failure("cannot reach the session folder", base, e);
     }
   }
 
@@ -845,7 +1240,7 @@ final class FsDriver implements SessionDriver {
             throw e;
           }
           try {
-            Files.createDirectories(folder);
+            modes.createFolders(folder);
           } catch (FileAlreadyExistsException raced) {
             // Made by another index and removed again before this call could check it: retry.
           }
@@ -860,14 +1255,19 @@ final class FsDriver implements SessionDriver {
         }
       }
     } catch (IOException e) {
-      throw failure("cannot write index entry " + entry, e);
+      throw failure("cannot write the index entry", entry, e);
     }
   }
 
   /** Creates {@code entry} holding {@code bytes}, failing when it exists. */
   private void createEntry(Path entry, byte[] bytes) throws IOException {
+    checkFaults(Operation.CREATE, entry);
     try (FileChannel channel =
-        FileChannel.open(entry, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        FileChannel.open(
+            entry,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            modes.fileAttributes(entry))) {
+      modes.created(entry);
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -883,11 +1283,11 @@ final class FsDriver implements SessionDriver {
     Path folder = principalFolder(principal);
     Path entry = folder.resolve(checked(id));
     try {
-      if (Files.deleteIfExists(entry)) {
+      if (removeFile(entry)) {
         removeIfEmpty(folder);
       }
     } catch (IOException e) {
-      throw failure("cannot remove index entry " + entry, e);
+      throw failure("cannot remove the index entry", entry, e);
     }
   }
 
@@ -903,7 +1303,9 @@ final class FsDriver implements SessionDriver {
     } catch (IOException e) {
       // Refused for another reason (some platforms refuse a folder someone is listing): an empty
       // folder is harmless, and the next unindex or clean-up tries again.
-      LOG.log(Level.DEBUG, "Could not remove the empty index folder " + folder + ": " + e);
+      LOG.log(
+          Level.DEBUG,
+          "Could not remove the empty index folder " + folder + ": " + redact(e.toString()));
     }
   }
 
@@ -932,7 +1334,7 @@ final class FsDriver implements SessionDriver {
     } catch (NoSuchFileException e) {
       // Nothing indexed under this principal.
     } catch (IOException e) {
-      throw failure("cannot list index folder " + folder, e);
+      throw failure("cannot list the index folder", folder, e);
     }
     found.sort(Comparator.comparing(IndexedSession::indexedAt).thenComparing(IndexedSession::id));
     return found;
@@ -965,9 +1367,12 @@ final class FsDriver implements SessionDriver {
     Path file = fileFor(id);
     IndexedSession none = new IndexedSession(id, indexedAt, null, null);
     try {
-      String blob = readText(file);
+      SessionFile found = readSessionFile(file);
+      if (found == null || found == BAD_ENTRY || hasLiveMarker(id)) {
+        return none;
+      }
       FileTime modified = Files.getLastModifiedTime(file);
-      BlobExpiry expiry = expiryOf(blob);
+      BlobExpiry expiry = expiryOf(found.text());
       Duration idle = idleTimeout(expiry.ownIdle(), idleTimeout);
       if (idle != null && isIdle(modified, idle)) {
         return none;
@@ -981,7 +1386,7 @@ final class FsDriver implements SessionDriver {
       return new IndexedSession(
           id,
           indexedAt,
-          StoredBlob.ofContent(blob),
+          found.stored(),
           expiresAt == Long.MAX_VALUE ? null : Instant.ofEpochMilli(expiresAt));
     } catch (NoSuchFileException e) {
       return none;
@@ -1018,8 +1423,24 @@ final class FsDriver implements SessionDriver {
    */
   private void writeAtomically(Path folder, String id, Path target, byte[] bytes)
       throws IOException {
-    Path temp = createTempFile(folder, id);
+    Path temp = writeTemporary(folder, id, bytes);
     try {
+      moveInPlace(folder, temp, target);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  /**
+   * Writes {@code bytes} to a new temporary file in {@code folder}, dated now and forced to disk
+   * when {@code fsync} is on, and returns it. Called under the stripe of {@code id}, which its name
+   * starts with; a failure leaves no file.
+   */
+  private Path writeTemporary(Path folder, String id, byte[] bytes) throws IOException {
+    Path temp = createTempFile(folder, id);
+    boolean written = false;
+    try {
+      checkFaults(Operation.WRITE, temp);
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
@@ -1030,29 +1451,63 @@ final class FsDriver implements SessionDriver {
           channel.force(true);
         }
       }
-      try {
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(
-            "the file system cannot replace files atomically: " + e.getMessage(), e);
-      }
-      if (fsync) {
-        forceFolder(folder);
-      }
+      written = true;
+      return temp;
     } finally {
-      Files.deleteIfExists(temp);
+      if (!written) {
+        deleteQuietly(temp);
+      }
+    }
+  }
+
+  /** Moves a temporary file over {@code target} in one step; with {@code fsync}, durably. */
+  private void moveInPlace(Path folder, Path temp, Path target) throws IOException {
+    checkFaults(Operation.MOVE, target);
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException(
+          "the file system cannot replace files atomically: " + redact(e.getMessage()), e);
+    }
+    if (fsync) {
+      forceFolder(folder);
     }
   }
 
   private Path createTempFile(Path folder, String id) throws IOException {
+    checkFaults(Operation.CREATE, folder.resolve(id + TEMP_SUFFIX));
     try {
-      return Files.createTempFile(folder, id + ".", TEMP_SUFFIX);
+      return createTempFileIn(folder, id);
     } catch (NoSuchFileException e) {
       // Someone removed the folder while we run: make it again rather than fail until restart.
       LOG.log(Level.WARNING, "The session folder " + base + " was removed; creating it again");
-      FsLocks.createFolders(base);
-      return Files.createTempFile(folder, id + ".", TEMP_SUFFIX);
+      modes.createFolders(base);
+      FsLocks.createFolders(base, modes);
+      return createTempFileIn(folder, id);
+    }
+  }
+
+  private Path createTempFileIn(Path folder, String id) throws IOException {
+    Path temp = Files.createTempFile(folder, id + ".", TEMP_SUFFIX, modes.fileAttributes(folder));
+    modes.created(temp);
+    return temp;
+  }
+
+  /** Removes a file, if there; whether it was. */
+  private boolean removeFile(Path file) throws IOException {
+    checkFaults(Operation.DELETE, file);
+    return Files.deleteIfExists(file);
+  }
+
+  /**
+   * Removes a temporary file, if there, without failing: what a failure leaves, the clean-up
+   * removes.
+   */
+  private static void deleteQuietly(Path temp) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "Could not remove " + describe(temp) + ": " + redact(e.toString()));
     }
   }
 
@@ -1086,14 +1541,28 @@ final class FsDriver implements SessionDriver {
   }
 
   /**
+   * A path as messages tell it: the folder it is in and, for a name holding a session ID, {@code
+   * session#<fingerprint>} in the ID's place.
+   */
+  static String describe(Path file) {
+    return redact(String.valueOf(file));
+  }
+
+  /**
    * A failure to hand up, naming sessions by fingerprint: the core logs its message and stack trace
    * at WARNING, and paths under the folder hold session IDs.
    */
-  private static UncheckedIOException failure(String what, IOException e) {
-    return new UncheckedIOException(redact(what + ": " + e), redacted(e));
+  private static UncheckedIOException failure(String what, Path file, IOException e) {
+    return new UncheckedIOException(
+        what + " " + describe(file) + ": " + redact(e.toString()), redacted(e));
   }
 
-  /** {@code text} with every session ID in it replaced by its fingerprint. */
+  private static UncheckedIOException failure(
+      String what, Path file, String joiner, Path other, IOException e) {
+    return failure(what + " " + describe(file) + " " + joiner, other, e);
+  }
+
+  /** {@code text} with every session ID in it replaced by {@code session#<fingerprint>}. */
   static String redact(String text) {
     if (text == null) {
       return null;
@@ -1104,15 +1573,22 @@ final class FsDriver implements SessionDriver {
   }
 
   /**
-   * {@code e} as an exception whose messages, its causes' included, name sessions by fingerprint;
-   * it keeps the stack traces, and the original type in its message.
+   * {@code e} as an exception whose messages, its causes' and suppressed failures' included, name
+   * sessions by fingerprint; it keeps the stack traces, and the original type in its message.
    */
   static IOException redacted(Throwable e) {
-    if (e == null) {
+    return redacted(e, 0);
+  }
+
+  private static IOException redacted(Throwable e, int depth) {
+    if (e == null || depth > 20) {
       return null;
     }
-    Redacted copy = new Redacted(redact(e.toString()), redacted(e.getCause()));
+    Redacted copy = new Redacted(redact(e.toString()), redacted(e.getCause(), depth + 1));
     copy.setStackTrace(e.getStackTrace());
+    for (Throwable suppressed : e.getSuppressed()) {
+      copy.addSuppressed(redacted(suppressed, depth + 1));
+    }
     return copy;
   }
 
@@ -1127,6 +1603,59 @@ final class FsDriver implements SessionDriver {
     @Override
     public String toString() {
       return getMessage();
+    }
+  }
+
+  /** The file operations a {@link Faults} seam may fail. */
+  enum Operation {
+    /** Creating a file: a temporary file (its name a pattern), a ledger or an index entry. */
+    CREATE,
+    /** Writing bytes to a temporary file. */
+    WRITE,
+    /** Moving a file over another, or aside. */
+    MOVE,
+    /** Removing a file. */
+    DELETE,
+    /** Reading a session file or a marker. */
+    READ
+  }
+
+  /**
+   * For tests on machines that cannot make a fault for real (a full disk needs a mount, a read-only
+   * folder a user other than root): fails chosen operations on chosen paths, before they happen.
+   */
+  interface Faults {
+    Faults NONE = (operation, file) -> {};
+
+    /** Throws what the file system would, or returns to let the operation happen. */
+    void check(Operation operation, Path file) throws IOException;
+  }
+
+  /** The faults tests set, by the real path of the folder whose drivers meet them. */
+  private static final Map<Path, Faults> FAULTS = new ConcurrentHashMap<>();
+
+  /**
+   * Makes every driver on {@code folder} meet {@code faults} until the returned handle is closed: a
+   * test's drivers, including one a {@link dev.satchel.Satchel} built.
+   */
+  static Injected injectFaults(Path folder, Faults faults) throws IOException {
+    Path real = folder.toRealPath();
+    FAULTS.put(real, faults);
+    return () -> FAULTS.remove(real, faults);
+  }
+
+  /** Faults a test injected, removed on close. */
+  interface Injected extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private void checkFaults(Operation operation, Path file) throws IOException {
+    if (!FAULTS.isEmpty()) {
+      Faults found = FAULTS.get(base);
+      if (found != null) {
+        found.check(operation, file);
+      }
     }
   }
 
@@ -1161,30 +1690,77 @@ final class FsDriver implements SessionDriver {
 
   /**
    * Removes expired sessions and markers, temporary files left by a crash, a session left beside
-   * its live marker by a crash in the middle of {@link #retire} or {@link #replace}, and index
-   * entries whose session is gone. The folders {@code .retired}, {@code .locks} and {@code
-   * .principals} are not sessions, whose names are IDs, and are never removed.
+   * its live marker by a crash in the middle of {@link #retire} or {@link #replace} (when it is
+   * still the session the marker retired), and index entries whose session is gone. The folders
+   * {@code .retired}, {@code .locks} and {@code .principals} are not sessions, whose names are IDs,
+   * and are never removed. An entry it cannot handle (one that is not a file, one this process may
+   * not read) is skipped with one warning, naming the session by fingerprint, and the clean-up goes
+   * on; a stripe held elsewhere past the lock time-out is skipped for the rest of the pass.
    */
   void cleanUp() throws IOException {
     long now = clock.millis();
-    Set<String> markedIds = cleanUpMarkers(now);
+    Set<Integer> heldStripes = new HashSet<>();
+    Set<String> markedIds = cleanUpMarkers(now, heldStripes);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(base)) {
       for (Path file : files) {
         if (closed) {
           return;
         }
         String name = file.getFileName().toString();
-        if (SessionIds.isValid(name)) {
-          cleanUpSession(name, file, markedIds.contains(name), now);
-        } else {
-          removeIfTemporary(name, file);
+        String id = SessionIds.isValid(name) ? name : temporaryFilesId(name);
+        if (id == null || heldStripes.contains(FsLocks.stripeOf(id))) {
+          continue;
+        }
+        try {
+          if (id.equals(name)) {
+            cleanUpSession(id, file, markedIds.contains(id), now);
+          } else {
+            locks.withStripes(id, null, lockTimeout, () -> removeFile(file));
+          }
+        } catch (FsLocks.LockTimeoutException e) {
+          heldStripes.add(FsLocks.stripeOf(id));
+        } catch (IOException | RuntimeException e) {
+          if (closed) {
+            return;
+          }
+          warnOnce(id, "could not be cleaned up", e);
         }
       }
     } catch (NoSuchFileException e) {
       // The folder was removed; the next write makes it again.
     }
+    if (!heldStripes.isEmpty()) {
+      LOG.log(
+          Level.WARNING,
+          "Removing expired sessions from "
+              + base
+              + " skipped the sessions of "
+              + heldStripes.size()
+              + (heldStripes.size() == 1 ? " lock file" : " lock files")
+              + " held by another process past `lock-timeout`; the next clean-up tries them again");
+    }
     // After the sessions, so that the entries of sessions just removed go in the same pass.
     cleanUpIndex(now);
+  }
+
+  /**
+   * Warns, once for each session, that the clean-up or a claim skipped the entry of session {@code
+   * id}: the same entry skipped again is not logged again, as an entry an operator must look at
+   * stays as it is until they do.
+   */
+  private void warnOnce(String id, String problem, Throwable cause) {
+    if (warned.size() < MAX_WARNED && warned.add(id)) {
+      LOG.log(
+          Level.WARNING,
+          "The entry of session#"
+              + SessionIds.fingerprint(id)
+              + " in "
+              + base
+              + " "
+              + problem
+              + (cause == null ? "" : " (" + redact(cause.toString()) + ")")
+              + "; it is left as it is, and the rest goes on");
+    }
   }
 
   /**
@@ -1210,11 +1786,19 @@ final class FsDriver implements SessionDriver {
             }
             Instant indexedAt = indexedAt(entry);
             if (indexedAt != null && indexedAt.toEpochMilli() < madeBefore) {
-              Files.deleteIfExists(entry);
+              removeFile(entry);
             }
           }
         } catch (NoSuchFileException e) {
           continue; // removed meanwhile by an unindex
+        } catch (IOException | DirectoryIteratorException e) {
+          if (closed) {
+            return;
+          }
+          LOG.log(
+              Level.DEBUG,
+              "Could not clean up the index folder " + folder + ": " + redact(e.toString()));
+          continue;
         }
         removeIfEmpty(folder);
       }
@@ -1223,8 +1807,11 @@ final class FsDriver implements SessionDriver {
     }
   }
 
-  /** Removes expired and unreadable markers; returns the IDs of the live ones. */
-  private Set<String> cleanUpMarkers(long now) throws IOException {
+  /**
+   * Removes expired and unreadable markers; returns the IDs of the live ones. A marker whose stripe
+   * is held past the lock time-out adds the stripe to {@code heldStripes}.
+   */
+  private Set<String> cleanUpMarkers(long now, Set<Integer> heldStripes) throws IOException {
     Set<String> live = new HashSet<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(retired)) {
       for (Path file : files) {
@@ -1232,35 +1819,26 @@ final class FsDriver implements SessionDriver {
           return live;
         }
         String name = file.getFileName().toString();
-        if (!SessionIds.isValid(name)) {
-          removeIfTemporary(name, file);
+        String id = SessionIds.isValid(name) ? name : temporaryFilesId(name);
+        if (id == null || heldStripes.contains(FsLocks.stripeOf(id))) {
           continue;
         }
-        if (isLiveMarker(file, now)) {
-          live.add(name);
-          continue;
+        try {
+          if (!id.equals(name)) {
+            locks.withStripes(id, null, lockTimeout, () -> removeFile(file));
+          } else if (isLiveMarker(file, now)) {
+            live.add(name);
+          } else {
+            cleanUpMarker(name, file, now);
+          }
+        } catch (FsLocks.LockTimeoutException e) {
+          heldStripes.add(FsLocks.stripeOf(id));
+        } catch (IOException | RuntimeException e) {
+          if (closed) {
+            return live;
+          }
+          warnOnce(id, "in " + retired.getFileName() + " could not be cleaned up", e);
         }
-        locks.withStripes(
-            name,
-            null,
-            lockTimeout,
-            () -> {
-              // Checked again under the lock: a retire may have renewed it meanwhile.
-              try {
-                Marker marker = readMarker(file);
-                if (marker != null && !marker.hasExpired(now)) {
-                  return null;
-                }
-              } catch (IllegalStateException e) {
-                LOG.log(
-                    Level.WARNING,
-                    "Removing the unreadable retirement marker of session#"
-                        + SessionIds.fingerprint(name)
-                        + " from "
-                        + retired);
-              }
-              return Files.deleteIfExists(file);
-            });
       }
     } catch (NoSuchFileException e) {
       // The folder was removed; the next write makes it again.
@@ -1268,8 +1846,33 @@ final class FsDriver implements SessionDriver {
     return live;
   }
 
+  /** Removes an expired or unreadable marker, checked again under its stripe. */
+  private void cleanUpMarker(String id, Path file, long now) throws IOException {
+    locks.withStripes(
+        id,
+        null,
+        lockTimeout,
+        () -> {
+          // Checked again under the lock: a retire may have renewed it meanwhile.
+          try {
+            Marker marker = readMarker(file);
+            if (marker != null && !marker.hasExpired(now)) {
+              return null;
+            }
+          } catch (IllegalStateException e) {
+            LOG.log(
+                Level.WARNING,
+                "Removing the unreadable retirement marker of session#"
+                    + SessionIds.fingerprint(id)
+                    + " from "
+                    + retired);
+          }
+          return removeFile(file);
+        });
+  }
+
   /** Whether {@code file} is a marker that has not expired; one that cannot be read is not. */
-  private static boolean isLiveMarker(Path file, long now) throws IOException {
+  private boolean isLiveMarker(Path file, long now) throws IOException {
     try {
       Marker marker = readMarker(file);
       return marker != null && !marker.hasExpired(now);
@@ -1279,41 +1882,78 @@ final class FsDriver implements SessionDriver {
   }
 
   private void cleanUpSession(String id, Path file, boolean marked, long now) throws IOException {
-    if (marked) {
-      locks.withStripes(
-          id, null, lockTimeout, () -> hasLiveMarker(id) ? Files.deleteIfExists(file) : null);
+    // Read and parsed outside the lock, which writers of this stripe would otherwise wait on.
+    SessionFile found = readSessionFile(file);
+    if (found == null) {
       return;
     }
-    try {
-      // Parsed outside the lock, which writers of this stripe would otherwise wait on.
-      String blob = readText(file);
-      FileTime modified = Files.getLastModifiedTime(file);
-      BlobExpiry expiry = expiryOf(blob);
-      Duration idle = idleTimeout(expiry.ownIdle(), idleTimeout);
-      if (idle != null && isIdle(modified, idle)) {
-        locks.withStripes(
-            id,
-            null,
-            lockTimeout,
-            () -> {
-              // Checked again under the lock: a write or a read may have refreshed it meanwhile.
-              if (currentBlob(file) == null) {
-                Files.deleteIfExists(file);
-              }
-              return null;
-            });
-        return;
-      }
-      if (expiry.keysLiveUntil() < now) {
-        locks.withStripes(
-            id,
-            null,
-            lockTimeout,
-            () -> blob.equals(currentBlob(file)) ? Files.deleteIfExists(file) : null);
-      }
-    } catch (NoSuchFileException | CharacterCodingException e) {
-      // Removed meanwhile, or not text: not a session this rule can judge.
+    if (found == BAD_ENTRY) {
+      warnOnce(id, "is not a file (a folder?): no session reads from it", null);
+      return;
     }
+    if (marked && locks.withStripes(id, null, lockTimeout, () -> removeIfRetired(id, file, null))) {
+      return;
+    }
+    FileTime modified;
+    try {
+      modified = Files.getLastModifiedTime(file);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    BlobExpiry expiry = expiryOf(found.text());
+    Duration idle = idleTimeout(expiry.ownIdle(), idleTimeout);
+    if (idle != null && isIdle(modified, idle)) {
+      locks.withStripes(
+          id,
+          null,
+          lockTimeout,
+          () -> {
+            // Checked again under the lock: a write or a read may have refreshed it meanwhile.
+            return currentSession(file) == null && removeFile(file);
+          });
+      return;
+    }
+    if (expiry.keysLiveUntil() < now) {
+      locks.withStripes(
+          id,
+          null,
+          lockTimeout,
+          () -> {
+            SessionFile current = currentSession(file);
+            return current != null && current.version().equals(found.version()) && removeFile(file);
+          });
+    }
+  }
+
+  /**
+   * Removes a session file left beside its live marker when it is exactly the session the marker
+   * retired (a crash, or a failed undo, between the marker and the removal) and, for a move, the
+   * session it moved to was written; a file written since, one beside a marker that does not say
+   * what it retired, or the only copy of a session whose move never completed, is left to expire as
+   * any session. Called under the ID's stripe, with the file as just read, or {@code null} to read
+   * it.
+   */
+  private boolean removeIfRetired(String id, Path file, SessionFile found) throws IOException {
+    Marker marker;
+    try {
+      marker = readMarker(markerFor(id));
+    } catch (IllegalStateException e) {
+      return false;
+    }
+    if (marker == null || marker.hasExpired(clock.millis())) {
+      return false;
+    }
+    SessionFile current = found != null ? found : readSessionFile(file);
+    if (!marker.retired(current)) {
+      return false;
+    }
+    String successor = marker.retirement().successor();
+    if (successor != null
+        && !Files.exists(fileFor(successor), LinkOption.NOFOLLOW_LINKS)
+        && !Files.exists(markerFor(successor), LinkOption.NOFOLLOW_LINKS)) {
+      return false; // a move that never completed: this file is its session's only copy
+    }
+    return removeFile(file);
   }
 
   /**
@@ -1381,16 +2021,17 @@ final class FsDriver implements SessionDriver {
     return expiryOf(blob).ownIdle();
   }
 
-  /** Removes a temporary file left by a process that died mid-write. */
-  private void removeIfTemporary(String name, Path file) throws IOException {
-    if (name.endsWith(TEMP_SUFFIX) && name.length() > 36) {
+  /**
+   * The session ID a temporary file's name starts with ({@code <id>.<random>.tmp}), or {@code null}
+   * for any other name. A writer holds its session's stripe for the whole life of its temporary
+   * file, so one found under that stripe was left by a process that died mid-write.
+   */
+  private static String temporaryFilesId(String name) {
+    if (name.endsWith(TEMP_SUFFIX) && name.length() > 36 && name.charAt(36) == '.') {
       String id = name.substring(0, 36);
-      if (SessionIds.isValid(id)) {
-        // A writer holds its session's stripe for the whole life of its temporary file, so one
-        // found under that stripe was left by a process that died mid-write.
-        locks.withStripes(id, null, lockTimeout, () -> Files.deleteIfExists(file));
-      }
+      return SessionIds.isValid(id) ? id : null;
     }
+    return null;
   }
 
   private void cleanUpQuietly() {
@@ -1398,7 +2039,12 @@ final class FsDriver implements SessionDriver {
       cleanUp();
     } catch (IOException | RuntimeException e) {
       if (!closed) { // else interrupted by close()
-        LOG.log(Level.WARNING, "Removing expired sessions from " + base + " failed", redacted(e));
+        // The whole folder failed (one entry is only skipped): said once per interval, its stack
+        // trace only to debugging.
+        LOG.log(
+            Level.WARNING,
+            "Removing expired sessions from " + base + " failed: " + redact(e.toString()));
+        LOG.log(Level.DEBUG, "The clean-up's failure", redacted(e));
       }
     } finally {
       firstCleanUp.countDown();

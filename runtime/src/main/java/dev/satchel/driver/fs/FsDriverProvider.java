@@ -20,7 +20,9 @@ import java.time.Duration;
  *       PT10M}); a session expires when its file was not written or read for the application's idle
  *       timeout, or when every key in it has expired;
  *   <li>{@code lock-timeout}: how long a request waits for a session's lock, held by another thread
- *       or process, before it fails ({@code PT10S}).
+ *       or process, before it fails ({@code PT10S});
+ *   <li>{@code file-mode}: the permissions, in octal, of the files the driver creates ({@code 600}:
+ *       the owner's alone); folders get the matching execute bits (see {@link FsModes}).
  * </ul>
  */
 public final class FsDriverProvider implements SessionDriverProvider {
@@ -34,8 +36,37 @@ public final class FsDriverProvider implements SessionDriverProvider {
   }
 
   @Override
-  public java.util.Set<String> options() {
-    return java.util.Set.of("base", "cleanup-interval", "fsync", "lock-timeout");
+  public java.util.List<Option> describedOptions() {
+    return java.util.List.of(
+        new Option(
+            "base",
+            String.class,
+            ".satchel/sessions",
+            "The folder that holds one file per session (a path; a Redis key prefix is the redis"
+                + " driver's base or prefix)."),
+        new Option(
+            "cleanup-interval",
+            Duration.class,
+            "PT10M",
+            "How often expired session files and markers are removed."),
+        new Option(
+            "fsync",
+            Boolean.class,
+            "true",
+            "Whether each write, and the folder entry that makes it visible, is forced to disk."),
+        new Option(
+            "lock-timeout",
+            Duration.class,
+            "PT10S",
+            "How long a request waits for a session's lock, held by another thread or process,"
+                + " before it fails."),
+        new Option(
+            "file-mode",
+            String.class,
+            "600",
+            "The session files' permissions, in octal: 600 keeps them to the owner; 640 or 644"
+                + " lets an Astro app running as another user read them. Folders get the matching"
+                + " execute bits."));
   }
 
   @Override
@@ -44,8 +75,19 @@ public final class FsDriverProvider implements SessionDriverProvider {
     Duration cleanup = positive(context, "cleanup-interval", Duration.ofMinutes(10));
     Duration lockTimeout = positive(context, "lock-timeout", Duration.ofSeconds(10));
     boolean fsync = context.booleanOption("fsync").orElse(true);
+    FsModes modes =
+        context
+            .option("file-mode")
+            .map(mode -> FsModes.parse(context.describe("file-mode"), mode))
+            .orElse(FsModes.OWNER_ONLY);
     return new FsDriver(
-        base, cleanup, fsync, lockTimeout, context.idleTimeout().orElse(null), context.clock());
+        base,
+        cleanup,
+        fsync,
+        lockTimeout,
+        context.idleTimeout().orElse(null),
+        context.clock(),
+        modes);
   }
 
   private static Duration positive(DriverContext context, String option, Duration otherwise) {

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ final class FsLocks {
 
   private final Path folder;
   private final Path lockFolder;
+  private final FsModes modes;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   // Each slot is guarded by its stripe's ReentrantLock.
   private final FileChannel[] channels = new FileChannel[STRIPES];
@@ -49,9 +51,10 @@ final class FsLocks {
   private int users; // guarded by OPEN
   private volatile boolean released;
 
-  private FsLocks(Path folder) {
+  private FsLocks(Path folder, FsModes modes) {
     this.folder = folder;
     this.lockFolder = folder.resolve(LOCK_FOLDER);
+    this.modes = modes;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
     }
@@ -63,10 +66,11 @@ final class FsLocks {
    *
    * @param folder the folder's real path ({@link Path#toRealPath}), so that every spelling of it
    *     finds the same instance
+   * @param modes the permissions of the lock files and folders it creates; the first driver's
    */
-  static FsLocks open(Path folder) {
+  static FsLocks open(Path folder, FsModes modes) {
     synchronized (OPEN) {
-      FsLocks locks = OPEN.computeIfAbsent(folder, FsLocks::new);
+      FsLocks locks = OPEN.computeIfAbsent(folder, path -> new FsLocks(path, modes));
       locks.users++;
       return locks;
     }
@@ -94,9 +98,9 @@ final class FsLocks {
   /**
    * Creates the folder and its lock and marker folders, as at start or after someone removed it.
    */
-  static void createFolders(Path folder) throws IOException {
-    Files.createDirectories(folder.resolve(LOCK_FOLDER));
-    Files.createDirectories(folder.resolve(RETIRED_FOLDER));
+  static void createFolders(Path folder, FsModes modes) throws IOException {
+    modes.createFolders(folder.resolve(LOCK_FOLDER));
+    modes.createFolders(folder.resolve(RETIRED_FOLDER));
   }
 
   /** The stripe of a session ID; every process computes the same one. */
@@ -230,14 +234,29 @@ final class FsLocks {
     }
     Path file = lockFile(stripe);
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel = openLockFile(file);
     } catch (NoSuchFileException e) {
-      createFolders(folder);
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      createFolders(folder, modes);
+      channel = openLockFile(file);
     }
     channels[stripe] = channel;
     channelFileKeys[stripe] = fileKey(file);
     return channel;
+  }
+
+  /** Opens a lock file for writing, creating it with the driver's file mode when it is missing. */
+  private FileChannel openLockFile(Path file) throws IOException {
+    try {
+      FileChannel created =
+          FileChannel.open(
+              file,
+              java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              modes.fileAttributes(file));
+      modes.created(file);
+      return created;
+    } catch (FileAlreadyExistsException e) {
+      return FileChannel.open(file, StandardOpenOption.WRITE);
+    }
   }
 
   /**
@@ -253,7 +272,7 @@ final class FsLocks {
     try {
       return key.equals(fileKey(lockFile(stripe)));
     } catch (NoSuchFileException e) {
-      createFolders(folder);
+      createFolders(folder, modes);
       return false;
     }
   }
@@ -275,8 +294,8 @@ final class FsLocks {
     }
   }
 
-  private IllegalStateException timedOut(int stripe, Duration timeout, String holder) {
-    return new IllegalStateException(
+  private LockTimeoutException timedOut(int stripe, Duration timeout, String holder) {
+    return new LockTimeoutException(
         "waited "
             + timeout.toMillis()
             + " ms for the lock file "
@@ -284,6 +303,15 @@ final class FsLocks {
             + " and gave up: "
             + holder
             + " (the fs option `lock-timeout` sets how long to wait)");
+  }
+
+  /** A stripe still held by another thread or process after the lock time-out. */
+  static final class LockTimeoutException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    LockTimeoutException(String message) {
+      super(message);
+    }
   }
 
   /** For tests: whether this instance is still registered for its folder. */

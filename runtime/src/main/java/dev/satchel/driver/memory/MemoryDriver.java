@@ -185,6 +185,19 @@ final class MemoryDriver implements SessionDriver {
   }
 
   @Override
+  public boolean deleteIfUnchanged(String id, String version) {
+    synchronized (table) {
+      Stored stored = live(id);
+      if (stored == null || !stored.isSession() || !stored.blob().equals(version)) {
+        return false;
+      }
+      table.remove(id);
+      removed(stored);
+      return true;
+    }
+  }
+
+  @Override
   public boolean reportsExpiry() {
     return true;
   }

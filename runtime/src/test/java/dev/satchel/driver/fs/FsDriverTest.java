@@ -374,11 +374,20 @@ final class FsDriverTest extends SessionDriverContract {
     driver.write(id, session("v", null), null, null);
     Retirement destroyed = Retirement.destroyed(clock.instant());
     Instant expires = in(Duration.ofMinutes(10));
+    byte[] retiredBytes = Files.readAllBytes(folder.resolve(id));
     driver.retire(id, destroyed, expires);
     assertFalse(Files.exists(folder.resolve(id)));
     assertEquals(
-        List.of(destroyed.encode(), Long.toString(expires.toEpochMilli())),
+        List.of(
+            destroyed.encode(),
+            Long.toString(expires.toEpochMilli()),
+            FsDriver.digest(retiredBytes)),
         Files.readAllLines(marker(id)));
+
+    // Retiring an ID that holds nothing says so.
+    String absent = SessionIds.generate();
+    driver.retire(absent, destroyed, expires);
+    assertEquals("-", Files.readAllLines(marker(absent)).get(2));
   }
 
   @Test
@@ -436,10 +445,23 @@ final class FsDriverTest extends SessionDriverContract {
     Files.writeString(marker(id), "not a marker");
     assertFalse(driver.write(id, "x", null, null));
     RuntimeException failure = assertThrows(RuntimeException.class, () -> driver.retirement(id));
-    assertTrue(failure.getMessage().contains(marker(id).getFileName().toString()));
+    assertTrue(
+        failure.getMessage().contains("session#" + SessionIds.fingerprint(id)),
+        failure.getMessage());
+    assertFalse(failure.getMessage().contains(id), failure.getMessage());
     fs().cleanUp();
     assertFalse(Files.exists(marker(id)));
     assertNull(driver.retirement(id));
+  }
+
+  /** A marker's text, naming the session file it retired by the SHA-256 of {@code retired}. */
+  private String markerText(Instant expires, String retired) {
+    return Retirement.destroyed(clock.instant()).encode()
+        + "\n"
+        + expires.toEpochMilli()
+        + "\n"
+        + (retired == null ? "-" : FsDriver.digest(retired.getBytes(StandardCharsets.UTF_8)))
+        + "\n";
   }
 
   @Test
@@ -449,17 +471,45 @@ final class FsDriverTest extends SessionDriverContract {
     driver.write(crashed, "old", null, null);
     driver.write(expiredMarker, "kept", null, null);
     // What a process that died between the marker and the removal leaves behind.
-    Files.writeString(
-        marker(crashed),
-        Retirement.destroyed(clock.instant()).encode() + "\n" + in(IDLE).toEpochMilli() + "\n");
-    Files.writeString(
-        marker(expiredMarker),
-        Retirement.destroyed(clock.instant()).encode() + "\n" + (clock.millis() - 1) + "\n");
+    Files.writeString(marker(crashed), markerText(in(IDLE), "old"));
+    Files.writeString(marker(expiredMarker), markerText(clock.instant().minusMillis(1), "kept"));
+    assertNull(driver.read(crashed, null), "retired, though its file is still there");
+    assertFalse(driver.write(crashed, "again", "old", null), "a marked ID refuses writes");
     fs().cleanUp();
     assertFalse(Files.exists(folder.resolve(crashed)));
     assertTrue(driver.retirement(crashed).isDestroyed());
     assertEquals("kept", driver.read(expiredMarker, null).blob());
     assertFalse(Files.exists(marker(expiredMarker)));
+  }
+
+  /**
+   * A file beside a live marker that is not the session the marker retired (written since by
+   * another program, or beside a marker that does not say) stays for the clean-up, until it expires
+   * as any session does; the ID stays retired for Satchel meanwhile.
+   */
+  @Test
+  void aFileBesideItsMarker_thatTheMarkerDoesNotProveRetired_isNeverRemovedForTheMarker()
+      throws Exception {
+    FsDriver idle = open(IDLE);
+    String rewritten = SessionIds.generate();
+    String unproven = SessionIds.generate();
+    Files.writeString(folder.resolve(rewritten), "written by Astro after the log-out");
+    Files.writeString(marker(rewritten), markerText(in(IDLE), "what was retired"));
+    Files.writeString(folder.resolve(unproven), "old");
+    // A marker of an earlier version, which did not say what it retired.
+    Files.writeString(
+        marker(unproven),
+        Retirement.destroyed(clock.instant()).encode() + "\n" + in(IDLE).toEpochMilli() + "\n");
+    idle.cleanUp();
+    assertTrue(Files.exists(folder.resolve(rewritten)));
+    assertTrue(Files.exists(folder.resolve(unproven)));
+    assertNull(idle.read(rewritten, null));
+    assertFalse(idle.write(unproven, "again", "old", null));
+
+    clock.advance(IDLE.plusMinutes(1));
+    idle.cleanUp();
+    assertFalse(Files.exists(folder.resolve(rewritten)), "expired as any session");
+    assertFalse(Files.exists(folder.resolve(unproven)), "expired as any session");
   }
 
   @Test
@@ -1257,9 +1307,18 @@ final class FsDriverTest extends SessionDriverContract {
   @Test
   void failures_nameTheSessionByItsFingerprint_neverByItsId() throws Exception {
     String id = SessionIds.generate();
-    // A folder where the session file should be: reading it fails.
-    Files.createDirectories(folder.resolve(id));
-    RuntimeException failure = assertThrows(RuntimeException.class, () -> driver.read(id, null));
+    Files.writeString(folder.resolve(id), "unreadable");
+    RuntimeException failure;
+    try (FsDriver.Injected fault =
+        FsDriver.injectFaults(
+            folder,
+            (operation, file) -> {
+              if (operation == FsDriver.Operation.READ) {
+                throw new java.nio.file.AccessDeniedException(file.toString());
+              }
+            })) {
+      failure = assertThrows(RuntimeException.class, () -> driver.read(id, null));
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       assertFalse(t.toString().contains(id), t.toString());
     }
@@ -1267,7 +1326,111 @@ final class FsDriverTest extends SessionDriverContract {
         failure.getMessage().contains("session#" + SessionIds.fingerprint(id)),
         failure.getMessage());
     assertTrue(
-        failure.getCause().toString().contains("IOException"), failure.getCause().toString());
+        failure.getCause().toString().contains("AccessDeniedException"),
+        failure.getCause().toString());
+  }
+
+  // ---------------------------------------------------------------------------- compare-and-delete
+
+  /**
+   * Writes {@code text} into {@code file} in place, as Astro's store does: truncated, then written.
+   */
+  private static void writeInPlace(Path file, String text) throws java.io.IOException {
+    try (java.nio.channels.FileChannel channel =
+        java.nio.channels.FileChannel.open(
+            file,
+            java.nio.file.StandardOpenOption.WRITE,
+            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+      channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  /**
+   * Another program writes the file in place between the look and the move aside: the bytes moved
+   * aside are not the ones judged, so the file goes back, as that program wrote it.
+   */
+  @Test
+  void deleteIfUnchanged_aWriteInPlaceBeforeTheMove_putsTheFileBack() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.toRealPath().resolve(id);
+    Files.writeString(file, "{half");
+    String judged = driver.read(id, null).version();
+    try (FsDriver.Injected fault =
+        FsDriver.injectFaults(
+            folder,
+            (operation, path) -> {
+              if (operation == FsDriver.Operation.MOVE
+                  && path.getFileName().toString().endsWith(".tmp")) {
+                writeInPlace(file, "[\"whole\"]");
+              }
+            })) {
+      assertFalse(driver.deleteIfUnchanged(id, judged));
+    }
+    assertEquals("[\"whole\"]", Files.readString(file));
+    assertEquals(
+        Set.of(id), names(folder).stream().filter(SessionIds::isValid).collect(Collectors.toSet()));
+    try (Stream<Path> left = Files.list(folder)) {
+      assertTrue(
+          left.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no copy left aside");
+    }
+  }
+
+  /** A newer file put in the place meanwhile stays; the copy aside goes. */
+  @Test
+  void deleteIfUnchanged_aNewerFileInThePlace_staysAndTheCopyAsideGoes() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.toRealPath().resolve(id);
+    Files.writeString(file, "{half");
+    String judged = driver.read(id, null).version();
+    try (FsDriver.Injected fault =
+        FsDriver.injectFaults(
+            folder,
+            (operation, path) -> {
+              if (operation == FsDriver.Operation.MOVE
+                  && path.getFileName().toString().endsWith(".tmp")) {
+                writeInPlace(file, "[\"moved aside\"]");
+              } else if (operation == FsDriver.Operation.CREATE && path.equals(file)) {
+                Files.writeString(file, "[\"newest\"]");
+              }
+            })) {
+      assertFalse(driver.deleteIfUnchanged(id, judged));
+    }
+    assertEquals("[\"newest\"]", Files.readString(file));
+    try (Stream<Path> left = Files.list(folder)) {
+      assertTrue(
+          left.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no copy left aside");
+    }
+  }
+
+  /** Bytes that are not UTF-8 are compared as bytes, not as the text they read as. */
+  @Test
+  void deleteIfUnchanged_comparesBytes_notTheTextTheyReadAs() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    Files.write(file, new byte[] {'a', (byte) 0xff, 'b'});
+    StoredBlob first = driver.read(id, null);
+    Files.write(file, new byte[] {'a', (byte) 0xfe, 'b'});
+    StoredBlob second = driver.read(id, null);
+    assertEquals(first.blob(), second.blob(), "the same text");
+    assertFalse(driver.deleteIfUnchanged(id, first.version()));
+    assertTrue(Files.exists(file));
+    assertTrue(driver.deleteIfUnchanged(id, second.version()));
+    assertFalse(Files.exists(file));
+  }
+
+  /** An empty file, maybe a write in place just begun, is never removed, however old. */
+  @Test
+  void deleteIfUnchanged_neverRemovesAnEmptyFile() throws Exception {
+    String id = SessionIds.generate();
+    Path file = Files.createFile(folder.resolve(id));
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    StoredBlob empty = driver.read(id, IDLE);
+    assertEquals("", empty.blob());
+    assertFalse(driver.deleteIfUnchanged(id, empty.version()));
+    assertTrue(Files.exists(file));
+    assertTrue(
+        Files.getLastModifiedTime(file).toMillis() < System.currentTimeMillis() - 3_000_000,
+        "a read does not refresh an empty file");
   }
 
   @Test

@@ -150,6 +150,53 @@ final class FsFaultsTest {
     assertEquals("after", driver.read(next, null).blob());
   }
 
+  /**
+   * A process hangs holding one stripe's lock: the clean-up skips that stripe's sessions, after one
+   * lock time-out, and removes the expired sessions of every other stripe.
+   */
+  @Test
+  void aLockHeldByAHungProcess_costsTheCleanUpOnlyThatLocksSessions() throws Exception {
+    FsDriver driver = (FsDriver) open(folder, "lock-timeout", "PT0.3S");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String id = SessionIds.generate();
+      // A session whose only key expired a minute ago, which the clean-up removes.
+      String expired =
+          "[[\"Map\",1,2],\"k\",{\"data\":3,\"expires\":4},\"v\","
+              + (clock.millis() - 60_000)
+              + "]";
+      assertTrue(driver.write(id, expired, null, null));
+      ids.add(id);
+    }
+    Path lockFile = folder.toRealPath().resolve(".locks").resolve(stripe(ids.get(0)));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process holder =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                FsLockHolder.class.getName(),
+                lockFile.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("locked", out.readLine());
+      driver.cleanUp();
+      for (String id : ids) {
+        boolean held = FsLocks.stripeOf(id) == FsLocks.stripeOf(ids.get(0));
+        assertEquals(held, Files.exists(folder.resolve(id)), "held: " + held);
+      }
+    } finally {
+      holder.destroyForcibly();
+      assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+    }
+    driver.cleanUp();
+    assertFalse(Files.exists(folder.resolve(ids.get(0))), "removed once the lock is free");
+  }
+
   private static String stripe(String id) {
     return Integer.toString(FsLocks.stripeOf(id));
   }

@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -56,8 +57,26 @@ public class SatchelAutoConfiguration {
    */
   public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 50;
 
+  private static final System.Logger LOG = System.getLogger("dev.satchel.spring");
+
   /** Creates the configuration; Spring calls this. */
   public SatchelAutoConfiguration() {}
+
+  /**
+   * A warning when the class path holds a {@code satchel.properties}, which a plain application
+   * reads but Spring Boot does not: settings a user believes in would be silently ignored.
+   */
+  static java.util.Optional<String> ignoredSettingsFile(ClassLoader classLoader) {
+    java.net.URL file = classLoader == null ? null : classLoader.getResource("satchel.properties");
+    if (file == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "satchel.properties on the class path ("
+            + file
+            + ") is not read in Spring Boot: put its settings in application.properties (or YAML)"
+            + " with satchel. in front, such as satchel.driver=redis");
+  }
 
   /**
    * The sessions, from the {@code satchel.*} properties and {@code SATCHEL_*} variables, then the
@@ -69,7 +88,11 @@ public class SatchelAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public Satchel satchel(
-      ConfigurableEnvironment environment, ObjectProvider<SatchelBuilderCustomizer> customizers) {
+      ConfigurableEnvironment environment,
+      ObjectProvider<SatchelBuilderCustomizer> customizers,
+      ResourceLoader resourceLoader) {
+    ignoredSettingsFile(resourceLoader.getClassLoader())
+        .ifPresent(warning -> LOG.log(System.Logger.Level.WARNING, warning));
     Satchel.Builder builder = Satchel.builder();
     SatchelSettings.of(environment).applyTo(builder);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));

@@ -1,11 +1,14 @@
 package dev.satchel.spring.boot;
 
 import dev.satchel.Satchel;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -17,14 +20,24 @@ import org.springframework.core.env.PropertySource;
  * variables, each under its setting name and with the property as the user wrote it, so that every
  * error names it so. They are read from the property sources as written rather than bound, which
  * would lose that spelling, and would read {@code SATCHEL_COOKIE_MAX_AGE} as {@code
- * cookie.max.age}.
+ * cookie.max.age}. What Spring Boot's own properties say fills in what they leave unset: the idle
+ * timeout from {@code server.servlet.session.timeout}, the redis driver's connection from {@code
+ * spring.data.redis.*} ({@link SpringDataRedisSettings}).
  */
 final class SatchelSettings {
   private static final String PREFIX = "satchel.";
   private static final String VARIABLE_PREFIX = "SATCHEL_";
 
+  /** Spring Boot's servlet session timeout, the idle timeout when Satchel's own is not set. */
+  static final String SERVLET_SESSION_TIMEOUT = "server.servlet.session.timeout";
+
   /** A setting's value and how the user wrote its name. */
-  record Setting(String value, String source) {}
+  record Setting(String value, String source) {
+    /** Whether Spring Boot's own properties gave it, for want of Satchel's. */
+    boolean derived() {
+      return settingName(source) == null;
+    }
+  }
 
   private final Map<String, Setting> settings;
 
@@ -58,6 +71,7 @@ final class SatchelSettings {
         }
       }
     }
+    servletSessionTimeout(environment, settings);
     SpringDataRedisSettings.derive(environment, settings);
     return new SatchelSettings(settings);
   }
@@ -85,7 +99,7 @@ final class SatchelSettings {
    */
   static String settingName(String written) {
     if (written.startsWith(VARIABLE_PREFIX)) {
-      return variableSettingName(written.substring(VARIABLE_PREFIX.length()));
+      return Satchel.settingOfVariable(written).orElse(null);
     }
     if (written.length() > PREFIX.length()
         && written.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
@@ -94,16 +108,29 @@ final class SatchelSettings {
     return null;
   }
 
-  private static String variableSettingName(String variable) {
-    String key = variable.toLowerCase(Locale.ROOT);
-    for (String group : new String[] {"driver_", "cookie_"}) {
-      if (key.startsWith(group) && key.length() > group.length()) {
-        return group.substring(0, group.length() - 1)
-            + "."
-            + key.substring(group.length()).replace('_', '-');
-      }
+  /**
+   * Spring Boot's servlet session timeout as the idle timeout, when no {@code satchel.idle-timeout}
+   * is set: read as Spring Boot reads it (a bare number is seconds, {@code 30m}, ISO-8601), and a
+   * timeout of zero or less, which servlet containers read as never, as {@code off}.
+   */
+  private static void servletSessionTimeout(
+      ConfigurableEnvironment environment, Map<String, Setting> settings) {
+    if (settings.containsKey("idle-timeout")) {
+      return;
     }
-    return key.replace('_', '-');
+    Binder.get(environment)
+        .bind(SERVLET_SESSION_TIMEOUT, String.class)
+        .ifBound(
+            written -> {
+              String value = written;
+              try {
+                Duration timeout = DurationStyle.detectAndParse(written.trim(), ChronoUnit.SECONDS);
+                value = timeout.isNegative() || timeout.isZero() ? "off" : timeout.toString();
+              } catch (IllegalArgumentException e) {
+                // Satchel's reading of it fails too, with a message naming the property.
+              }
+              settings.put("idle-timeout", new Setting(value, SERVLET_SESSION_TIMEOUT));
+            });
   }
 
   /** {@code cookie.sameSite} and {@code cookie.SAME_SITE} as {@code cookie.same-site}. */

@@ -4,6 +4,8 @@ import dev.satchel.spring.boot.SatchelSettings.Setting;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -100,7 +102,26 @@ final class SpringDataRedisSettings {
     built.append(hostName.contains(":") ? "[" + hostName + "]" : hostName);
     built.append(':').append(port.orElse(6379));
     database.filter(index -> index != 0).ifPresent(index -> built.append('/').append(index));
-    return Optional.of(new Setting(built.toString(), PREFIX + "*"));
+    List<String> from = new ArrayList<>();
+    host.ifPresent(set -> from.add(PREFIX + "host"));
+    port.ifPresent(set -> from.add(PREFIX + "port"));
+    username.ifPresent(set -> from.add(PREFIX + "username"));
+    password.ifPresent(set -> from.add(PREFIX + "password"));
+    database.ifPresent(set -> from.add(PREFIX + "database"));
+    ssl.ifPresent(set -> from.add(PREFIX + "ssl.enabled"));
+    sslBundle.ifPresent(set -> from.add(PREFIX + "ssl.bundle"));
+    return Optional.of(new Setting(built.toString(), builtFrom(from)));
+  }
+
+  /** How messages name a URL built from properties: "the URL built from a and b". */
+  static String builtFrom(List<String> properties) {
+    String named =
+        properties.size() == 1
+            ? properties.get(0)
+            : String.join(", ", properties.subList(0, properties.size() - 1))
+                + " and "
+                + properties.get(properties.size() - 1);
+    return "the URL built from " + named;
   }
 
   private static Optional<String> string(Binder binder, String name) {

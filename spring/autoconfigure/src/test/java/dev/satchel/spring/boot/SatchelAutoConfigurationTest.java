@@ -97,6 +97,26 @@ final class SatchelAutoConfigurationTest {
     return session.id().orElseThrow();
   }
 
+  /** Spring Boot does not read satchel.properties; finding one, the starter says so. */
+  @Test
+  void aSatchelPropertiesFileIsIgnoredWithAWarning() throws Exception {
+    Path classes = Files.createDirectories(folder.resolve("classes"));
+    Files.writeString(classes.resolve("satchel.properties"), "driver=memory\n");
+    try (java.net.URLClassLoader withFile =
+        new java.net.URLClassLoader(
+            new java.net.URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      String warning = SatchelAutoConfiguration.ignoredSettingsFile(withFile).orElseThrow();
+      assertTrue(warning.startsWith("satchel.properties on the class path (file:"), warning);
+      assertTrue(warning.contains("is not read in Spring Boot"), warning);
+      runner()
+          .withClassLoader(withFile)
+          .run(context -> assertEquals("fs", context.getBean(Satchel.class).driverName()));
+    }
+    assertEquals(
+        java.util.Optional.empty(),
+        SatchelAutoConfiguration.ignoredSettingsFile(getClass().getClassLoader()));
+  }
+
   @Test
   void defaults_theFsDriver_theCookie_andAThirtyMinuteIdleTimeout() {
     runner()
@@ -359,10 +379,12 @@ final class SatchelAutoConfigurationTest {
   @Test
   void theStoreFailingToStart_isAnalysedToo() {
     StandardEnvironment environment = new StandardEnvironment();
+    org.springframework.core.env.ConfigurableEnvironment[] used = {null};
     bareRunner()
         .withPropertyValues("satchel.driver=fs", "satchel.driver.base=" + folder.resolve("file"))
         .withInitializer(
             context -> {
+              used[0] = context.getEnvironment();
               try {
                 Files.writeString(folder.resolve("file"), "a file where the folder should be");
               } catch (java.io.IOException e) {
@@ -373,11 +395,15 @@ final class SatchelAutoConfigurationTest {
             context -> {
               assertThat(context).hasFailed();
               FailureAnalysis analysis =
-                  new SatchelStorageFailureAnalyzer().analyze(context.getStartupFailure());
+                  new SatchelStorageFailureAnalyzer(used[0]).analyze(context.getStartupFailure());
               assertNotNull(analysis, String.valueOf(context.getStartupFailure()));
               assertTrue(
                   analysis.getDescription().startsWith("Satchel could not start its session store"),
                   analysis.getDescription());
+              assertEquals(
+                  "Make sure the store is reachable and that the fs driver's settings point at it:"
+                      + " driver from satchel.driver, base from satchel.driver.base.",
+                  analysis.getAction());
               assertInstanceOf(SessionStorageException.class, analysis.getCause());
               assertNull(
                   new SatchelConfigurationFailureAnalyzer(environment)

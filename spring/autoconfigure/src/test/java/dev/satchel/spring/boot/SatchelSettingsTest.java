@@ -143,7 +143,10 @@ final class SatchelSettingsTest {
                     "spring.data.redis.database", "3",
                     "spring.data.redis.ssl.enabled", "true")));
     assertEquals(
-        new Setting("rediss://cache.internal:6380/3", "spring.data.redis.*"),
+        new Setting(
+            "rediss://cache.internal:6380/3",
+            "the URL built from spring.data.redis.host, spring.data.redis.port,"
+                + " spring.data.redis.database and spring.data.redis.ssl.enabled"),
         settings.get("driver.url"));
     assertEquals(
         "rediss://localhost:6379",
@@ -153,6 +156,47 @@ final class SatchelSettingsTest {
             .get("driver.url")
             .value(),
         "an SSL bundle means TLS too");
+  }
+
+  @Test
+  void theServletSessionTimeout_standsForTheIdleTimeout_asSpringBootReadsIt() {
+    for (String[] written :
+        new String[][] {
+          {"30m", "PT30M"}, {"1800", "PT30M"}, {"PT2H", "PT2H"}, {"0", "off"}, {"-1", "off"}
+        }) {
+      assertEquals(
+          new Setting(written[1], "server.servlet.session.timeout"),
+          settings(environment(properties("server.servlet.session.timeout", written[0])))
+              .get("idle-timeout"),
+          written[0]);
+    }
+    assertEquals(
+        new Setting("soon", "server.servlet.session.timeout"),
+        settings(environment(properties("server.servlet.session.timeout", "soon")))
+            .get("idle-timeout"),
+        "left for Satchel to refuse, naming it");
+    assertEquals(
+        new Setting("PT1H", "satchel.idle-timeout"),
+        settings(
+                environment(
+                    properties("server.servlet.session.timeout", "10m"),
+                    properties("satchel.idle-timeout", "PT1H")))
+            .get("idle-timeout"),
+        "Satchel's own wins, wherever it is set");
+    assertTrue(
+        new Setting("PT30M", "server.servlet.session.timeout").derived()
+            && !new Setting("off", "satchel.idle-timeout").derived()
+            && !new Setting("off", "SATCHEL_IDLE_TIMEOUT").derived());
+  }
+
+  @Test
+  void redis_aUrlBuiltFromOneProperty_isNamedByIt() {
+    assertEquals(
+        new Setting("redis://cache:6379", "the URL built from spring.data.redis.host"),
+        settings(
+                environment(
+                    properties("satchel.driver", "redis", "spring.data.redis.host", "cache")))
+            .get("driver.url"));
   }
 
   @Test

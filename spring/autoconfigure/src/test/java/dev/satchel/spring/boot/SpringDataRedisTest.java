@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
@@ -14,8 +15,17 @@ import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * The redis driver connects where Spring Boot's {@code spring.data.redis.*} properties say, on a
@@ -116,5 +126,100 @@ final class SpringDataRedisTest {
               assertEquals("redis", context.getBean(Satchel.class).driverName());
               assertNotNull(database(4).get(store(context.getBean(Satchel.class))));
             });
+  }
+
+  // Failures name the properties that caused them.
+
+  @Test
+  void aDerivedUrlThatReachesNothing_isNamedByTheSpringBootPropertiesItCameFrom() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    ConfigurableEnvironment[] environment = {null};
+    runner()
+        .withInitializer(context -> environment[0] = context.getEnvironment())
+        .withPropertyValues(
+            "spring.data.redis.host=127.0.0.1",
+            "spring.data.redis.port=" + closed,
+            "spring.data.redis.connect-timeout=2s")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              FailureAnalysis analysis =
+                  new SatchelStorageFailureAnalyzer(environment[0])
+                      .analyze(context.getStartupFailure());
+              assertTrue(
+                  analysis.getDescription().contains("cannot reach Redis at 127.0.0.1:" + closed),
+                  analysis.getDescription());
+              assertEquals(
+                  "Make sure the store is reachable and that the redis driver's settings point at"
+                      + " it: driver from satchel.driver, connect-timeout from"
+                      + " spring.data.redis.connect-timeout, url built from spring.data.redis.host"
+                      + " and spring.data.redis.port. Spring Boot's properties give what"
+                      + " satchel.driver.connect-timeout and satchel.driver.url do not set:"
+                      + " correct them, or set those.",
+                  analysis.getAction());
+            });
+  }
+
+  @Test
+  void aBadSpringDataRedisUrl_isNamed_asTheSettingItStandsFor() {
+    ConfigurableEnvironment[] environment = {null};
+    runner()
+        .withInitializer(context -> environment[0] = context.getEnvironment())
+        .withPropertyValues("spring.data.redis.url=redis-sentinel://127.0.0.1:" + server.port())
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              FailureAnalysis analysis =
+                  new SatchelConfigurationFailureAnalyzer(environment[0])
+                      .analyze(context.getStartupFailure());
+              assertTrue(
+                  analysis
+                      .getDescription()
+                      .startsWith(
+                          "Satchel's configuration is invalid: spring.data.redis.url names"
+                              + " Sentinels but not the primary they watch"),
+                  analysis.getDescription());
+              assertTrue(
+                  analysis
+                      .getAction()
+                      .startsWith(
+                          "Correct spring.data.redis.url, which Satchel reads because"
+                              + " satchel.driver.url is not set, or set satchel.driver.url."),
+                  analysis.getAction());
+            });
+  }
+
+  /** Only Satchel's auto-configuration, for a whole application's start-up. */
+  @Configuration(proxyBeanMethods = false)
+  @ImportAutoConfiguration(SatchelAutoConfiguration.class)
+  static class SatchelOnly {}
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void anApplicationThatCannotReachTheDerivedUrl_reportsThePropertiesAtStartUp(
+      CapturedOutput output) throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    SpringApplication application = new SpringApplication(SatchelOnly.class);
+    application.setWebApplicationType(WebApplicationType.NONE);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        RuntimeException.class,
+        () ->
+            application.run(
+                "--satchel.driver=redis",
+                "--spring.data.redis.host=127.0.0.1",
+                "--spring.data.redis.port=" + closed,
+                "--spring.main.banner-mode=off"));
+    assertThat(output.getOut() + output.getErr())
+        .contains("APPLICATION FAILED TO START")
+        .contains("cannot reach Redis at 127.0.0.1:" + closed)
+        .contains(
+            "driver from satchel.driver, url built from spring.data.redis.host and"
+                + " spring.data.redis.port.");
   }
 }

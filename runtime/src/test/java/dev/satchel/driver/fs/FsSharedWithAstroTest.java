@@ -1,0 +1,439 @@
+package dev.satchel.driver.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.Satchel;
+import dev.satchel.Session;
+import dev.satchel.SessionCookie;
+import dev.satchel.devalue.Devalue;
+import dev.satchel.devalue.PlainObject;
+import dev.satchel.spi.SessionIds;
+import dev.satchel.testing.NoSessionIdsInLogs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An fs folder shared with an Astro app, whose store ({@link FsLiteWriter}) writes files in place:
+ * Satchel, reading and writing the same sessions meanwhile, never takes a write in progress for
+ * corrupt data, never replaces such a session by a new one, and never removes a file but the very
+ * bytes it judged unreadable.
+ */
+@ExtendWith(NoSessionIdsInLogs.class)
+final class FsSharedWithAstroTest {
+  @TempDir Path folder;
+  private Satchel satchel;
+  private final List<String> warnings = new ArrayList<>();
+  private final List<String> rereads = new ArrayList<>();
+  private final List<String> waits = new ArrayList<>();
+  private final Logger satchelLogger = Logger.getLogger("dev.satchel");
+  private Level levelBefore;
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          synchronized (warnings) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+              warnings.add(record.getLevel() + " " + record.getMessage());
+            } else if (record.getMessage() != null
+                && record.getMessage().contains("reading it again")) {
+              rereads.add(record.getMessage());
+              warnings.notifyAll();
+            } else if (record.getMessage() != null
+                && record.getMessage().contains("waiting for it to fill")) {
+              waits.add(record.getMessage());
+              warnings.notifyAll();
+            }
+          }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+
+  @BeforeEach
+  void open() {
+    levelBefore = satchelLogger.getLevel();
+    satchelLogger.setLevel(Level.FINE);
+    capture.setLevel(Level.FINE);
+    satchelLogger.addHandler(capture);
+    satchel =
+        Satchel.builder()
+            .driver("fs")
+            .driverOption("base", folder.toString())
+            .driverOption("fsync", "false")
+            .build();
+  }
+
+  @AfterEach
+  void close() {
+    satchel.close();
+    satchelLogger.removeHandler(capture);
+    satchelLogger.setLevel(levelBefore);
+  }
+
+  /** A session as Astro stores it: a devalue {@code Map} of key to {@code {data}}. */
+  private static String astroBlob(Map<String, Object> values) {
+    LinkedHashMap<String, PlainObject> entries = new LinkedHashMap<>();
+    values.forEach(
+        (key, value) -> {
+          PlainObject entry = new PlainObject();
+          entry.put("data", value);
+          entries.put(key, entry);
+        });
+    return Devalue.astro().stringify(entries);
+  }
+
+  /** A cart of {@code items} items, as a list of short strings. */
+  private static List<Object> cart(int items) {
+    List<Object> cart = new ArrayList<>();
+    for (int i = 0; i < items; i++) {
+      cart.add("sku-" + i + "-blue");
+    }
+    return cart;
+  }
+
+  /** What one request of an Astro app does: reads the session, sets {@code astro}, writes it. */
+  private static void astroRequest(FsLiteWriter store, Path file, long counter) throws Exception {
+    String text = store.getItem(file);
+    if (text == null) {
+      throw new AssertionError("the session file was gone for Astro");
+    }
+    @SuppressWarnings("unchecked")
+    Map<Object, Object> entries = (Map<Object, Object>) Devalue.astro().parse(text);
+    PlainObject astro = new PlainObject();
+    astro.put("data", (double) counter);
+    entries.put("astro", astro);
+    store.setItem(file, Devalue.astro().stringify(entries));
+  }
+
+  private record Opened(Session session, List<SessionCookie> cookies) {}
+
+  private Opened request(String cookie) {
+    List<SessionCookie> cookies = new ArrayList<>();
+    return new Opened(satchel.open(cookie, cookies::add), cookies);
+  }
+
+  /**
+   * Astro adds to carts with its {@code fs} store (small sessions and sessions of about 117 KB)
+   * while Satchel's requests, on several threads, read and update the same sessions: no request
+   * ever finds its session unreadable or new, every file stays in place throughout, and each thread
+   * sees Astro's counter only ever go up.
+   */
+  @Test
+  void astroWritingInPlace_whileSatchelReadsAndWrites_losesNoSession() throws Exception {
+    int[] cartSizes = {12, 20, 9_000, 9_400}; // about 214 B, 350 B, 110 KB and 117 KB stored
+    int sessions = cartSizes.length;
+    String[] ids = new String[sessions];
+    Path[] files = new Path[sessions];
+    FsLiteWriter astroStore = new FsLiteWriter(8, 300_000);
+    for (int s = 0; s < sessions; s++) {
+      ids[s] = SessionIds.generate();
+      files[s] = folder.resolve(ids[s]);
+      astroStore.setItem(files[s], astroBlob(Map.of("cart", cart(cartSizes[s]), "astro", 0.0)));
+    }
+    assertTrue(Files.size(files[3]) > 100_000, "a session of about 100 KB or more");
+
+    int threads = 4;
+    int requestsPerThread = 500;
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong astroWrites = new AtomicLong();
+    AtomicLong satchelWrites = new AtomicLong();
+    AtomicLong fileMissing = new AtomicLong();
+    Queue<String> problems = new ConcurrentLinkedQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(sessions + threads + 1);
+    List<Future<?>> astro = new ArrayList<>();
+    try {
+      for (int s = 0; s < sessions; s++) {
+        Path file = files[s];
+        astro.add(
+            pool.submit(
+                () -> {
+                  long counter = 0;
+                  while (!stop.get()) {
+                    astroRequest(astroStore, file, ++counter);
+                    astroWrites.incrementAndGet();
+                    TimeUnit.MICROSECONDS.sleep(500);
+                  }
+                  return null;
+                }));
+      }
+      Future<?> watcher =
+          pool.submit(
+              () -> {
+                while (!stop.get()) {
+                  for (Path file : files) {
+                    if (!Files.exists(file)) {
+                      fileMissing.incrementAndGet();
+                    }
+                  }
+                  TimeUnit.MICROSECONDS.sleep(200);
+                }
+                return null;
+              });
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> satchelThreads = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        satchelThreads.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  long[] lastSeen = new long[sessions];
+                  for (int r = 0; r < requestsPerThread; r++) {
+                    int s = ThreadLocalRandom.current().nextInt(sessions);
+                    Opened opened = request(ids[s]);
+                    Session session = opened.session();
+                    Optional<Object> counter = session.get("astro");
+                    if (counter.isEmpty()) {
+                      problems.add("request " + r + " of thread " + thread + " found no session");
+                      continue;
+                    }
+                    long seen = ((Number) counter.get()).longValue();
+                    if (seen < lastSeen[s]) {
+                      problems.add("Astro's counter went back from " + lastSeen[s] + " to " + seen);
+                    }
+                    lastSeen[s] = seen;
+                    Object items = session.get("cart").orElse(null);
+                    if (!(items instanceof List<?> list) || list.size() != cartSizes[s]) {
+                      problems.add("the cart was not whole: " + items);
+                    }
+                    if (r % 3 == 0) {
+                      session.set("satchel-" + thread, (double) r);
+                    }
+                    session.commit();
+                    if (r % 3 == 0) {
+                      satchelWrites.incrementAndGet();
+                    }
+                    for (SessionCookie cookie : opened.cookies()) {
+                      if (cookie.isDeletion() || !cookie.value().equals(ids[s])) {
+                        problems.add("the session's cookie was changed: deleted or replaced");
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> future : satchelThreads) {
+        future.get(10, TimeUnit.MINUTES);
+      }
+      stop.set(true);
+      for (Future<?> future : astro) {
+        future.get(1, TimeUnit.MINUTES);
+      }
+      watcher.get(1, TimeUnit.MINUTES);
+    } finally {
+      stop.set(true);
+      pool.shutdownNow();
+    }
+    assertEquals(List.of(), List.copyOf(problems).subList(0, Math.min(10, problems.size())));
+    assertEquals(0, fileMissing.get(), "a session file was missing");
+    synchronized (warnings) {
+      assertEquals(List.of(), warnings);
+    }
+    for (int s = 0; s < sessions; s++) {
+      assertTrue(Files.exists(files[s]));
+    }
+    assertTrue(astroWrites.get() > 100, "Astro wrote " + astroWrites.get() + " times");
+    assertEquals(threads * ((requestsPerThread + 2) / 3), satchelWrites.get());
+    synchronized (warnings) {
+      System.out.println(
+          "Astro wrote "
+              + astroWrites.get()
+              + " times, Satchel "
+              + satchelWrites.get()
+              + " in "
+              + threads * requestsPerThread
+              + " requests; "
+              + rereads.size()
+              + " reads met a write in progress and read again, "
+              + waits.size()
+              + " waited for an emptied file to fill");
+    }
+  }
+
+  /** Data that stays unreadable is still judged so: the session starts afresh, the file goes. */
+  @Test
+  void dataThatStaysUnreadable_isResetAndRemoved() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    Files.writeString(file, "{not devalue", StandardCharsets.UTF_8);
+    Opened opened = request(id);
+    assertEquals(Optional.empty(), opened.session().get("cart"));
+    assertTrue(opened.cookies().get(0).isDeletion(), "the cookie is cleared");
+    opened.session().set("cart", List.of("new"));
+    opened.session().commit();
+    assertFalse(Files.exists(file), "the unreadable file is removed");
+    String newId = opened.session().id().orElseThrow();
+    assertNotEquals(id, newId);
+    assertEquals(Optional.of(List.of("new")), request(newId).session().get("cart"));
+    synchronized (warnings) {
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains("replaced by a new session"), warnings.get(0));
+      assertFalse(rereads.isEmpty(), "it was read again first");
+    }
+  }
+
+  /**
+   * Unreadable data that another program replaces with a whole session between the judgement and
+   * the removal at commit is left: the removal compares the bytes.
+   */
+  @Test
+  void unreadableDataCompletedBeforeTheRemoval_isNotRemoved() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    FsLiteWriter astroStore = new FsLiteWriter(1, 0);
+    String whole = astroBlob(Map.of("cart", cart(50)));
+    astroStore.setItemCutShort(file, whole, whole.length() / 2);
+    Opened opened = request(id);
+    assertEquals(Optional.empty(), opened.session().get("cart"), "judged unreadable");
+    // Astro's write completes only now, long after.
+    astroStore.setItem(file, whole);
+    opened.session().commit();
+    assertTrue(Files.exists(file), "the completed session is kept");
+    assertEquals(whole, Files.readString(file, StandardCharsets.UTF_8));
+    Object cart = request(id).session().get("cart").orElseThrow();
+    assertEquals(50, assertInstanceOf(List.class, cart).size());
+  }
+
+  /**
+   * A file read half written and completed while Satchel reads it again is read whole: no reset, no
+   * warning, the cookie untouched.
+   */
+  @Test
+  void aHalfWrittenFileCompletedWhileReadAgain_isReadWhole() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    FsLiteWriter astroStore = new FsLiteWriter(1, 0);
+    String whole = astroBlob(Map.of("cart", cart(2_000)));
+    astroStore.setItemCutShort(file, whole, whole.length() / 3); // a third written
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Opened> reading =
+          pool.submit(
+              () -> {
+                Opened opened = request(id);
+                opened.session().get("cart");
+                return opened;
+              });
+      synchronized (warnings) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (rereads.isEmpty() && System.nanoTime() < deadline) {
+          warnings.wait(100);
+        }
+        assertFalse(rereads.isEmpty(), "the read never met the half-written file");
+      }
+      astroStore.setItemCutShort(file, whole, 2 * whole.length() / 3); // two thirds
+      astroStore.setItem(file, whole);
+      Opened opened = reading.get(30, TimeUnit.SECONDS);
+      Object cart = opened.session().get("cart").orElseThrow();
+      assertEquals(2_000, assertInstanceOf(List.class, cart).size());
+      opened.session().commit();
+      assertEquals(List.of(), opened.cookies());
+      assertTrue(Files.exists(file));
+    } finally {
+      pool.shutdownNow();
+    }
+    synchronized (warnings) {
+      assertEquals(List.of(), warnings);
+    }
+  }
+
+  /**
+   * A file just emptied by a write in place (truncated, nothing written yet) is waited for: the
+   * read gets the session once the write is done.
+   */
+  @Test
+  void aFileJustEmptiedByAWriteInPlace_isWaitedFor() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    FsLiteWriter astroStore = new FsLiteWriter(1, 0);
+    String whole = astroBlob(Map.of("cart", cart(10)));
+    astroStore.setItemCutShort(file, whole, 0);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Opened> reading =
+          pool.submit(
+              () -> {
+                Opened opened = request(id);
+                opened.session().get("cart");
+                return opened;
+              });
+      synchronized (warnings) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (waits.isEmpty() && System.nanoTime() < deadline) {
+          warnings.wait(100);
+        }
+        assertFalse(waits.isEmpty(), "the read never met the emptied file");
+      }
+      astroStore.setItem(file, whole);
+      Opened opened = reading.get(30, TimeUnit.SECONDS);
+      Object cart = opened.session().get("cart").orElseThrow();
+      assertEquals(10, assertInstanceOf(List.class, cart).size());
+      opened.session().commit();
+      assertEquals(List.of(), opened.cookies());
+    } finally {
+      pool.shutdownNow();
+    }
+    synchronized (warnings) {
+      assertEquals(List.of(), warnings);
+    }
+  }
+
+  /**
+   * A file left empty long ago (a writer that died after truncating it) reads as data that cannot
+   * be read, resets its session, and is not removed: an empty file may always be a write just
+   * begun; the clean-up removes it once idle.
+   */
+  @Test
+  void aFileLeftEmpty_resetsItsSession_butIsNeverRemoved() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    Files.createFile(file);
+    Files.setLastModifiedTime(
+        file, FileTime.fromMillis(System.currentTimeMillis() - Duration.ofMinutes(1).toMillis()));
+    Opened opened = request(id);
+    assertEquals(Optional.empty(), opened.session().get("cart"));
+    assertTrue(opened.cookies().get(0).isDeletion());
+    opened.session().commit();
+    assertTrue(Files.exists(file), "an empty file is left");
+    synchronized (warnings) {
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(waits.isEmpty(), "emptied long ago: nothing to wait for");
+    }
+  }
+}
