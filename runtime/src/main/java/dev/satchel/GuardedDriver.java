@@ -169,6 +169,11 @@ final class GuardedDriver implements SessionDriver {
     return saving("delete", "Removing a session from", () -> driver.deleteIfUnchanged(id, version));
   }
 
+  @Override
+  public String changeMark(String id) {
+    return reading("read", "Reading a session from", () -> driver.changeMark(id));
+  }
+
   private <T> T reading(String operation, String action, Supplier<T> call) {
     Instrumentation.StoreCall instrumented = instrumentation.storeCall(operation);
     try {

@@ -13,7 +13,19 @@ final class LogRedaction {
   private static final Pattern SESSION_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
+  /** A double-quoted string, as codecs and parsers quote what they were given. */
+  private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+
   private LogRedaction() {}
+
+  /**
+   * {@code text}, a message about stored data, with what it quotes of that data left out: stored
+   * values may hold credentials (another session's ID, cut short, or a token), which must not reach
+   * a log.
+   */
+  static String withoutQuotedData(String text) {
+    return text == null ? null : text(QUOTED.matcher(text).replaceAll("\"…\""));
+  }
 
   /** {@code text} with every session ID in it replaced by {@code session#<fingerprint>}. */
   static String text(String text) {

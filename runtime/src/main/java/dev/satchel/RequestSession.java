@@ -177,7 +177,7 @@ final class RequestSession implements Session {
               + "\" no longer fits "
               + codec.describe()
               + "; reading it as absent: "
-              + e.getMessage());
+              + LogRedaction.withoutQuotedData(e.getMessage()));
       return null;
     }
   }

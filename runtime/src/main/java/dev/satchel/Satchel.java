@@ -512,6 +512,12 @@ public final class Satchel implements AutoCloseable {
               "expiry check interval",
               "expiryCheckInterval(null), or the setting off, to check only when asked",
               interval);
+      if (interval != null
+          && (interval.compareTo(Duration.ofMillis(1)) < 0
+              || interval.compareTo(Duration.ofDays(365)) > 0)) {
+        throw new IllegalArgumentException(
+            "expiry check interval must be between 1 ms and 365 days, got " + interval);
+      }
       return this;
     }
 

@@ -55,7 +55,7 @@ final class SessionBlob {
   }
 
   /** A blob that is not a session: not devalue, or devalue of something other than the Map. */
-  static final class CorruptBlobException extends Exception {
+  static class CorruptBlobException extends Exception {
     private static final long serialVersionUID = 1L;
 
     CorruptBlobException(String problem, Throwable cause) {
@@ -63,11 +63,36 @@ final class SessionBlob {
     }
   }
 
+  /**
+   * Session data that may be valid, but is longer or nests deeper than Satchel reads: an Astro app
+   * may still read it, so it is neither reset nor removed.
+   */
+  static final class BlobBeyondLimitsException extends CorruptBlobException {
+    private static final long serialVersionUID = 1L;
+
+    BlobBeyondLimitsException(DevalueException cause) {
+      super(
+          "the stored session is beyond what Satchel reads ("
+              + cause.getMessage()
+              + "); it is left as it is",
+          cause);
+    }
+  }
+
+  /**
+   * The entries of stored session data.
+   *
+   * @throws CorruptBlobException when it is not a session, or a {@link BlobBeyondLimitsException}
+   *     when it is longer or deeper than Satchel reads
+   */
   static LinkedHashMap<String, Entry> parse(String blob) throws CorruptBlobException {
     Object value;
     try {
       value = DEVALUE.parse(blob);
     } catch (DevalueException e) {
+      if (e.isBeyondLimits()) {
+        throw new BlobBeyondLimitsException(e);
+      }
       throw new CorruptBlobException("The session data could not be parsed.", e);
     }
     if (!(value instanceof Map)) {

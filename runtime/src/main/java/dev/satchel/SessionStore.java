@@ -1,5 +1,6 @@
 package dev.satchel;
 
+import dev.satchel.SessionBlob.BlobBeyondLimitsException;
 import dev.satchel.SessionBlob.CorruptBlobException;
 import dev.satchel.SessionBlob.Entry;
 import dev.satchel.devalue.DevalueTooLongException;
@@ -146,9 +147,22 @@ final class SessionStore {
     }
     try {
       return new Loaded(decoded.parse(id, blob.blob()), blob.version());
+    } catch (BlobBeyondLimitsException e) {
+      throw beyondLimits(e);
     } catch (CorruptBlobException e) {
       return readAgain(id, blob, e);
     }
+  }
+
+  /**
+   * Data longer or deeper than Satchel reads may be a valid session another program (an Astro app)
+   * reads: it is neither reset nor removed, and every request for it fails, saying why.
+   */
+  private SessionStorageException beyondLimits(BlobBeyondLimitsException e) {
+    LOG.log(
+        Level.WARNING,
+        "A session stored with the " + driver.name() + " driver is left unread: " + e.getMessage());
+    return SessionStorageException.initializing(driver.name(), e.getMessage(), e);
   }
 
   /**
@@ -167,14 +181,18 @@ final class SessionStore {
             + " driver could not be read; reading it again, as another program may be writing it");
     // Judged only on a read made at least UNREADABLE_FOR after the same data was first read: a
     // pause of this thread alone (a collection, a busy machine) never passes for a stalled writer.
+    // The driver's change mark tells a writer that writes the same bytes again and again.
     long started = System.nanoTime();
     long firstSeen = started;
     long pause = FIRST_PAUSE_NANOS;
     StoredBlob blob = unreadable;
+    String mark = driver.changeMark(id);
+    boolean judged = false;
     while (System.nanoTime() - started < REREAD_AT_MOST.toNanos()) {
       LockSupport.parkNanos(pause);
       if (Thread.currentThread().isInterrupted()) {
-        break; // judged on what was read: the request is being stopped
+        judged = true; // judged on what was read: the request is being stopped
+        break;
       }
       pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
       long readAt = System.nanoTime();
@@ -182,17 +200,35 @@ final class SessionStore {
       if (again == null) {
         return null; // removed meanwhile, as a reader coming now would find it
       }
+      String markAgain = driver.changeMark(id);
       if (!again.version().equals(blob.version())) {
         firstSeen = System.nanoTime();
         blob = again;
+        mark = markAgain;
         try {
           return new Loaded(decoded.parse(id, again.blob()), again.version());
+        } catch (BlobBeyondLimitsException e) {
+          throw beyondLimits(e);
         } catch (CorruptBlobException e) {
           failure = e;
         }
+      } else if (!Objects.equals(mark, markAgain)) {
+        firstSeen = System.nanoTime(); // written again with the same bytes: still being written
+        mark = markAgain;
       } else if (readAt - firstSeen >= UNREADABLE_FOR.toNanos()) {
+        judged = true;
         break;
       }
+    }
+    if (!judged) {
+      // Still changing, never whole: another program is writing it. Nothing is judged or
+      // removed; the request fails and a retry reads it again.
+      throw SessionStorageException.initializing(
+          driver.name(),
+          "the session's data kept changing for "
+              + REREAD_AT_MOST.toSeconds()
+              + " s without ever being readable; another program may be writing it",
+          null);
     }
     if (corruptData == CorruptDataPolicy.FAIL) {
       throw SessionStorageException.initializing(driver.name(), failure.getMessage(), failure);
@@ -202,9 +238,10 @@ final class SessionStore {
         "Session data stored with the "
             + driver.name()
             + " driver could not be read ("
-            + LogRedaction.text(failure.getMessage())
-            + "); it is replaced by a new session",
-        LogRedaction.throwable(failure.getCause()));
+            + LogRedaction.withoutQuotedData(failure.getMessage())
+            + "); it is replaced by a new session");
+    // The parser's own failure quotes the data, which may hold credentials: at DEBUG only.
+    LOG.log(Level.DEBUG, "Why the session data could not be read", LogRedaction.throwable(failure));
     return new Loaded(null, blob.version());
   }
 

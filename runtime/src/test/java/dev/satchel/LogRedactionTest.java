@@ -28,6 +28,25 @@ final class LogRedactionTest {
     assertEquals("no ids $1 \\ here", LogRedaction.text("no ids $1 \\ here"));
   }
 
+  /** Stored data quoted by a codec or a parser may hold a credential, cut short or whole. */
+  @Test
+  void withoutQuotedData_leavesOutWhatIsQuoted() {
+    String id = SessionIds.generate();
+    assertEquals(
+        "the string \"…\" is not a LocalDate (an ISO-8601 date)",
+        LogRedaction.withoutQuotedData(
+            "the string \"" + id + "\" is not a LocalDate (an ISO-8601 date)"));
+    assertEquals(
+        "Unexpected token 'X', \"…\" is not valid JSON, nor \"…\"",
+        LogRedaction.withoutQuotedData(
+            "Unexpected token 'X', \"Xpassword=hunter2&token=sk_liv\\\"...\" is not valid JSON,"
+                + " nor \""
+                + id.substring(0, 30)
+                + "\""));
+    assertEquals(
+        "at session#" + SessionIds.fingerprint(id), LogRedaction.withoutQuotedData("at " + id));
+  }
+
   @Test
   void throwable_withoutIds_isTheSameObject() {
     IllegalStateException plain = new IllegalStateException("down", new RuntimeException("x"));

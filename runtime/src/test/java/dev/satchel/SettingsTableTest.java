@@ -191,6 +191,35 @@ final class SettingsTableTest {
     assertTrue(negative.getMessage().startsWith("satchel.ttl: "), negative.getMessage());
   }
 
+  /** Intervals that timers cannot keep, too short or too long, are refused naming the setting. */
+  @Test
+  void intervalsOutsideWhatTimersKeep_areRefusedNamingTheSetting() {
+    for (String value : List.of("1ns", "PT0.0001S", "9223372036854775807")) {
+      SessionConfigurationException check =
+          assertThrows(
+              SessionConfigurationException.class,
+              () -> Satchel.builder().setting("expiry-check-interval", value, "satchel.x"),
+              value);
+      assertTrue(
+          check.getMessage().startsWith("satchel.x: expiry check interval must be between 1 ms"),
+          check.getMessage());
+    }
+    for (String value : List.of("1ns", "9223372036854775807")) {
+      SessionConfigurationException cleanup =
+          assertThrows(
+              SessionConfigurationException.class,
+              () ->
+                  Satchel.builder()
+                      .driver("fs")
+                      .setting("driver.cleanup-interval", value, "SATCHEL_DRIVER_CLEANUP_INTERVAL")
+                      .build(),
+              value);
+      assertTrue(
+          cleanup.getMessage().contains("SATCHEL_DRIVER_CLEANUP_INTERVAL must be between 1 ms"),
+          cleanup.getMessage());
+    }
+  }
+
   @Test
   void aProviderThatDescribesItsOptions_declaresThemByName() {
     SessionDriverProvider memory = new MemoryDriverProvider();

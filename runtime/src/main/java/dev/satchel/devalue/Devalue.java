@@ -151,7 +151,7 @@ public final class Devalue {
   public Object parse(String text) {
     requireNonNull(text, "text");
     if (text.length() > maxInputLength) {
-      throw DevalueException.reading(
+      throw DevalueException.beyondLimits(
           "Input too long", text.length() + " characters; the limit is " + maxInputLength);
     }
     try {

@@ -11,11 +11,23 @@ public final class DevalueException extends RuntimeException {
 
   private final String reason;
   private final String path;
+  private final boolean beyondLimits;
 
-  private DevalueException(String reason, String location, String path, Throwable cause) {
+  private DevalueException(
+      String reason, String location, String path, Throwable cause, boolean beyondLimits) {
     super(location.isEmpty() ? reason : reason + " (" + location + ")", cause);
     this.reason = reason;
     this.path = path;
+    this.beyondLimits = beyondLimits;
+  }
+
+  private DevalueException(String reason, String location, String path, Throwable cause) {
+    this(reason, location, path, cause, false);
+  }
+
+  /** Text that may well be valid devalue, but longer or deeper than this reader's limits. */
+  static DevalueException beyondLimits(String reason, String location) {
+    return new DevalueException(reason, location, null, null, true);
   }
 
   static DevalueException writing(String reason, String path) {
@@ -28,6 +40,14 @@ public final class DevalueException extends RuntimeException {
 
   static DevalueException reading(String reason, String location, Throwable cause) {
     return new DevalueException(reason, location, null, cause);
+  }
+
+  /**
+   * Whether the text was refused for passing a limit ({@code maxInputLength}, {@code maxDepth})
+   * rather than for being malformed: the JavaScript library, which has no such limits, may read it.
+   */
+  public boolean isBeyondLimits() {
+    return beyondLimits;
   }
 
   /** The problem in devalue's words, such as {@code "Invalid input"}. */

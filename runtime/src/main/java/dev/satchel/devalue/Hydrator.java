@@ -115,7 +115,7 @@ final class Hydrator {
       return cached == NULL ? null : cached;
     }
     if (++depth > maxDepth) {
-      throw DevalueException.reading(
+      throw DevalueException.beyondLimits(
           "Invalid input", "nested deeper than " + maxDepth + " levels at entry " + ref);
     }
     try {

@@ -597,7 +597,8 @@ final class Json {
 
   private void checkDepth(int depth) {
     if (depth > maxDepth) {
-      throw error("JSON nested deeper than " + maxDepth + " levels at position " + pos);
+      throw DevalueException.beyondLimits(
+          "JSON nested deeper than " + maxDepth + " levels at position " + pos, "");
     }
   }
 

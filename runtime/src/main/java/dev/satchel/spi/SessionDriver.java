@@ -109,6 +109,16 @@ public interface SessionDriver extends AutoCloseable {
     return false;
   }
 
+  /**
+   * A token that changes whenever anything writes the stored data of {@code id}, even the same
+   * bytes again (a file's change time, for instance), or {@code null} when the store cannot tell.
+   * The core asks only while it reads again data that did not parse, to tell another program's
+   * write in place, repeated, from data that stays unreadable. None by default.
+   */
+  default String changeMark(String id) {
+    return null;
+  }
+
   // ------------------------------------------------------------------------ sessions by principal
 
   /**

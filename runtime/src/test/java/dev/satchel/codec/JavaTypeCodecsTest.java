@@ -280,9 +280,12 @@ final class JavaTypeCodecsTest {
             .reason()
             .startsWith(
                 "the string \"en_GB\" is not a Locale (a BCP 47 language tag, such as en-GB)"));
-    assertEquals(
-        "the string \"eur\" is not a Currency (an ISO 4217 currency code, such as EUR)",
-        unreadable(ValueCodecs.currencies(), "[\"eur\"]").reason());
+    // The JDK's own reason after the colon differs between versions.
+    assertTrue(
+        unreadable(ValueCodecs.currencies(), "[\"eur\"]")
+            .reason()
+            .startsWith(
+                "the string \"eur\" is not a Currency (an ISO 4217 currency code, such as EUR)"));
     assertTrue(
         unreadable(ValueCodecs.zoneIds(), "[\"Europe/Atlantis\"]")
             .reason()

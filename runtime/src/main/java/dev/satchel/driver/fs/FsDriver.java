@@ -147,6 +147,16 @@ final class FsDriver implements SessionDriver {
   private static final String TEMP_SUFFIX = ".tmp";
   private static final String NEVER = "-";
   static final String PRINCIPALS_FOLDER = ".principals";
+
+  /**
+   * The most a session file may take to be read: the longest text Satchel parses, 16 Mi characters,
+   * at up to three bytes each in UTF-8, rounded up.
+   */
+  static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+
+  /** A file's change time and size, where the file system has them (Linux, macOS). */
+  private static final String CHANGE_ATTRIBUTES = "unix:ctime,size";
+
   static final String EXPIRING_FOLDER = ".expiring";
 
   /**
@@ -356,6 +366,30 @@ final class FsDriver implements SessionDriver {
   }
 
   /**
+   * The session file's change time and size: a write in place changes the change time even when it
+   * writes the same bytes again, which the version alone cannot show.
+   */
+  @Override
+  public String changeMark(String id) {
+    Path file = fileFor(id);
+    try {
+      Map<String, Object> attributes = Files.readAttributes(file, CHANGE_ATTRIBUTES);
+      return attributes.get("ctime") + " " + attributes.get("size");
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      try {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return attributes.lastModifiedTime() + " " + attributes.size();
+      } catch (IOException again) {
+        return null;
+      }
+    } catch (IOException e) {
+      return null; // the read that follows reports what is wrong
+    }
+  }
+
+  /**
    * Removes the file if it still holds the bytes of {@code version}, under the ID's stripe. Other
    * programs write without the lock, so the file is first moved aside, out of their reach: a write
    * in place that began before the move then changed the bytes, which are checked again once aside,
@@ -535,6 +569,15 @@ final class FsDriver implements SessionDriver {
       if (!Files.isRegularFile(file)
           && !Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
         return BAD_ENTRY;
+      }
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        // Not read at all: many requests reading such a file at once would exhaust the heap.
+        throw new IOException(
+            size
+                + " bytes, more than any session Satchel reads may take ("
+                + MAX_FILE_BYTES
+                + "); the file is left as it is");
       }
       return SessionFile.of(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
@@ -1241,8 +1284,9 @@ final class FsDriver implements SessionDriver {
           }
           try {
             modes.createFolders(folder);
-          } catch (FileAlreadyExistsException raced) {
-            // Made by another index and removed again before this call could check it: retry.
+          } catch (FileAlreadyExistsException | NoSuchFileException raced) {
+            // Made by another index and removed again before this call could check it, or found
+            // empty and removed by the clean-up before its mode was set: retry.
           }
           createdFolder = true;
         }

@@ -92,8 +92,10 @@ public final class FsDriverProvider implements SessionDriverProvider {
 
   private static Duration positive(DriverContext context, String option, Duration otherwise) {
     Duration value = context.durationOption(option).orElse(otherwise);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException("the fs option `" + option + "` must be positive");
+    // Timers count in milliseconds: less is none, and far more overflows them.
+    if (value.compareTo(Duration.ofMillis(1)) < 0 || value.compareTo(Duration.ofDays(365)) > 0) {
+      throw new IllegalArgumentException(
+          context.describe(option) + " must be between 1 ms and 365 days, got " + value);
     }
     return value;
   }

@@ -309,6 +309,114 @@ final class FsSharedWithAstroTest {
   }
 
   /**
+   * A writer that writes one session again and again, each time in place and with a long pause
+   * half-way, leaves the same half-written bytes for every look: the file's change mark still tells
+   * that it is being written, so the session is never judged unreadable, reset or removed; a
+   * request that never sees it whole fails (a retry reads it again) instead.
+   */
+  @Test
+  void aWriterLeavingTheSameHalfAgainAndAgain_neverGetsItsSessionReset() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    String blob = astroBlob(Map.of("cart", cart(40)));
+    FsLiteWriter astro = new FsLiteWriter(1, 0);
+    astro.setItem(file, blob);
+    AtomicBoolean reading = new AtomicBoolean(true);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    Future<?> writes =
+        writer.submit(
+            () -> {
+              while (reading.get()) {
+                astro.setItemCutShort(file, blob, blob.length() / 2);
+                TimeUnit.MILLISECONDS.sleep(200);
+                astro.setItem(file, blob);
+                TimeUnit.MILLISECONDS.sleep(5);
+              }
+              return null;
+            });
+    int whole = 0;
+    int failed = 0;
+    try {
+      for (int i = 0; i < 4; i++) {
+        Opened opened = request(id);
+        try {
+          assertEquals(Optional.of(cart(40)), opened.session().get("cart"));
+          whole++;
+        } catch (dev.satchel.SessionStorageException e) {
+          assertTrue(e.getMessage().contains("kept changing"), e.getMessage());
+          failed++;
+        }
+        assertEquals(List.of(), opened.cookies(), "no cookie is cleared or replaced");
+      }
+    } finally {
+      reading.set(false);
+      writes.get(10, TimeUnit.SECONDS);
+      writer.shutdown();
+    }
+    assertEquals(4, whole + failed);
+    assertEquals(blob, Files.readString(file), "the file is Astro's, whole");
+    assertEquals(Optional.of(cart(40)), request(id).session().get("cart"));
+    synchronized (warnings) {
+      assertEquals(List.of(), warnings, "nothing judged unreadable");
+    }
+  }
+
+  /**
+   * An Astro session nested deeper than Satchel reads (devalue itself has no such limit) is valid
+   * data for Astro: it is neither reset nor removed, and the request fails saying why.
+   */
+  @Test
+  void aSessionDeeperThanSatchelReads_isLeftAsItIs() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    int depth = 600;
+    StringBuilder text = new StringBuilder("[[\"Map\",1,2],\"cart\",{\"data\":3}");
+    for (int level = 0; level < depth; level++) {
+      text.append(",[").append(4 + level).append(']');
+    }
+    text.append(",\"deep\"]");
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    assertLeftAsItIs(id, file, text.toString(), "nested deeper than 500 levels");
+  }
+
+  /** A session file too large to read is not read at all, and is left as it is. */
+  @Test
+  void aSessionFileTooLargeToRead_isLeftAsItIs() throws Exception {
+    String id = SessionIds.generate();
+    Path file = folder.resolve(id);
+    try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      sparse.setLength(FsDriver.MAX_FILE_BYTES + 1);
+    }
+    Opened opened = request(id);
+    dev.satchel.SessionStorageException failure =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.satchel.SessionStorageException.class, () -> opened.session().get("cart"));
+    assertTrue(
+        failure.getMessage().contains("more than any session Satchel reads"), failure.getMessage());
+    assertEquals(List.of(), opened.cookies());
+    assertEquals(FsDriver.MAX_FILE_BYTES + 1, Files.size(file), "the file is left as it is");
+  }
+
+  private void assertLeftAsItIs(String id, Path file, String text, String why) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      Opened opened = request(id);
+      dev.satchel.SessionStorageException failure =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              dev.satchel.SessionStorageException.class, () -> opened.session().get("cart"));
+      assertTrue(failure.getMessage().contains(why), failure.getMessage());
+      assertTrue(failure.getMessage().contains("left as it is"), failure.getMessage());
+      assertEquals(List.of(), opened.cookies(), "no cookie is cleared or replaced");
+    }
+    assertEquals(text, Files.readString(file), "the file is left as it is");
+    synchronized (warnings) {
+      assertFalse(
+          warnings.stream().anyMatch(warning -> warning.contains("replaced by a new session")),
+          warnings.toString());
+      assertTrue(rereads.isEmpty(), "valid data beyond the limits is not read again");
+    }
+  }
+
+  /**
    * Unreadable data that another program replaces with a whole session between the judgement and
    * the removal at commit is left: the removal compares the bytes.
    */
