@@ -191,6 +191,22 @@ final class SettingsTableTest {
     assertTrue(negative.getMessage().startsWith("satchel.ttl: "), negative.getMessage());
   }
 
+  /** A URL carried over from another driver is never taken for the fs driver's folder. */
+  @Test
+  void anFsBaseThatIsAUrl_isRefused() {
+    SessionConfigurationException url =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                Satchel.builder()
+                    .driver("fs")
+                    .setting("driver.base", "redis://localhost:6379", "SATCHEL_DRIVER_BASE")
+                    .build());
+    assertTrue(
+        url.getMessage().contains("SATCHEL_DRIVER_BASE is \"redis://localhost:6379\", a URL"),
+        url.getMessage());
+  }
+
   /** Intervals that timers cannot keep, too short or too long, are refused naming the setting. */
   @Test
   void intervalsOutsideWhatTimersKeep_areRefusedNamingTheSetting() {

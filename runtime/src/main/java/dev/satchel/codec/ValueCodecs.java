@@ -539,13 +539,20 @@ public final class ValueCodecs {
         if (value == null) {
           return null;
         }
+        Object encoded;
         try {
-          return codec.encode(value, context);
+          encoded = codec.encode(value, context);
         } catch (ValueCodecException e) {
           throw e;
         } catch (RuntimeException e) {
           throw failed("encode a value", e);
         }
+        if (encoded == null) {
+          // Stored null reads as absent: the key would be there and yet read as empty.
+          throw new ValueCodecException(
+              codec.getClass().getName() + " encoded a value as null; encode every value given");
+        }
+        return encoded;
       }
 
       @Override

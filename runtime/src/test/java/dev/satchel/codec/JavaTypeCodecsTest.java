@@ -385,6 +385,34 @@ final class JavaTypeCodecsTest {
     assertEquals("Money", guarded.describe());
   }
 
+  /** Null stored for a value would read as absent: the key there, and yet empty. */
+  @Test
+  void guarded_refusesACodecThatEncodesAValueAsNull() {
+    ValueCodec<Money> nulls =
+        ValueCodecs.guarded(
+            new ValueCodec<Money>() {
+              @Override
+              public Object encode(Money value, CodecContext context) {
+                return null;
+              }
+
+              @Override
+              public Money decode(Object value, CodecContext context) {
+                return null;
+              }
+
+              @Override
+              public String describe() {
+                return "Money";
+              }
+            });
+    ValueCodecException e =
+        assertThrows(
+            ValueCodecException.class,
+            () -> nulls.encode(new Money(Currency.getInstance("EUR"), BigDecimal.ONE), null));
+    assertTrue(e.reason().contains("encoded a value as null"), e.reason());
+  }
+
   @Test
   void guarded_turnsTheCodecsOwnFailuresIntoValueCodecExceptions_withThePath() {
     ValueCodec<List<Money>> prices = list(ValueCodecs.guarded(new MoneyCodec()));

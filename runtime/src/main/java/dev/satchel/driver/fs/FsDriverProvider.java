@@ -71,7 +71,17 @@ public final class FsDriverProvider implements SessionDriverProvider {
 
   @Override
   public SessionDriver create(DriverContext context) {
-    Path base = Path.of(context.option("base").orElse(".satchel/sessions"));
+    String folder = context.option("base").orElse(".satchel/sessions");
+    if (folder.contains("://")) {
+      // A URL here is another driver's setting carried over, never a folder anyone meant.
+      throw new IllegalArgumentException(
+          context.describe("base")
+              + " is \""
+              + folder
+              + "\", a URL, but the fs driver's base is the folder of session files; give a"
+              + " folder, or select the driver that URL is for");
+    }
+    Path base = Path.of(folder);
     Duration cleanup = positive(context, "cleanup-interval", Duration.ofMinutes(10));
     Duration lockTimeout = positive(context, "lock-timeout", Duration.ofSeconds(10));
     boolean fsync = context.booleanOption("fsync").orElse(true);
