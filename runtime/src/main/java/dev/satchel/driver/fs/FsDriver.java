@@ -25,6 +25,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -581,6 +582,11 @@ final class FsDriver implements SessionDriver {
       }
       return SessionFile.of(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
+      // No session, unless the folder itself is not one (newer JDKs report a path through a file
+      // as missing): the store is then broken, not empty.
+      if (Files.exists(base) && !Files.isDirectory(base)) {
+        throw new NotDirectoryException(base.toString());
+      }
       return null;
     }
   }
