@@ -36,7 +36,10 @@ final class RedisClaimLeaseTest {
         ids.add(id);
         assertTrue(driver.write(id, "blob", null, Instant.now().plusMillis(200)));
       }
-      awaitUntil(() -> ids.stream().allMatch(id -> driver.read(id, null) == null), "the expiry");
+      RedisClusterProcess.await(
+          java.time.Duration.ofSeconds(30),
+          () -> ids.stream().allMatch(id -> driver.read(id, null) == null),
+          "the expiry");
       assertEquals(20L, driver.countSessions().getAsLong());
 
       server.pause();
@@ -52,7 +55,8 @@ final class RedisClaimLeaseTest {
 
       java.util.concurrent.atomic.AtomicReference<List<String>> found =
           new java.util.concurrent.atomic.AtomicReference<>(List.of());
-      awaitUntil(
+      RedisClusterProcess.await(
+          java.time.Duration.ofSeconds(30),
           () -> !found.updateAndGet(none -> driver.claimExpired(Instant.now(), 100)).isEmpty(),
           "the lease's end");
       List<String> claimed = found.get();
@@ -60,16 +64,6 @@ final class RedisClaimLeaseTest {
       assertEquals(ids.size(), claimed.size());
       driver.acknowledgeExpired(claimed);
       assertEquals(0L, driver.countSessions().getAsLong());
-    }
-  }
-
-  /** Polls {@code condition} until it holds, failing after a generous wait. */
-  private static void awaitUntil(java.util.function.BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "waited 30 s for " + what);
-      Thread.sleep(20);
     }
   }
 }

@@ -127,12 +127,8 @@ final class ExpiryEventsTest {
     }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "waited " + PATIENCE + " for " + what);
-      Thread.sleep(20);
-    }
+  private static void await(BooleanSupplier condition, String what) {
+    RedisClusterProcess.await(PATIENCE, condition, what);
   }
 
   /** How many {@link SessionEvent.Expired} each session ID got, over all {@code lists}. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.satchel.Satchel;
 import dev.satchel.Session;
 import dev.satchel.codec.ValueCodecs;
+import dev.satchel.redis.RedisClusterProcess;
 import dev.satchel.redis.RedisServerProcess;
 import dev.satchel.servlet.SatchelFilter;
 import dev.satchel.testing.NoSessionIdsInLogs;
@@ -322,12 +323,9 @@ final class RedisOutageLogTest {
   }
 
   /** Waits until the clients have made {@code more} requests beyond those made so far. */
-  private static void awaitRequests(AtomicLong requests, int more) throws InterruptedException {
+  private static void awaitRequests(AtomicLong requests, int more) {
     long target = requests.get() + more;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (requests.get() < target) {
-      assertTrue(System.nanoTime() < deadline, "the clients made no " + more + " requests in 60 s");
-      Thread.sleep(20);
-    }
+    RedisClusterProcess.await(
+        Duration.ofSeconds(60), () -> requests.get() >= target, more + " more requests");
   }
 }
