@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -571,16 +573,7 @@ final class FsDriver implements SessionDriver {
           && !Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
         return BAD_ENTRY;
       }
-      long size = Files.size(file);
-      if (size > MAX_FILE_BYTES) {
-        // Not read at all: many requests reading such a file at once would exhaust the heap.
-        throw new IOException(
-            size
-                + " bytes, more than any session Satchel reads may take ("
-                + MAX_FILE_BYTES
-                + "); the file is left as it is");
-      }
-      return SessionFile.of(Files.readAllBytes(file));
+      return SessionFile.of(readBounded(file));
     } catch (NoSuchFileException e) {
       // No session, unless the folder itself is not one (newer JDKs report a path through a file
       // as missing): the store is then broken, not empty.
@@ -588,6 +581,41 @@ final class FsDriver implements SessionDriver {
         throw new NotDirectoryException(base.toString());
       }
       return null;
+    }
+  }
+
+  /**
+   * The file's bytes, its size taken from the open channel (no second lookup of the path). A file
+   * larger than {@link #MAX_FILE_BYTES} is not read at all: many requests reading such a file at
+   * once would exhaust the heap.
+   */
+  private static byte[] readBounded(Path file) throws IOException {
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      long size = channel.size();
+      if (size > MAX_FILE_BYTES) {
+        throw new IOException(
+            size
+                + " bytes, more than any session Satchel reads may take ("
+                + MAX_FILE_BYTES
+                + "); the file is left as it is");
+      }
+      ByteBuffer read = ByteBuffer.allocate((int) size);
+      while (read.hasRemaining() && channel.read(read) >= 0) {
+        // until full, or the end of a file a write in place made shorter meanwhile
+      }
+      if (read.hasRemaining()) {
+        return Arrays.copyOf(read.array(), read.position());
+      }
+      ByteBuffer next = ByteBuffer.allocate(1);
+      if (channel.read(next) <= 0) {
+        return read.array();
+      }
+      // A write in place made it longer meanwhile: the rest too.
+      byte[] rest = Channels.newInputStream(channel).readAllBytes();
+      byte[] all = Arrays.copyOf(read.array(), read.capacity() + 1 + rest.length);
+      all[read.capacity()] = next.get(0);
+      System.arraycopy(rest, 0, all, read.capacity() + 1, rest.length);
+      return all;
     }
   }
 
