@@ -299,6 +299,7 @@ public final class Satchel implements AutoCloseable {
   public static final class Builder {
     private String driver = DEFAULT_DRIVER;
     private final Map<String, String> driverOptions = new LinkedHashMap<>();
+    private final Map<Class<?>, Object> driverResources = new LinkedHashMap<>();
     private final Map<String, String> driverOptionSources = new LinkedHashMap<>();
     // How the user wrote the settings given by name, for messages raised when the whole is built.
     private final Map<String, String> settingSources = new LinkedHashMap<>();
@@ -339,6 +340,16 @@ public final class Satchel implements AutoCloseable {
      */
     public Builder driverOption(String name, String value) {
       return driverOption(name, value, "driver." + name);
+    }
+
+    /**
+     * An object the driver needs and cannot be given as text, such as the application's {@code
+     * javax.sql.DataSource} for the {@code jdbc} driver; a driver that needs none ignores it.
+     */
+    public <T> Builder driverResource(Class<T> type, T resource) {
+      driverResources.put(
+          requireNonNull(type, "type"), type.cast(requireNonNull(resource, "resource")));
+      return this;
     }
 
     Builder driverOption(String name, String value, String source) {
@@ -657,7 +668,8 @@ public final class Satchel implements AutoCloseable {
           DriverRegistry.start(
               driver,
               settingSources.getOrDefault("driver", "driver"),
-              new DriverContext(driver, driverOptions, driverOptionSources, clock, idleTimeout),
+              new DriverContext(
+                  driver, driverOptions, driverOptionSources, clock, idleTimeout, driverResources),
               loader);
       return new Satchel(
           new SessionContext(

@@ -23,6 +23,7 @@ public final class DriverContext {
   private final Map<String, String> sources;
   private final Clock clock;
   private final Duration idleTimeout;
+  private final Map<Class<?>, Object> resources;
 
   /**
    * Creates a context.
@@ -57,6 +58,22 @@ public final class DriverContext {
       Map<String, String> sources,
       Clock clock,
       Duration idleTimeout) {
+    this(driverName, options, sources, clock, idleTimeout, Map.of());
+  }
+
+  /**
+   * Creates a context that also hands the driver objects it cannot be given as text.
+   *
+   * @param resources objects by the type they are asked for with ({@link #resource})
+   */
+  public DriverContext(
+      String driverName,
+      Map<String, String> options,
+      Map<String, String> sources,
+      Clock clock,
+      Duration idleTimeout,
+      Map<Class<?>, Object> resources) {
+    this.resources = Map.copyOf(resources);
     this.driverName = requireNonNull(driverName, "driverName");
     this.options = Map.copyOf(options);
     this.sources = Map.copyOf(sources);
@@ -76,6 +93,14 @@ public final class DriverContext {
    */
   public Optional<Duration> idleTimeout() {
     return Optional.ofNullable(idleTimeout);
+  }
+
+  /**
+   * An object the application handed the driver ({@link
+   * dev.satchel.Satchel.Builder#driverResource}), such as its {@code DataSource}, if any.
+   */
+  public <T> Optional<T> resource(Class<T> type) {
+    return Optional.ofNullable(type.cast(resources.get(type)));
   }
 
   /** The driver's name. */

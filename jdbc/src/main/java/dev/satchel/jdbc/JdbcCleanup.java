@@ -1,0 +1,70 @@
+package dev.satchel.jdbc;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Removes expired markers, sessions nobody reported, and index entries left behind, on one daemon
+ * thread per driver. Every batch is a short transaction of its own that passes over rows another
+ * instance holds ({@code SKIP LOCKED} on PostgreSQL), so that many instances cleaning at once
+ * neither wait on each other nor deadlock, and requests never wait on a clean-up.
+ */
+final class JdbcCleanup implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("dev.satchel.jdbc");
+
+  /** The most rows one statement of the clean-up removes. */
+  static final int BATCH = 500;
+
+  /** How long an expired session waits for an instance to report it before it is removed. */
+  static final Duration UNREPORTED_AFTER = Duration.ofHours(1);
+
+  /**
+   * How old an index entry without a live session must be to be removed: the core adds one just
+   * before its session's first write.
+   */
+  static final Duration INDEX_GRACE = Duration.ofMinutes(5);
+
+  private final ScheduledExecutorService scheduler;
+
+  private JdbcCleanup(ScheduledExecutorService scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  static JdbcCleanup start(JdbcDriver driver, Duration interval) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "satchel-jdbc-cleanup");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long period = interval.toMillis();
+    long budget = interval.dividedBy(2).toNanos();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            driver.cleanUp(BATCH, UNREPORTED_AFTER, INDEX_GRACE, budget);
+          } catch (RuntimeException e) {
+            // The next pass tries again; requests report an outage themselves.
+            LOG.log(
+                Level.WARNING,
+                "The jdbc store's clean-up failed; the next one tries again: "
+                    + JdbcFailures.redacted(e));
+          }
+        },
+        // A random first delay, so that instances started together do not clean in step.
+        ThreadLocalRandom.current().nextLong(period) + 1,
+        period,
+        TimeUnit.MILLISECONDS);
+    return new JdbcCleanup(scheduler);
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.satchel.jdbc;
+
+import dev.satchel.spi.SessionIds;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import java.util.regex.Pattern;
+
+/** Turns the database's failures into errors that say what happened in the driver's terms. */
+final class JdbcFailures {
+  private static final Pattern SESSION_ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+
+  private JdbcFailures() {}
+
+  /**
+   * What a failure says, for a log line the driver writes itself: the database's messages may quote
+   * a key, and a session ID is a credential, so each is replaced by its fingerprint.
+   */
+  static String redacted(Throwable e) {
+    String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+    return SESSION_ID.matcher(text).replaceAll(id -> SessionIds.fingerprint(id.group()));
+  }
+
+  static JdbcStoreException translate(SQLException e, int timeoutSeconds) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String message;
+    if (e instanceof SQLTransientConnectionException && !state.startsWith("08")) {
+      // HikariCP: every connection of the pool was in use for the whole connection timeout.
+      message =
+          "no database connection was free in time (the pool is exhausted, or the database"
+              + " does not answer): "
+              + e.getMessage();
+    } else if (state.equals("57014") || e instanceof SQLTimeoutException) {
+      message =
+          "a statement was cancelled"
+              + (timeoutSeconds > 0
+                  ? " after the statement-timeout (" + timeoutSeconds + " s)"
+                  : "")
+              + ": "
+              + e.getMessage();
+    } else if (state.startsWith("08") || state.startsWith("57P")) {
+      message = "the database cannot be reached: " + e.getMessage();
+    } else {
+      message = "the database refused a statement (SQL state " + state + "): " + e.getMessage();
+    }
+    return new JdbcStoreException(message, e);
+  }
+}

@@ -1,0 +1,241 @@
+package dev.satchel.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * The driver's tables: checked at start-up, and created (or completed, when unstorage's db0 driver
+ * created the session table) when the application lets the driver do it. Nothing is run when the
+ * layout is complete, so that instances starting under load take no table locks.
+ */
+final class JdbcSchema {
+  /** The table name the shipped SQL files use, replaced by the configured one. */
+  static final String DEFAULT_TABLE = "satchel_sessions";
+
+  /** The table db0's upgrade file names. */
+  private static final String DB0_TABLE = "unstorage";
+
+  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
+
+  /** Satchel's own columns of the session table, which a db0 table lacks. */
+  private static final String SATCHEL_COLUMNS =
+      "\"version\", \"expires_at\", \"retired\", \"lapsed_at\", \"claimed_until\"";
+
+  /** The columns unstorage's db0 driver creates and Satchel uses. */
+  private static final String DB0_COLUMNS = "\"key\", \"value\", \"updated_at\"";
+
+  private JdbcSchema() {}
+
+  /**
+   * Checks that {@code table} can name the tables: a plain identifier, so that it is used as it is
+   * in every statement (unquoted: PostgreSQL reads it in lower case, H2 in upper case).
+   */
+  static String checkTableName(String table, String what) {
+    if (!TABLE_NAME.matcher(table).matches()) {
+      throw new IllegalArgumentException(
+          what
+              + " must be a table name of letters, digits and underscores, not starting with a"
+              + " digit, at most 48 characters (choose the schema with the connection's"
+              + " currentSchema or search_path); got \""
+              + table
+              + "\"");
+    }
+    return table;
+  }
+
+  /** The shipped SQL file for {@code dialect} with the table named {@code table}. */
+  static String script(String name, String table) {
+    String resource = "/dev/satchel/jdbc/" + name;
+    try (InputStream in = JdbcSchema.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("the jar lacks " + resource);
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return text.replace(DEFAULT_TABLE, table).replace(DB0_TABLE, table);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The statements of a script: its lines without comments, split at semicolons. */
+  static List<String> statements(String script) {
+    StringBuilder text = new StringBuilder();
+    for (String line : script.split("\n")) {
+      if (!line.stripLeading().startsWith("--")) {
+        text.append(line).append('\n');
+      }
+    }
+    List<String> statements = new ArrayList<>();
+    for (String statement : text.toString().split(";")) {
+      if (!statement.isBlank()) {
+        statements.add(statement.strip());
+      }
+    }
+    return statements;
+  }
+
+  /**
+   * Makes sure the tables are there with the columns the driver uses.
+   *
+   * @param create whether the driver may create or complete them
+   * @throws IllegalStateException saying what to run, when they are not and it may not
+   */
+  static void ensure(DataSource dataSource, JdbcDialect dialect, String table, boolean create)
+      throws SQLException {
+    String schemaFile = "schema-" + dialect.fileName + ".sql";
+    String upgradeFile = "upgrade-db0-" + dialect.fileName + ".sql";
+    Layout layout = inspect(dataSource, table);
+    if (layout == Layout.COMPLETE) {
+      return;
+    }
+    if (layout == Layout.FOREIGN) {
+      throw new IllegalStateException(
+          "the table "
+              + table
+              + " is not a session table: it lacks the columns "
+              + DB0_COLUMNS
+              + ". Set the jdbc option `table` to another name, or see satchel-jdbc's"
+              + " dev/satchel/jdbc/"
+              + schemaFile
+              + " for the layout");
+    }
+    if (!create) {
+      throw new IllegalStateException(
+          switch (layout) {
+            case MISSING ->
+                "the table "
+                    + table
+                    + " does not exist: run satchel-jdbc's dev/satchel/jdbc/"
+                    + schemaFile
+                    + " from your migrations (with satchel_sessions replaced by "
+                    + table
+                    + "), or set the jdbc option create-table=true";
+            case DB0 ->
+                "the table "
+                    + table
+                    + " has the layout of unstorage's db0 driver but lacks Satchel's columns "
+                    + SATCHEL_COLUMNS
+                    + ": run satchel-jdbc's dev/satchel/jdbc/"
+                    + upgradeFile
+                    + " (with unstorage replaced by "
+                    + table
+                    + "), then "
+                    + schemaFile
+                    + ", or set the jdbc option create-table=true";
+            default ->
+                "the table "
+                    + table
+                    + "_principals does not exist: run satchel-jdbc's dev/satchel/jdbc/"
+                    + schemaFile
+                    + " (with satchel_sessions replaced by "
+                    + table
+                    + "), or set the jdbc option create-table=true";
+          });
+    }
+    if (layout == Layout.DB0 && dialect != JdbcDialect.POSTGRESQL) {
+      throw new IllegalStateException(
+          "the table " + table + " lacks Satchel's columns " + SATCHEL_COLUMNS);
+    }
+    try {
+      if (layout == Layout.DB0) {
+        run(dataSource, statements(script(upgradeFile, table)));
+      }
+      run(dataSource, statements(script(schemaFile, table)));
+    } catch (SQLException e) {
+      // Instances starting together race to create the tables (PostgreSQL's IF NOT EXISTS can
+      // still fail on a concurrent creation); what counts is that the layout is there now.
+      if (inspect(dataSource, table) != Layout.COMPLETE) {
+        throw e;
+      }
+    }
+    if (inspect(dataSource, table) != Layout.COMPLETE) {
+      throw new IllegalStateException(
+          "the table " + table + " still lacks columns after " + schemaFile + " was run");
+    }
+  }
+
+  private enum Layout {
+    COMPLETE,
+    MISSING,
+    DB0,
+    NO_INDEX_TABLE,
+    FOREIGN
+  }
+
+  private static Layout inspect(DataSource dataSource, String table) throws SQLException {
+    if (!selects(dataSource, "SELECT " + DB0_COLUMNS + " FROM " + table + " WHERE 1 = 0")) {
+      return selects(dataSource, "SELECT 1 FROM " + table + " WHERE 1 = 0")
+          ? Layout.FOREIGN
+          : Layout.MISSING;
+    }
+    if (!selects(dataSource, "SELECT " + SATCHEL_COLUMNS + " FROM " + table + " WHERE 1 = 0")) {
+      return Layout.DB0;
+    }
+    String principals =
+        "SELECT \"principal_hash\", \"session_key\", \"principal\", \"indexed_at\" FROM "
+            + table
+            + "_principals WHERE 1 = 0";
+    return selects(dataSource, principals) ? Layout.COMPLETE : Layout.NO_INDEX_TABLE;
+  }
+
+  /**
+   * Whether {@code query} runs. Only the table or a column being unknown reads as {@code false};
+   * any other failure (the database down, no permission) is thrown as it is.
+   */
+  private static boolean selects(DataSource dataSource, String query) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      try {
+        statement.executeQuery(query).close();
+        return true;
+      } catch (SQLException e) {
+        if (!connection.getAutoCommit()) {
+          connection.rollback();
+        }
+        if (isUnknownName(e)) {
+          return false;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** An unknown table or column: SQL state class 42 with PostgreSQL's and H2's codes. */
+  private static boolean isUnknownName(SQLException e) {
+    String state = e.getSQLState();
+    return state != null
+        && (state.equals("42P01") // PostgreSQL: undefined table
+            || state.equals("42703") // PostgreSQL: undefined column
+            || state.equals("42S02") // H2: table not found
+            || state.equals("42S04") // H2: table not found, the database empty
+            || state.equals("42S22")); // H2: column not found
+  }
+
+  private static void run(DataSource dataSource, List<String> statements) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        for (String sql : statements) {
+          statement.execute(sql);
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    }
+  }
+}

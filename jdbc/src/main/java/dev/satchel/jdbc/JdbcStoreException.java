@@ -1,0 +1,17 @@
+package dev.satchel.jdbc;
+
+import java.sql.SQLException;
+
+/** A failure of the database under the {@code jdbc} driver, with the database's own error. */
+public final class JdbcStoreException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  JdbcStoreException(String message, SQLException cause) {
+    super(message, cause);
+  }
+
+  /** The SQL state the database reported, or {@code null}. */
+  public String sqlState() {
+    return ((SQLException) getCause()).getSQLState();
+  }
+}

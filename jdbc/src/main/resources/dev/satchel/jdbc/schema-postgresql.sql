@@ -1,0 +1,35 @@
+-- Satchel's session table for PostgreSQL 13 or newer. The driver runs this at start-up unless
+-- create-table=false; to run it from your migrations instead (Flyway, Liquibase), copy it and
+-- replace satchel_sessions everywhere with your table's name, if you set another.
+--
+-- The first five columns are the layout of unstorage's db0 driver, so that an Astro app using it
+-- reads and writes the same sessions: key is the session ID, value the session's devalue text.
+-- The others are Satchel's: a version for compare-and-set, the expiry in epoch milliseconds, the
+-- marker of a retired ID (a log-in or log-out), and the bookkeeping of expired sessions reported
+-- to listeners. A row with retired set is a marker, whatever its value.
+CREATE TABLE IF NOT EXISTS satchel_sessions (
+  "key" VARCHAR(255) NOT NULL PRIMARY KEY,
+  "value" TEXT,
+  "blob" BYTEA,
+  "created_at" TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+  "updated_at" TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+  "version" BIGINT NOT NULL DEFAULT 0,
+  "expires_at" BIGINT,
+  "retired" VARCHAR(64),
+  "lapsed_at" BIGINT,
+  "claimed_until" BIGINT
+);
+CREATE INDEX IF NOT EXISTS satchel_sessions_expires_at
+  ON satchel_sessions ("expires_at") WHERE "expires_at" IS NOT NULL;
+CREATE INDEX IF NOT EXISTS satchel_sessions_lapsed_at
+  ON satchel_sessions ("lapsed_at") WHERE "lapsed_at" IS NOT NULL;
+-- Sessions by user: principal_hash is the SHA-256 of the principal's name, in hex.
+CREATE TABLE IF NOT EXISTS satchel_sessions_principals (
+  "principal_hash" CHAR(64) NOT NULL,
+  "session_key" VARCHAR(255) NOT NULL,
+  "principal" TEXT NOT NULL,
+  "indexed_at" BIGINT NOT NULL,
+  PRIMARY KEY ("principal_hash", "session_key")
+);
+CREATE INDEX IF NOT EXISTS satchel_sessions_principals_indexed_at
+  ON satchel_sessions_principals ("indexed_at");
