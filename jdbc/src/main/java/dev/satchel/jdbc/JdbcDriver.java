@@ -4,7 +4,6 @@ import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.StoredBlob;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -203,9 +202,7 @@ final class JdbcDriver implements SessionDriver {
                     + " n.\"principal\", n.\"indexed_at\")";
           };
       unindex =
-          "DELETE FROM "
-              + principals
-              + " WHERE \"principal_hash\" = ? AND \"session_key\" = ? AND \"principal\" = ?";
+          "DELETE FROM " + principals + " WHERE \"principal_hash\" = ? AND \"session_key\" = ?";
       indexed =
           "SELECT p.\"session_key\", p.\"indexed_at\", s.\"value\", s.\"version\","
               + " s.\"updated_at\", s.\"expires_at\", s.\"retired\" FROM "
@@ -213,7 +210,7 @@ final class JdbcDriver implements SessionDriver {
               + " p LEFT JOIN "
               + table
               + " s ON s.\"key\" = p.\"session_key\""
-              + " WHERE p.\"principal_hash\" = ? AND p.\"principal\" = ?"
+              + " WHERE p.\"principal_hash\" = ?"
               + " ORDER BY p.\"indexed_at\", p.\"session_key\"";
       // Expired sessions, and rows whose expired session was overwritten, not under a lease:
       // now, now, now, limit.
@@ -556,7 +553,7 @@ final class JdbcDriver implements SessionDriver {
           try (PreparedStatement statement = prepare(connection, sql.index)) {
             statement.setString(1, hash(principal));
             statement.setString(2, id);
-            statement.setString(3, principal);
+            statement.setString(3, readable(principal));
             statement.setLong(4, indexedAt.toEpochMilli());
             return statement.executeUpdate();
           } catch (SQLException e) {
@@ -576,7 +573,6 @@ final class JdbcDriver implements SessionDriver {
           try (PreparedStatement statement = prepare(connection, sql.unindex)) {
             statement.setString(1, hash(principal));
             statement.setString(2, id);
-            statement.setString(3, principal);
             return statement.executeUpdate();
           }
         });
@@ -590,7 +586,6 @@ final class JdbcDriver implements SessionDriver {
           List<IndexedSession> found = new ArrayList<>();
           try (PreparedStatement statement = prepare(connection, sql.indexed)) {
             statement.setString(1, hash(principal));
-            statement.setString(2, principal);
             try (ResultSet row = statement.executeQuery()) {
               while (row.next()) {
                 String id = row.getString(1);
@@ -622,14 +617,24 @@ final class JdbcDriver implements SessionDriver {
    * the key column, and the name itself is compared as well.
    */
   static String hash(String principal) {
+    // Every UTF-16 unit as it is: an encoder would turn lone surrogates into one replacement
+    // character, and two different names into one key.
+    byte[] units = new byte[principal.length() * 2];
+    for (int i = 0; i < principal.length(); i++) {
+      char unit = principal.charAt(i);
+      units[2 * i] = (byte) (unit >> 8);
+      units[2 * i + 1] = (byte) unit;
+    }
     try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(principal.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(units));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  }
+
+  /** The name as a text column takes it: PostgreSQL refuses the NUL character in text. */
+  private static String readable(String principal) {
+    return principal.replace('\u0000', '\uFFFD');
   }
 
   // --------------------------------------------------------------------------------- expiry

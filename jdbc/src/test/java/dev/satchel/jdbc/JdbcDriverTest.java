@@ -1,0 +1,391 @@
+package dev.satchel.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.Retirement;
+import dev.satchel.spi.SessionDriver;
+import dev.satchel.spi.SessionIds;
+import dev.satchel.spi.StoredBlob;
+import dev.satchel.testing.MutableClock;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What the jdbc driver does beyond the contract: its writes, its tables, its options. */
+final class JdbcDriverTest {
+  @RegisterExtension static final PostgresServer postgres = new PostgresServer();
+
+  private static final Duration IDLE = Duration.ofMinutes(30);
+
+  private final MutableClock clock = new MutableClock();
+  private final String table = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+
+  private Map<String, String> options(String... more) {
+    Map<String, String> options = new HashMap<>();
+    options.put("url", postgres.jdbcUrl());
+    options.put("username", postgres.user());
+    options.put("password", postgres.password());
+    options.put("table", table);
+    options.put("pool-size", "2");
+    options.put("cleanup-interval", "1d");
+    for (int i = 0; i < more.length; i += 2) {
+      options.put(more[i], more[i + 1]);
+    }
+    return options;
+  }
+
+  private SessionDriver driver(Map<String, String> options) {
+    return new JdbcDriverProvider().create(new DriverContext("jdbc", options, clock, IDLE));
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+  }
+
+  /** The row's columns as the database holds them, and its xmin (which any write changes). */
+  private Map<String, Object> row(String id) throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT xmin::text AS xmin, \"value\", \"version\", \"updated_at\","
+                    + " \"expires_at\", \"retired\" FROM "
+                    + table
+                    + " WHERE \"key\" = ?")) {
+      statement.setString(1, id);
+      try (ResultSet result = statement.executeQuery()) {
+        if (!result.next()) {
+          return null;
+        }
+        Map<String, Object> row = new HashMap<>();
+        for (int i = 1; i <= 6; i++) {
+          row.put(result.getMetaData().getColumnName(i), result.getObject(i));
+        }
+        return row;
+      }
+    }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  // ------------------------------------------------------------------------ reads and refresh
+
+  @Test
+  void readsWithinATenthOfTheIdleTimeout_writeNothing_andALaterOneMovesOnlyTheExpiry()
+      throws SQLException {
+    try (SessionDriver driver = driver(options())) {
+      String id = SessionIds.generate();
+      assertTrue(driver.write(id, "blob", null, clock.instant().plus(IDLE)));
+      Map<String, Object> written = row(id);
+      for (int minute = 0; minute < 2; minute++) {
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals("blob", driver.read(id, IDLE).blob());
+      }
+      assertEquals(written, row(id), "a read 2 minutes into 30 wrote the row");
+
+      clock.advance(Duration.ofMinutes(2));
+      StoredBlob read = driver.read(id, IDLE);
+      Map<String, Object> refreshed = row(id);
+      assertNotEquals(written.get("xmin"), refreshed.get("xmin"), "not refreshed after 4 minutes");
+      assertEquals(clock.millis() + IDLE.toMillis(), refreshed.get("expires_at"));
+      for (String kept : List.of("value", "version", "updated_at")) {
+        assertEquals(written.get(kept), refreshed.get(kept), kept + " changed by a refresh");
+      }
+      assertTrue(driver.write(id, "next", read.version(), clock.instant().plus(IDLE)));
+    }
+  }
+
+  @Test
+  void refreshIsDue_onlyOnceATenthOfTheTimeoutHasPassed() {
+    long now = 1_000_000;
+    long idle = IDLE.toMillis();
+    assertFalse(JdbcDriver.refreshIsDue(now + idle, now, IDLE));
+    assertFalse(JdbcDriver.refreshIsDue(now + idle - idle / 10, now, IDLE));
+    assertTrue(JdbcDriver.refreshIsDue(now + idle - idle / 10 - 1, now, IDLE));
+    assertTrue(JdbcDriver.refreshIsDue(null, now, IDLE));
+  }
+
+  @Test
+  void aVersionTheDriverNeverMade_isRefused_notAnError() {
+    try (SessionDriver driver = driver(options())) {
+      String id = SessionIds.generate();
+      assertTrue(driver.write(id, "blob", null, null));
+      for (String version : List.of("blob", "", "x/y", "1/not-a-time", "/", "9/-")) {
+        assertFalse(driver.write(id, "next", version, null), version);
+        assertFalse(driver.deleteIfUnchanged(id, version), version);
+      }
+      assertEquals("blob", driver.read(id, null).blob());
+    }
+  }
+
+  @Test
+  void aLogIn_turnsTheOldRowIntoAMarker_inPlace() throws SQLException {
+    try (SessionDriver driver = driver(options())) {
+      String old = SessionIds.generate();
+      String next = SessionIds.generate();
+      driver.write(old, "blob", null, clock.instant().plus(IDLE));
+      String version = driver.read(old, null).version();
+      Retirement moved = Retirement.movedTo(next, clock.instant());
+      assertTrue(
+          driver.replace(
+              old,
+              version,
+              next,
+              "blob",
+              clock.instant().plus(IDLE),
+              moved,
+              clock.instant().plus(Duration.ofMinutes(10))));
+      Map<String, Object> marker = row(old);
+      assertNull(marker.get("value"));
+      assertEquals(moved.encode(), marker.get("retired"));
+      assertEquals("blob", row(next).get("value"));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- clean-up
+
+  @Test
+  void cleanUp_removesExpiredMarkers_unreportedSessions_andLeftoverIndexEntries()
+      throws SQLException {
+    try (SessionDriver driver = driver(options())) {
+      JdbcDriver jdbc = (JdbcDriver) driver;
+      String live = SessionIds.generate();
+      String expired = SessionIds.generate();
+      String retired = SessionIds.generate();
+      String lasting = SessionIds.generate();
+      driver.write(live, "blob", null, clock.instant().plus(Duration.ofDays(1)));
+      driver.write(expired, "blob", null, clock.instant().plus(Duration.ofMinutes(1)));
+      driver.retire(
+          retired, Retirement.destroyed(clock.instant()), clock.instant().plusSeconds(60));
+      driver.retire(
+          lasting, Retirement.destroyed(clock.instant()), clock.instant().plus(Duration.ofDays(1)));
+      driver.index("ann", live, clock.instant());
+      driver.index("ann", expired, clock.instant());
+      driver.index("bob", SessionIds.generate(), clock.instant());
+
+      clock.advance(Duration.ofMinutes(30));
+      jdbc.cleanUp(2, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, Long.MAX_VALUE);
+      assertNull(row(retired), "an expired marker stays");
+      assertNotNull(row(expired), "an expired session went before anyone could report it");
+      assertNotNull(row(lasting));
+      assertEquals(1, driver.indexed("ann").size(), "ann's entry of an expired session stays");
+      assertEquals(0, driver.indexed("bob").size(), "bob's entry without any session stays");
+
+      clock.advance(JdbcCleanup.UNREPORTED_AFTER);
+      jdbc.cleanUp(2, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, Long.MAX_VALUE);
+      assertNull(row(expired), "an expired session nobody reported for an hour stays");
+      assertNotNull(row(live));
+      assertEquals(List.of(live), driver.indexed("ann").stream().map(s -> s.id()).toList());
+    }
+  }
+
+  @Test
+  void cleanUp_inSmallBatches_removesEverythingDue() throws SQLException {
+    try (SessionDriver driver = driver(options())) {
+      for (int i = 0; i < 25; i++) {
+        driver.retire(
+            SessionIds.generate(),
+            Retirement.destroyed(clock.instant()),
+            clock.instant().plusSeconds(1));
+      }
+      clock.advance(Duration.ofSeconds(2));
+      long removed =
+          ((JdbcDriver) driver)
+              .cleanUp(4, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, Long.MAX_VALUE);
+      assertEquals(25, removed);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- the tables
+
+  @Test
+  void aMissingTable_withCreateTableOff_failsSayingWhatToRun() {
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> driver(options("create-table", "false")));
+    assertTrue(e.getMessage().contains("the table " + table + " does not exist"), e.getMessage());
+    assertTrue(e.getMessage().contains("dev/satchel/jdbc/schema-postgresql.sql"), e.getMessage());
+    assertTrue(e.getMessage().contains("create-table=true"), e.getMessage());
+  }
+
+  @Test
+  void theShippedSchema_runByTheApplication_isAccepted() throws SQLException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      for (String sql : JdbcSchema.statements(JdbcSchema.script("schema-postgresql.sql", table))) {
+        statement.execute(sql);
+      }
+    }
+    try (SessionDriver driver = driver(options("create-table", "false"))) {
+      String id = SessionIds.generate();
+      assertTrue(driver.write(id, "blob", null, null));
+    }
+  }
+
+  @Test
+  void theIndexTableMissing_withCreateTableOff_fails() throws SQLException {
+    driver(options()).close();
+    execute("DROP TABLE " + table + "_principals");
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> driver(options("create-table", "false")));
+    assertTrue(e.getMessage().contains(table + "_principals does not exist"), e.getMessage());
+    driver(options()).close();
+  }
+
+  @Test
+  void aTableOfAnotherLayout_isRefused_evenWhenTheDriverMayCreateTables() throws SQLException {
+    execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name TEXT)");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> driver(options()));
+    assertTrue(e.getMessage().contains("is not a session table"), e.getMessage());
+  }
+
+  @Test
+  void startingManyInstancesAtOnce_onAnEmptyDatabase_createsTheTablesOnce() throws Exception {
+    List<Thread> threads = new java.util.ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    for (int i = 0; i < 6; i++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try (SessionDriver driver = driver(options())) {
+                  assertTrue(driver.write(SessionIds.generate(), "blob", null, null));
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertEquals(List.of(), failures);
+  }
+
+  // --------------------------------------------------------------------------------- options
+
+  @Test
+  void theApplicationsDataSource_isUsed_andLeftOpen() throws SQLException {
+    JdbcDataSource dataSource = new JdbcDataSource();
+    dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    Map<String, String> options = Map.of("cleanup-interval", "1d");
+    DriverContext context =
+        new DriverContext(
+            "jdbc", options, Map.of(), clock, IDLE, Map.of(javax.sql.DataSource.class, dataSource));
+    String id = SessionIds.generate();
+    try (SessionDriver driver = new JdbcDriverProvider().create(context)) {
+      assertTrue(driver.write(id, "blob", null, null));
+    }
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT \"value\" FROM satchel_sessions WHERE \"key\" = '" + id + "'")) {
+      assertTrue(row.next());
+      assertEquals("blob", row.getString(1));
+    }
+  }
+
+  @Test
+  void withoutAUrlOrADataSource_startUpSaysWhatToSet() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> driver(Map.of()));
+    assertTrue(e.getMessage().contains("`url`"), e.getMessage());
+    assertTrue(e.getMessage().contains("driverResource(DataSource.class"), e.getMessage());
+  }
+
+  @Test
+  void poolOptionsWithoutAUrl_areRefused() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> driver(Map.of("pool-size", "4")));
+    assertTrue(e.getMessage().contains("`pool-size`"), e.getMessage());
+  }
+
+  @Test
+  void badOptions_areRefusedNamingThem() {
+    for (String[] bad :
+        new String[][] {
+          {"table", "sessions; DROP TABLE x"},
+          {"table", "public.sessions"},
+          {"pool-size", "0"},
+          {"pool-timeout", "10ms"},
+          {"statement-timeout", "0s"},
+          {"cleanup-interval", "500ms"},
+          {"create-table", "yes"},
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> driver(options(bad[0], bad[1])), bad[1]);
+      assertTrue(e.getMessage().contains("`" + bad[0] + "`"), e.getMessage());
+    }
+    IllegalArgumentException url =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> driver(options("url", "postgresql://u:secret@localhost/app")));
+    assertFalse(url.getMessage().contains("secret"), url.getMessage());
+  }
+
+  @Test
+  void aDatabaseThatCannotBeReached_failsStartUpNamingTheUrl_withoutThePassword() {
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                driver(
+                    options(
+                        "url",
+                        "jdbc:postgresql://127.0.0.1:1/app?password=secret",
+                        "pool-timeout",
+                        "500ms")));
+    assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
+    assertFalse(e.getMessage().contains("secret"), e.getMessage());
+  }
+
+  @Test
+  void aPrincipalOfAnyLength_isIndexed() {
+    try (SessionDriver driver = driver(options())) {
+      String id = SessionIds.generate();
+      String principal = "x".repeat(100_000) + "\u0000é";
+      driver.write(id, "blob", null, null);
+      driver.index(principal, id, Instant.now());
+      driver.index(principal, id, Instant.now());
+      assertEquals(1, driver.indexed(principal).size());
+      assertEquals(0, driver.indexed("x".repeat(100_000)).size());
+    }
+  }
+
+  @Test
+  void principalsThatDifferOnlyInLoneSurrogates_areKeptApart() {
+    try (SessionDriver driver = driver(options())) {
+      String id = SessionIds.generate();
+      driver.write(id, "blob", null, null);
+      driver.index("a\uD800", id, Instant.now());
+      assertEquals(0, driver.indexed("a\uDC00").size());
+      assertEquals(0, driver.indexed("a?").size());
+      assertEquals(0, driver.indexed("a\uFFFD").size());
+      assertEquals(1, driver.indexed("a\uD800").size());
+    }
+  }
+}
