@@ -46,7 +46,16 @@ final class JdbcDriver implements SessionDriver {
   private final DataSource dataSource;
   private final JdbcDialect dialect;
   private final Clock clock;
-  private final int timeoutSeconds;
+  private final Duration statementTimeout;
+
+  /**
+   * The seconds each statement is given with {@link PreparedStatement#setQueryTimeout}, or 0 when
+   * the database itself cancels statements (the driver's own pool sets its session's timeout once
+   * per connection, which costs nothing per statement; a JDBC query timeout is a timer task per
+   * statement).
+   */
+  private final int queryTimeoutSeconds;
+
   private final AutoCloseable pool;
   private final Sql sql;
   private final JdbcCleanup cleanup;
@@ -57,13 +66,15 @@ final class JdbcDriver implements SessionDriver {
       String table,
       Clock clock,
       Duration statementTimeout,
+      boolean databaseCancels,
       Duration cleanupInterval,
       AutoCloseable pool) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.clock = clock;
-    this.timeoutSeconds =
-        statementTimeout == null ? 0 : (int) Math.max(1, statementTimeout.toSeconds());
+    this.statementTimeout = statementTimeout;
+    this.queryTimeoutSeconds =
+        databaseCancels ? 0 : (int) Math.max(1, (statementTimeout.toMillis() + 999) / 1000);
     this.pool = pool;
     this.sql = new Sql(dialect, table);
     this.cleanup = cleanupInterval == null ? null : JdbcCleanup.start(this, cleanupInterval);
@@ -169,11 +180,13 @@ final class JdbcDriver implements SessionDriver {
               + " WHERE \"key\" = ?";
       // The same, only from the version read: + version, updated_at, now.
       retireLive = retireRow + " AND " + sameVersion + " AND " + live;
+      // A row inserted meanwhile makes it write nothing (PostgreSQL) or fail on the key (H2).
       insertMarker =
           "INSERT INTO "
               + table
               + " (\"key\", \"retired\", \"expires_at\", \"version\", \"created_at\","
-              + " \"updated_at\") VALUES (?, ?, ?, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+              + " \"updated_at\") VALUES (?, ?, ?, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+              + (dialect == JdbcDialect.POSTGRESQL ? " ON CONFLICT (\"key\") DO NOTHING" : "");
       // An expired session stays for its report.
       delete =
           "DELETE FROM "
@@ -480,10 +493,11 @@ final class JdbcDriver implements SessionDriver {
       statement.setString(1, id);
       statement.setString(2, retirement.encode());
       statement.setLong(3, markerExpiresAt.toEpochMilli());
-      statement.executeUpdate();
+      if (statement.executeUpdate() == 0) {
+        throw new Retry(null);
+      }
     } catch (SQLException e) {
       if (isDuplicateKey(e)) {
-        // Written by another transaction since the look-up found nothing: try the whole again.
         throw new Retry(e);
       }
       throw e;
@@ -809,10 +823,13 @@ final class JdbcDriver implements SessionDriver {
     T run(Connection connection) throws SQLException;
   }
 
-  /** A transaction to run again from the start: it lost a race its statements cannot absorb. */
+  /**
+   * A transaction to run again from the start: it lost a race its statements cannot absorb (a row
+   * inserted by another transaction after a look-up found none).
+   */
   private static final class Retry extends RuntimeException {
     Retry(SQLException cause) {
-      super(cause);
+      super("a row was written under the same key meanwhile", cause);
     }
   }
 
@@ -831,7 +848,7 @@ final class JdbcDriver implements SessionDriver {
         throw e;
       }
     } catch (SQLException e) {
-      throw JdbcFailures.translate(e, timeoutSeconds);
+      throw JdbcFailures.translate(e, statementTimeout);
     }
   }
 
@@ -857,10 +874,11 @@ final class JdbcDriver implements SessionDriver {
         }
       } catch (Retry retry) {
         if (attempt >= 3) {
-          throw JdbcFailures.translate((SQLException) retry.getCause(), timeoutSeconds);
+          throw new JdbcStoreException(
+              "three transactions in a row lost a race for the same key", retry);
         }
       } catch (SQLException e) {
-        throw JdbcFailures.translate(e, timeoutSeconds);
+        throw JdbcFailures.translate(e, statementTimeout);
       }
     }
   }
@@ -868,8 +886,8 @@ final class JdbcDriver implements SessionDriver {
   private PreparedStatement prepare(Connection connection, String statementSql)
       throws SQLException {
     PreparedStatement statement = connection.prepareStatement(statementSql);
-    if (timeoutSeconds > 0) {
-      statement.setQueryTimeout(timeoutSeconds);
+    if (queryTimeoutSeconds > 0) {
+      statement.setQueryTimeout(queryTimeoutSeconds);
     }
     return statement;
   }

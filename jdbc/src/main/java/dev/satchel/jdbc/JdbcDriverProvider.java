@@ -73,8 +73,8 @@ public final class JdbcDriverProvider implements SessionDriverProvider {
             "statement-timeout",
             Duration.class,
             "5s",
-            "How long one statement may run before it is cancelled and the request fails; whole"
-                + " seconds, at least 1."),
+            "How long one statement may run before it is cancelled and the request fails; at least"
+                + " 1s (with the application's DataSource, rounded up to whole seconds)."),
         new Option(
             "cleanup-interval",
             Duration.class,
@@ -126,11 +126,18 @@ public final class JdbcDriverProvider implements SessionDriverProvider {
       }
       JdbcSchema.ensure(dataSource, dialect, table, createTable);
       return new JdbcDriver(
-          dataSource, dialect, table, context.clock(), statementTimeout, cleanupInterval, pool);
+          dataSource,
+          dialect,
+          table,
+          context.clock(),
+          statementTimeout,
+          pool != null,
+          cleanupInterval,
+          pool);
     } catch (SQLException e) {
       closeQuietly(pool);
       throw new IllegalStateException(
-          "the jdbc driver cannot start: " + JdbcFailures.translate(e, 0).getMessage(), e);
+          "the jdbc driver cannot start: " + JdbcFailures.translate(e, null).getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(pool);
       throw e;
@@ -161,6 +168,13 @@ public final class JdbcDriverProvider implements SessionDriverProvider {
     config.setConnectionTimeout(timeout.toMillis());
     config.setValidationTimeout(Math.min(timeout.toMillis(), 1000));
     config.setAutoCommit(true);
+    // The database cancels a statement that runs too long: set once per connection, it costs
+    // nothing per statement.
+    if (url.startsWith("jdbc:postgresql:")) {
+      config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
+    } else if (url.startsWith("jdbc:h2:")) {
+      config.setConnectionInitSql("SET QUERY_TIMEOUT " + statementTimeout.toMillis());
+    }
     if (url.startsWith("jdbc:postgresql:")) {
       // Opening a connection to a database that does not answer gives up with the pool's wait.
       long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);

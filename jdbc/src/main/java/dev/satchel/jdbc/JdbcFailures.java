@@ -4,6 +4,7 @@ import dev.satchel.spi.SessionIds;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /** Turns the database's failures into errors that say what happened in the driver's terms. */
@@ -22,7 +23,7 @@ final class JdbcFailures {
     return SESSION_ID.matcher(text).replaceAll(id -> SessionIds.fingerprint(id.group()));
   }
 
-  static JdbcStoreException translate(SQLException e, int timeoutSeconds) {
+  static JdbcStoreException translate(SQLException e, Duration statementTimeout) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String message;
     if (e instanceof SQLTransientConnectionException && !state.startsWith("08")) {
@@ -34,8 +35,8 @@ final class JdbcFailures {
     } else if (state.equals("57014") || e instanceof SQLTimeoutException) {
       message =
           "a statement was cancelled"
-              + (timeoutSeconds > 0
-                  ? " after the statement-timeout (" + timeoutSeconds + " s)"
+              + (statementTimeout != null
+                  ? " after the statement-timeout (" + statementTimeout.toMillis() + " ms)"
                   : "")
               + ": "
               + e.getMessage();

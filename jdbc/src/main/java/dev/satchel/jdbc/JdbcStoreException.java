@@ -6,12 +6,12 @@ import java.sql.SQLException;
 public final class JdbcStoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  JdbcStoreException(String message, SQLException cause) {
+  JdbcStoreException(String message, Throwable cause) {
     super(message, cause);
   }
 
-  /** The SQL state the database reported, or {@code null}. */
+  /** The SQL state the database reported, or {@code null} when the failure was not its own. */
   public String sqlState() {
-    return ((SQLException) getCause()).getSQLState();
+    return getCause() instanceof SQLException e ? e.getSQLState() : null;
   }
 }

@@ -388,4 +388,42 @@ final class JdbcDriverTest {
       assertEquals(1, driver.indexed("a\uD800").size());
     }
   }
+
+  @Test
+  void aStatementWaitingOnALock_isCancelledAfterTheStatementTimeout_onEitherKindOfPool()
+      throws Exception {
+    org.postgresql.ds.PGSimpleDataSource application = new org.postgresql.ds.PGSimpleDataSource();
+    application.setURL(postgres.jdbcUrl());
+    application.setUser(postgres.user());
+    application.setPassword(postgres.password());
+    Map<String, String> shared = new HashMap<>(options());
+    for (String own : List.of("url", "username", "password", "pool-size")) {
+      shared.remove(own);
+    }
+    shared.put("statement-timeout", "1s");
+    DriverContext applications =
+        new DriverContext(
+            "jdbc", shared, Map.of(), clock, IDLE, Map.of(javax.sql.DataSource.class, application));
+    try (SessionDriver own = driver(options("statement-timeout", "1s"));
+        SessionDriver viaApplication = new JdbcDriverProvider().create(applications)) {
+      for (SessionDriver driver : List.of(own, viaApplication)) {
+        String id = SessionIds.generate();
+        assertTrue(driver.write(id, "blob", null, null));
+        String version = driver.read(id, null).version();
+        try (Connection holder = connect()) {
+          holder.setAutoCommit(false);
+          try (Statement lock = holder.createStatement()) {
+            lock.execute("SELECT 1 FROM " + table + " WHERE \"key\" = '" + id + "' FOR UPDATE");
+          }
+          JdbcStoreException e =
+              assertThrows(JdbcStoreException.class, () -> driver.write(id, "next", version, null));
+          assertEquals("57014", e.sqlState());
+          assertTrue(e.getMessage().contains("statement-timeout (1000 ms)"), e.getMessage());
+          holder.rollback();
+        }
+        assertEquals("blob", driver.read(id, null).blob(), "a cancelled write wrote");
+        assertTrue(driver.write(id, "next", version, null));
+      }
+    }
+  }
 }
