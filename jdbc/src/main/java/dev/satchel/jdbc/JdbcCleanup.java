@@ -28,6 +28,9 @@ final class JdbcCleanup implements AutoCloseable {
    */
   static final Duration INDEX_GRACE = Duration.ofMinutes(5);
 
+  /** How many passes apart the index is swept for entries left behind: hourly at one a minute. */
+  static final int INDEX_SWEEP_EVERY = 60;
+
   private final ScheduledExecutorService scheduler;
 
   private JdbcCleanup(ScheduledExecutorService scheduler) {
@@ -44,10 +47,12 @@ final class JdbcCleanup implements AutoCloseable {
             });
     long period = interval.toMillis();
     long budget = interval.dividedBy(2).toNanos();
+    int[] passes = {0};
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
-            driver.cleanUp(BATCH, UNREPORTED_AFTER, INDEX_GRACE, budget);
+            boolean sweepIndex = passes[0]++ % INDEX_SWEEP_EVERY == 0;
+            driver.cleanUp(BATCH, UNREPORTED_AFTER, INDEX_GRACE, sweepIndex, budget);
           } catch (RuntimeException e) {
             // The next pass tries again; requests report an outage themselves.
             LOG.log(

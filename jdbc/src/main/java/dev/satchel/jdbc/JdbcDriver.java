@@ -99,6 +99,7 @@ final class JdbcDriver implements SessionDriver {
     final String claimChoose;
     final String ackSessions;
     final String ackLapsed;
+    final String ackIndex;
     final String cleanMarkers;
     final String cleanUnreported;
     final String cleanLapsed;
@@ -239,6 +240,7 @@ final class JdbcDriver implements SessionDriver {
               + table
               + " WHERE \"key\" = ? AND \"retired\" IS NULL AND \"value\" IS NOT NULL"
               + " AND \"expires_at\" <= ?";
+      ackIndex = "DELETE FROM " + principals + " WHERE \"session_key\" = ?";
       ackLapsed =
           "UPDATE "
               + table
@@ -714,8 +716,23 @@ final class JdbcDriver implements SessionDriver {
               lapsed.setString(1, id);
               lapsed.addBatch();
             }
-            sessions.executeBatch();
+            int[] deleted = sessions.executeBatch();
             lapsed.executeBatch();
+            // A session gone as expired leaves no index entry behind: its user's list is short
+            // without a sweep of the whole index.
+            try (PreparedStatement index = prepare(connection, sql.ackIndex)) {
+              boolean any = false;
+              for (int i = 0; i < sorted.size(); i++) {
+                if (deleted[i] > 0 || deleted[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                  index.setString(1, sorted.get(i));
+                  index.addBatch();
+                  any = true;
+                }
+              }
+              if (any) {
+                index.executeBatch();
+              }
+            }
           }
           return null;
         });
@@ -725,12 +742,19 @@ final class JdbcDriver implements SessionDriver {
 
   /**
    * One pass of the clean-up, in batches of at most {@code batch} rows, each its own short
-   * transaction: markers that expired, rows that expired more than {@code unreportedAfter} ago, and
-   * index entries left behind.
+   * transaction: markers that expired, rows that expired more than {@code unreportedAfter} ago,
+   * and, when {@code sweepIndex}, index entries older than {@code indexGrace} whose session is gone
+   * (those of sessions reported as expired go with them; a sweep finds the rest, such as the entry
+   * of a session whose first write failed, and reads the whole index, so it runs seldom).
    *
    * @return how many rows were removed
    */
-  long cleanUp(int batch, Duration unreportedAfter, Duration indexGrace, long budgetNanos) {
+  long cleanUp(
+      int batch,
+      Duration unreportedAfter,
+      Duration indexGrace,
+      boolean sweepIndex,
+      long budgetNanos) {
     long started = System.nanoTime();
     long now = clock.millis();
     long removed = 0;
@@ -738,8 +762,10 @@ final class JdbcDriver implements SessionDriver {
     long before = now - unreportedAfter.toMillis();
     removed += inBatches(sql.cleanUnreported, before, null, batch, started, budgetNanos);
     inBatches(sql.cleanLapsed, before, null, batch, started, budgetNanos);
-    removed +=
-        inBatches(sql.cleanIndex, now - indexGrace.toMillis(), now, batch, started, budgetNanos);
+    if (sweepIndex) {
+      removed +=
+          inBatches(sql.cleanIndex, now - indexGrace.toMillis(), now, batch, started, budgetNanos);
+    }
     return removed;
   }
 

@@ -21,5 +21,5 @@ CREATE TABLE IF NOT EXISTS satchel_sessions_principals (
   "indexed_at" BIGINT NOT NULL,
   PRIMARY KEY ("principal_hash", "session_key")
 );
-CREATE INDEX IF NOT EXISTS satchel_sessions_principals_indexed_at
-  ON satchel_sessions_principals ("indexed_at");
+CREATE INDEX IF NOT EXISTS satchel_sessions_principals_session_key
+  ON satchel_sessions_principals ("session_key");

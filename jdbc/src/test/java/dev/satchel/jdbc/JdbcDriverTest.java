@@ -187,7 +187,7 @@ final class JdbcDriverTest {
       driver.index("bob", SessionIds.generate(), clock.instant());
 
       clock.advance(Duration.ofMinutes(30));
-      jdbc.cleanUp(2, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, Long.MAX_VALUE);
+      jdbc.cleanUp(2, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, true, Long.MAX_VALUE);
       assertNull(row(retired), "an expired marker stays");
       assertNotNull(row(expired), "an expired session went before anyone could report it");
       assertNotNull(row(lasting));
@@ -195,10 +195,27 @@ final class JdbcDriverTest {
       assertEquals(0, driver.indexed("bob").size(), "bob's entry without any session stays");
 
       clock.advance(JdbcCleanup.UNREPORTED_AFTER);
-      jdbc.cleanUp(2, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, Long.MAX_VALUE);
+      jdbc.cleanUp(2, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, true, Long.MAX_VALUE);
       assertNull(row(expired), "an expired session nobody reported for an hour stays");
       assertNotNull(row(live));
       assertEquals(List.of(live), driver.indexed("ann").stream().map(s -> s.id()).toList());
+    }
+  }
+
+  @Test
+  void aSessionReportedAsExpired_leavesNoIndexEntry() {
+    try (SessionDriver driver = driver(options())) {
+      String expiring = SessionIds.generate();
+      String lasting = SessionIds.generate();
+      driver.write(expiring, "blob", null, clock.instant().plusSeconds(60));
+      driver.write(lasting, "blob", null, clock.instant().plus(Duration.ofDays(1)));
+      driver.index("ann", expiring, clock.instant());
+      driver.index("ann", lasting, clock.instant());
+      clock.advance(Duration.ofMinutes(2));
+      List<String> claimed = driver.claimExpired(clock.instant(), 10);
+      assertEquals(List.of(expiring), claimed);
+      driver.acknowledgeExpired(claimed);
+      assertEquals(List.of(lasting), driver.indexed("ann").stream().map(s -> s.id()).toList());
     }
   }
 
@@ -214,7 +231,8 @@ final class JdbcDriverTest {
       clock.advance(Duration.ofSeconds(2));
       long removed =
           ((JdbcDriver) driver)
-              .cleanUp(4, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, Long.MAX_VALUE);
+              .cleanUp(
+                  4, JdbcCleanup.UNREPORTED_AFTER, JdbcCleanup.INDEX_GRACE, true, Long.MAX_VALUE);
       assertEquals(25, removed);
     }
   }
