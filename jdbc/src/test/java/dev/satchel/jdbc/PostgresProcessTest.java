@@ -1,20 +1,34 @@
 package dev.satchel.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -183,6 +197,207 @@ class PostgresProcessTest {
       assertTrue(Files.isDirectory(folder.resolve("data")));
     }
     assertFalse(Files.exists(folder));
+  }
+
+  @Test
+  void runsTheBundledPostgresqlWhenToldTo() throws Exception {
+    Path bin = PostgresProcess.bundledBinaries();
+    assertFalse(bin.startsWith("/usr/lib/postgresql"), bin.toString());
+    try (PostgresProcess server = PostgresProcess.start(bin)) {
+      assertEquals(bin, server.binaries());
+      assertEquals(bin.resolve("postgres").toRealPath(), serverExecutable(server));
+      try (Connection connection = connect(server.jdbcUrl(), server);
+          Statement statement = connection.createStatement()) {
+        assertTrue(
+            Integer.parseInt(single(statement, "SHOW server_version_num")) >= 130000,
+            single(statement, "SELECT version()"));
+        statement.execute("CREATE TABLE bundled (id int PRIMARY KEY, text varchar NOT NULL)");
+        statement.execute("INSERT INTO bundled VALUES (1, 'from the artifact')");
+        assertEquals("from the artifact", single(statement, "SELECT text FROM bundled"));
+        assertEquals("satchel", single(statement, "SELECT current_user"));
+      }
+      server.kill();
+      server.startAgain();
+      try (Connection connection = connect(server.jdbcUrl(), server);
+          Statement statement = connection.createStatement()) {
+        assertEquals("from the artifact", single(statement, "SELECT text FROM bundled"));
+      }
+    }
+  }
+
+  /** As root, {@code nobody} stands in where there is no {@code postgres} account. */
+  @Test
+  void runsAsNobodyWhenToldTo() throws SQLException, IOException {
+    String self = System.getProperty("user.name");
+    try (PostgresProcess server =
+        PostgresProcess.start(PostgresProcess.bundledBinaries(), "nobody")) {
+      // PostgreSQL starts only as the owner of its data folder.
+      assertEquals(
+          self.equals("root") ? "nobody" : self,
+          Files.getOwner(server.folder().resolve("data")).getName());
+      try (Connection connection = connect(server.jdbcUrl(), server);
+          Statement statement = connection.createStatement()) {
+        assertEquals("2", single(statement, "SELECT 1 + 1"));
+      }
+      server.restart();
+      assertTrue(server.isRunning());
+    }
+  }
+
+  @Test
+  void twoUnpackingAtOnceShareOneCopyThatLaterRunsReuse() throws Exception {
+    Path cache = Files.createTempDirectory("satchel-postgres-cache-test");
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Path>> unpacked = new ArrayList<>();
+      // One unpacks in Java, the other with the tar command where there is one.
+      for (boolean inJava : List.of(true, false)) {
+        unpacked.add(
+            threads.submit(
+                () -> {
+                  go.await();
+                  return PostgresProcess.bundledBinaries(cache, inJava);
+                }));
+      }
+      go.countDown();
+      Path bin = unpacked.get(0).get(5, TimeUnit.MINUTES);
+      assertEquals(bin, unpacked.get(1).get(5, TimeUnit.MINUTES));
+      Path copy = bin.getParent();
+      assertEquals(cache.toRealPath(), copy.getParent().toRealPath());
+      try (Stream<Path> entries = Files.list(cache)) {
+        assertEquals(List.of(copy), entries.toList(), "the loser's folder is gone");
+      }
+      for (String tool : List.of("initdb", "postgres", "pg_ctl")) {
+        assertTrue(Files.isExecutable(bin.resolve(tool)), tool);
+        assertEquals(
+            PosixFilePermissions.fromString("rwxr-xr-x"),
+            Files.getPosixFilePermissions(bin.resolve(tool)));
+      }
+      assertEquals(
+          PosixFilePermissions.fromString("rwxr-xr-x"), Files.getPosixFilePermissions(copy));
+      assertLinksStayInside(copy);
+      assertEquals(tree(PostgresProcess.bundledBinaries().getParent()), tree(copy));
+      Process version =
+          new ProcessBuilder(bin.resolve("postgres").toString(), "--version")
+              .redirectErrorStream(true)
+              .start();
+      assertTrue(version.waitFor(60, TimeUnit.SECONDS));
+      String printed = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, version.exitValue(), printed);
+      assertTrue(printed.startsWith("postgres (PostgreSQL) "), printed);
+
+      Path marker = copy.resolve("marker");
+      Files.writeString(marker, "kept");
+      assertEquals(bin, PostgresProcess.bundledBinaries(cache));
+      assertEquals("kept", Files.readString(marker), "a later run unpacks nothing again");
+    } finally {
+      threads.shutdownNow();
+      try (Stream<Path> paths = Files.walk(cache)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void findsTheHighestInstalledVersionThenTheToolsOnThePath() throws IOException {
+    Path bundled = PostgresProcess.bundledBinaries().toRealPath();
+    Path folder = Files.createTempDirectory("satchel-postgres-lookup");
+    try {
+      Path versions = Files.createDirectories(folder.resolve("versions"));
+      Path complete =
+          linkTools(versions.resolve("15/bin"), bundled, "initdb", "postgres", "pg_ctl");
+      linkTools(versions.resolve("16/bin"), bundled, "postgres", "pg_ctl");
+      linkTools(versions.resolve("9.6/bin"), bundled, "initdb", "postgres", "pg_ctl");
+      linkTools(versions.resolve("common/bin"), bundled, "initdb", "postgres", "pg_ctl");
+      Path onPath = linkTools(folder.resolve("path"), bundled, "postgres");
+      Path lonely = Files.createDirectories(folder.resolve("lonely"));
+      Files.writeString(lonely.resolve("postgres"), "#!/bin/sh\n");
+      Files.setPosixFilePermissions(
+          lonely.resolve("postgres"), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path nowhere = folder.resolve("no-versions");
+      String path = String.join(File.pathSeparator, "", lonely.toString(), onPath.toString());
+
+      assertEquals(Optional.of(complete), PostgresProcess.installedBinaries(versions, path));
+      assertEquals(Optional.of(bundled), PostgresProcess.installedBinaries(nowhere, path));
+      assertEquals(Optional.empty(), PostgresProcess.installedBinaries(nowhere, lonely.toString()));
+      assertEquals(Optional.empty(), PostgresProcess.installedBinaries(nowhere, null));
+    } finally {
+      try (Stream<Path> paths = Files.walk(folder)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void saysWhatToInstallWhereTheBundledBinariesDoNotRun() {
+    IllegalStateException mac =
+        assertThrows(
+            IllegalStateException.class,
+            () -> PostgresProcess.checkBundlePlatform("Mac OS X", "aarch64"));
+    assertTrue(mac.getMessage().contains("install PostgreSQL"), mac.getMessage());
+    assertTrue(mac.getMessage().contains("not on Mac OS X aarch64"), mac.getMessage());
+    assertThrows(
+        IllegalStateException.class, () -> PostgresProcess.checkBundlePlatform("Linux", "aarch64"));
+    assertDoesNotThrow(() -> PostgresProcess.checkBundlePlatform("Linux", "amd64"));
+  }
+
+  @Test
+  void asRootRunsTheServerAsPostgresOtherwiseNobody() {
+    assertEquals("postgres", PostgresProcess.serverAccount(Set.of("postgres", "nobody")::contains));
+    assertEquals("nobody", PostgresProcess.serverAccount(Set.of("nobody")::contains));
+    IllegalStateException none =
+        assertThrows(
+            IllegalStateException.class, () -> PostgresProcess.serverAccount(name -> false));
+    assertTrue(none.getMessage().contains("useradd"), none.getMessage());
+  }
+
+  private static Path linkTools(Path bin, Path target, String... tools) throws IOException {
+    Files.createDirectories(bin);
+    for (String tool : tools) {
+      Files.createSymbolicLink(bin.resolve(tool), target.resolve(tool));
+    }
+    return bin;
+  }
+
+  private static void assertLinksStayInside(Path copy) throws IOException {
+    Path real = copy.toRealPath();
+    int links = 0;
+    try (Stream<Path> paths = Files.walk(copy)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        if (Files.isSymbolicLink(path)) {
+          links++;
+          assertTrue(path.toRealPath().startsWith(real), path.toString());
+        }
+      }
+    }
+    assertTrue(links > 0, "the libraries' links were unpacked as links");
+  }
+
+  /** Each file, folder and link under {@code root}: its kind, permissions and link target. */
+  private static List<String> tree(Path root) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) paths.sorted()::iterator) {
+        String kind =
+            Files.isSymbolicLink(path)
+                ? "link to " + Files.readSymbolicLink(path)
+                : Files.isDirectory(path) ? "folder" : "file of " + Files.size(path) + " bytes";
+        String permissions =
+            Files.isSymbolicLink(path)
+                ? ""
+                : " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        lines.add(root.relativize(path) + ": " + kind + permissions);
+      }
+    }
+    return lines;
+  }
+
+  /** What the server's main process runs, as Linux reports it. */
+  private static Path serverExecutable(PostgresProcess server) throws IOException {
+    String pid =
+        Files.readAllLines(server.folder().resolve("data").resolve("postmaster.pid")).get(0).trim();
+    return Path.of("/proc", pid, "exe").toRealPath();
   }
 
   private static Connection connect(String url, PostgresProcess server) throws SQLException {
