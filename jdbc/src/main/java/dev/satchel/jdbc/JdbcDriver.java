@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +41,12 @@ final class JdbcDriver implements SessionDriver {
   /** How long a claim of expired sessions hides them from other claims (the contract's lease). */
   static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
 
+  /**
+   * How long requests fail at once after one found the database unreachable, before the next tries
+   * again.
+   */
+  static final Duration FAIL_FAST = Duration.ofSeconds(1);
+
   /** How much of the idle timeout must have passed before a read writes the expiry forward. */
   static final int REFRESH_AFTER_TENTHS = 1;
 
@@ -59,6 +66,9 @@ final class JdbcDriver implements SessionDriver {
   private final AutoCloseable pool;
   private final Sql sql;
   private final JdbcCleanup cleanup;
+
+  /** Until when requests fail at once, by {@link System#nanoTime}; see {@link #open}. */
+  private volatile long unreachableUntilNanos = System.nanoTime();
 
   JdbcDriver(
       DataSource dataSource,
@@ -298,7 +308,7 @@ final class JdbcDriver implements SessionDriver {
 
   @Override
   public StoredBlob read(String id, Duration idleTimeout) {
-    return connected(
+    return connectedReading(
         connection -> {
           long now = clock.millis();
           StoredBlob found;
@@ -508,7 +518,7 @@ final class JdbcDriver implements SessionDriver {
 
   @Override
   public Retirement retirement(String id) {
-    return connected(
+    return connectedReading(
         connection -> {
           try (PreparedStatement statement = prepare(connection, sql.retirement)) {
             statement.setString(1, id);
@@ -596,7 +606,7 @@ final class JdbcDriver implements SessionDriver {
 
   @Override
   public List<IndexedSession> indexed(String principal) {
-    return connected(
+    return connectedReading(
         connection -> {
           long now = clock.millis();
           List<IndexedSession> found = new ArrayList<>();
@@ -859,9 +869,54 @@ final class JdbcDriver implements SessionDriver {
     }
   }
 
+  /**
+   * Runs {@code work}, which only reads (or writes what may be written twice, as an expiry), once
+   * more on another connection if the first broke: a pool hands out a connection the database ended
+   * moments ago (a restart, a terminated backend) without checking it.
+   */
+  private <T> T connectedReading(Work<T> work) {
+    try {
+      return connected(work);
+    } catch (JdbcStoreException e) {
+      if (e.getCause() instanceof SQLException cause
+          && JdbcFailures.isConnectionFailure(cause)
+          && !unreachable()) {
+        return connected(work);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A connection, or at once a failure while the database could not be reached moments ago: the
+   * pool would make every request wait its whole timeout, tying up the server's threads, when one
+   * at a time is enough to find the database back.
+   */
+  private Connection open() throws SQLException {
+    if (unreachable()) {
+      throw new SQLTransientConnectionException(
+          "the database could not be reached less than "
+              + FAIL_FAST.toMillis()
+              + " ms ago; failing at once rather than waiting for a connection",
+          "08001");
+    }
+    try {
+      return dataSource.getConnection();
+    } catch (SQLException e) {
+      if (JdbcFailures.isConnectionFailure(e)) {
+        unreachableUntilNanos = System.nanoTime() + FAIL_FAST.toNanos();
+      }
+      throw e;
+    }
+  }
+
+  private boolean unreachable() {
+    return System.nanoTime() - unreachableUntilNanos < 0;
+  }
+
   /** Runs {@code work} on a connection of its own, committing if the connection does not. */
   private <T> T connected(Work<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = open()) {
       if (connection.getAutoCommit()) {
         return work.run(connection);
       }
@@ -881,7 +936,7 @@ final class JdbcDriver implements SessionDriver {
   /** Runs {@code work} in one transaction; work that rolls back itself still returns. */
   private <T> T transaction(Work<T> work) {
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = open()) {
         boolean autoCommit = connection.getAutoCommit();
         if (autoCommit) {
           connection.setAutoCommit(false);

@@ -23,6 +23,26 @@ final class JdbcFailures {
     return SESSION_ID.matcher(text).replaceAll(id -> SessionIds.fingerprint(id.group()));
   }
 
+  /**
+   * Whether the connection failed, rather than a statement: the database cannot be reached, or it
+   * ended the connection (a restart, a terminated backend). A pool's timeout carries what its last
+   * attempt to connect met as its cause.
+   */
+  static boolean isConnectionFailure(SQLException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P0")) {
+          return true;
+        }
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+
   static JdbcStoreException translate(SQLException e, Duration statementTimeout) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String message;
