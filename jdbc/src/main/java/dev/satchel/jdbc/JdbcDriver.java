@@ -19,6 +19,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 
@@ -116,34 +117,57 @@ final class JdbcDriver implements SessionDriver {
     final String cleanIndex;
     final String table;
 
+    /** Whether the row {@code alias} names was written by another program since Satchel did. */
+    private static String foreign(String alias) {
+      return alias + "\"updated_at\" IS DISTINCT FROM " + alias + "\"written_at\"";
+    }
+
+    private static String own(String alias) {
+      return alias + "\"updated_at\" IS NOT DISTINCT FROM " + alias + "\"written_at\"";
+    }
+
     Sql(JdbcDialect dialect, String table) {
       this.table = table;
       String principals = table + "_principals";
+      // Written by another program (an Astro app through db0) since Satchel last wrote it: its
+      // updated_at moved, Satchel's written_at did not. Such a row does not expire, as db0 keeps
+      // no expiry, until Satchel reads or writes it again.
+      String foreign = foreign("");
+      String own = own("");
       // A live session: not a marker, holding a value, not expired at the time given (?).
       String live =
           "\"retired\" IS NULL AND \"value\" IS NOT NULL"
-              + " AND (\"expires_at\" IS NULL OR \"expires_at\" > ?)";
+              + " AND (\"expires_at\" IS NULL OR \"expires_at\" > ? OR "
+              + foreign
+              + ")";
+      String stamp = "\"updated_at\" = CURRENT_TIMESTAMP, \"written_at\" = CURRENT_TIMESTAMP";
       String sameVersion = "\"version\" = ? AND \"updated_at\" IS NOT DISTINCT FROM ?";
       // An expired session's expiry moves to lapsed_at when its row is overwritten, so that it is
       // still reported; otherwise lapsed_at stays.
       String lapse =
           "CASE WHEN s.\"retired\" IS NULL AND s.\"value\" IS NOT NULL"
-              + " AND s.\"expires_at\" <= ? THEN s.\"expires_at\" ELSE s.\"lapsed_at\" END";
+              + " AND s.\"expires_at\" <= ? AND "
+              + own("s.")
+              + " THEN s.\"expires_at\" ELSE s.\"lapsed_at\" END";
       read =
-          "SELECT \"value\", \"version\", \"updated_at\", \"expires_at\", \"retired\" FROM "
+          "SELECT \"value\", \"version\", \"updated_at\", \"expires_at\", \"retired\","
+              + " \"written_at\" FROM "
               + table
               + " WHERE \"key\" = ?";
       refresh =
           "UPDATE "
               + table
-              + " SET \"expires_at\" = ? WHERE \"key\" = ? AND "
+              + " SET \"expires_at\" = ?, \"written_at\" = \"updated_at\" WHERE \"key\" = ? AND "
               + live
-              + " AND (\"expires_at\" IS NULL OR \"expires_at\" < ?)";
+              + " AND (\"expires_at\" IS NULL OR \"expires_at\" < ? OR "
+              + foreign
+              + ")";
       update =
           "UPDATE "
               + table
               + " SET \"value\" = ?, \"version\" = \"version\" + 1,"
-              + " \"updated_at\" = CURRENT_TIMESTAMP, \"expires_at\" = ? WHERE \"key\" = ? AND "
+              + stamp
+              + ", \"expires_at\" = ? WHERE \"key\" = ? AND "
               + sameVersion
               + " AND "
               + live;
@@ -154,13 +178,16 @@ final class JdbcDriver implements SessionDriver {
                 "INSERT INTO "
                     + table
                     + " AS s (\"key\", \"value\", \"version\", \"expires_at\", \"created_at\","
-                    + " \"updated_at\") VALUES (?, ?, 1, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    + " \"updated_at\", \"written_at\") VALUES (?, ?, 1, ?, CURRENT_TIMESTAMP,"
+                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
                     + " ON CONFLICT (\"key\") DO UPDATE SET \"value\" = EXCLUDED.\"value\","
                     + " \"version\" = s.\"version\" + 1, \"expires_at\" = EXCLUDED.\"expires_at\","
-                    + " \"created_at\" = CURRENT_TIMESTAMP, \"updated_at\" = CURRENT_TIMESTAMP,"
-                    + " \"retired\" = NULL, \"lapsed_at\" = "
+                    + " \"created_at\" = CURRENT_TIMESTAMP, "
+                    + stamp
+                    + ", \"retired\" = NULL, \"lapsed_at\" = "
                     + lapse
-                    + " WHERE s.\"expires_at\" <= ?";
+                    + " WHERE s.\"expires_at\" <= ? AND "
+                    + own("s.");
             case H2 ->
                 "MERGE INTO "
                     + table
@@ -168,16 +195,22 @@ final class JdbcDriver implements SessionDriver {
                     + " CAST(? AS BIGINT))) n(\"key\", \"value\", \"expires_at\")"
                     + " ON s.\"key\" = n.\"key\""
                     + " WHEN NOT MATCHED THEN INSERT (\"key\", \"value\", \"version\", \"expires_at\","
-                    + " \"created_at\", \"updated_at\") VALUES (n.\"key\", n.\"value\", 1,"
-                    + " n.\"expires_at\", CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    + " WHEN MATCHED AND s.\"expires_at\" <= CAST(? AS BIGINT) THEN UPDATE SET"
+                    + " \"created_at\", \"updated_at\", \"written_at\") VALUES (n.\"key\","
+                    + " n.\"value\", 1, n.\"expires_at\", CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,"
+                    + " CURRENT_TIMESTAMP)"
+                    + " WHEN MATCHED AND s.\"expires_at\" <= CAST(? AS BIGINT) AND "
+                    + own("s.")
+                    + " THEN UPDATE SET"
                     + " \"value\" = n.\"value\", \"version\" = s.\"version\" + 1,"
                     + " \"expires_at\" = n.\"expires_at\", \"created_at\" = CURRENT_TIMESTAMP,"
-                    + " \"updated_at\" = CURRENT_TIMESTAMP, \"retired\" = NULL, \"lapsed_at\" = "
+                    + stamp
+                    + ", \"retired\" = NULL, \"lapsed_at\" = "
                     + lapse.replace("?", "CAST(? AS BIGINT)");
           };
       retireRead =
-          "SELECT \"value\", \"retired\", \"expires_at\" FROM "
+          "SELECT \"value\", \"retired\", \"expires_at\", "
+              + foreign
+              + " FROM "
               + table
               + " s WHERE \"key\" = ? FOR UPDATE";
       // Turns a row into a marker: retired, expires_at, now (lapse), key.
@@ -185,8 +218,9 @@ final class JdbcDriver implements SessionDriver {
           "UPDATE "
               + table
               + " s SET \"value\" = NULL, \"retired\" = ?, \"expires_at\" = ?,"
-              + " \"version\" = \"version\" + 1, \"updated_at\" = CURRENT_TIMESTAMP,"
-              + " \"lapsed_at\" = "
+              + " \"version\" = \"version\" + 1, "
+              + stamp
+              + ", \"lapsed_at\" = "
               + lapse
               + " WHERE \"key\" = ?";
       // The same, only from the version read: + version, updated_at, now.
@@ -196,14 +230,17 @@ final class JdbcDriver implements SessionDriver {
           "INSERT INTO "
               + table
               + " (\"key\", \"retired\", \"expires_at\", \"version\", \"created_at\","
-              + " \"updated_at\") VALUES (?, ?, ?, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+              + " \"updated_at\", \"written_at\") VALUES (?, ?, ?, 1, CURRENT_TIMESTAMP,"
+              + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
               + (dialect == JdbcDialect.POSTGRESQL ? " ON CONFLICT (\"key\") DO NOTHING" : "");
       // An expired session stays for its report.
       delete =
           "DELETE FROM "
               + table
               + " WHERE \"key\" = ? AND NOT (\"retired\" IS NULL AND \"value\" IS NOT NULL"
-              + " AND \"expires_at\" IS NOT NULL AND \"expires_at\" <= ?)";
+              + " AND \"expires_at\" IS NOT NULL AND \"expires_at\" <= ? AND "
+              + own
+              + ")";
       deleteIfUnchanged =
           "DELETE FROM " + table + " WHERE \"key\" = ? AND " + sameVersion + " AND " + live;
       retirement = "SELECT \"retired\", \"expires_at\" FROM " + table + " WHERE \"key\" = ?";
@@ -229,7 +266,9 @@ final class JdbcDriver implements SessionDriver {
           "DELETE FROM " + principals + " WHERE \"principal_hash\" = ? AND \"session_key\" = ?";
       indexed =
           "SELECT p.\"session_key\", p.\"indexed_at\", s.\"value\", s.\"version\","
-              + " s.\"updated_at\", s.\"expires_at\", s.\"retired\" FROM "
+              + " s.\"updated_at\", s.\"expires_at\", s.\"retired\", "
+              + foreign("s.")
+              + " FROM "
               + principals
               + " p LEFT JOIN "
               + table
@@ -241,7 +280,9 @@ final class JdbcDriver implements SessionDriver {
       claimChoose =
           "SELECT \"key\" FROM "
               + table
-              + " WHERE ((\"retired\" IS NULL AND \"value\" IS NOT NULL AND \"expires_at\" <= ?)"
+              + " WHERE ((\"retired\" IS NULL AND \"value\" IS NOT NULL AND \"expires_at\" <= ? AND "
+              + own
+              + ")"
               + " OR \"lapsed_at\" <= ?) AND (\"claimed_until\" IS NULL OR \"claimed_until\" <= ?)"
               + " ORDER BY \"key\" FETCH FIRST ? ROWS ONLY"
               + dialect.lockForCleanup;
@@ -249,7 +290,8 @@ final class JdbcDriver implements SessionDriver {
           "DELETE FROM "
               + table
               + " WHERE \"key\" = ? AND \"retired\" IS NULL AND \"value\" IS NOT NULL"
-              + " AND \"expires_at\" <= ?";
+              + " AND \"expires_at\" <= ? AND "
+              + own;
       ackIndex = "DELETE FROM " + principals + " WHERE \"session_key\" = ?";
       ackLapsed =
           "UPDATE "
@@ -268,6 +310,8 @@ final class JdbcDriver implements SessionDriver {
               + " WHERE \"key\" IN (SELECT \"key\" FROM "
               + table
               + " WHERE \"retired\" IS NOT NULL AND \"expires_at\" <= ? AND \"lapsed_at\" IS NULL"
+              + " AND "
+              + own
               + chosen;
       // Rows expired longer ago than anyone reports (no instance checks, or none for an hour):
       // before, limit.
@@ -277,6 +321,8 @@ final class JdbcDriver implements SessionDriver {
               + " WHERE \"key\" IN (SELECT \"key\" FROM "
               + table
               + " WHERE \"expires_at\" <= ? AND (\"retired\" IS NOT NULL OR \"value\" IS NOT NULL)"
+              + " AND "
+              + own
               + chosen;
       cleanLapsed =
           "UPDATE "
@@ -296,8 +342,10 @@ final class JdbcDriver implements SessionDriver {
               + " p LEFT JOIN "
               + table
               + " s ON s.\"key\" = p.\"session_key\" WHERE p.\"indexed_at\" <= ? AND (s.\"key\""
-              + " IS NULL OR s.\"retired\" IS NOT NULL OR s.\"value\" IS NULL OR s.\"expires_at\""
-              + " <= ?)"
+              + " IS NULL OR s.\"retired\" IS NOT NULL OR s.\"value\" IS NULL OR (s.\"expires_at\""
+              + " <= ? AND "
+              + own("s.")
+              + "))"
               + (dialect == JdbcDialect.POSTGRESQL
                   ? " FETCH FIRST ? ROWS ONLY FOR UPDATE OF p SKIP LOCKED)"
                   : " FETCH FIRST ? ROWS ONLY)");
@@ -313,6 +361,7 @@ final class JdbcDriver implements SessionDriver {
           long now = clock.millis();
           StoredBlob found;
           Long expiresAt;
+          boolean foreign;
           try (PreparedStatement statement = prepare(connection, sql.read)) {
             statement.setString(1, id);
             try (ResultSet row = statement.executeQuery()) {
@@ -324,13 +373,17 @@ final class JdbcDriver implements SessionDriver {
               LocalDateTime updatedAt = row.getObject(3, LocalDateTime.class);
               expiresAt = nullableLong(row, 4);
               String retired = row.getString(5);
-              if (retired != null || value == null || (expiresAt != null && expiresAt <= now)) {
+              foreign = !Objects.equals(updatedAt, row.getObject(6, LocalDateTime.class));
+              if (retired != null
+                  || value == null
+                  || (!foreign && expiresAt != null && expiresAt <= now)) {
                 return null;
               }
               found = new StoredBlob(value, Version.of(version, updatedAt));
             }
           }
-          if (idleTimeout != null && refreshIsDue(expiresAt, now, idleTimeout)) {
+          // Read after another program's write, the session is Satchel's to expire again.
+          if (idleTimeout != null && (foreign || refreshIsDue(expiresAt, now, idleTimeout))) {
             try (PreparedStatement statement = prepare(connection, sql.refresh)) {
               long next = now + idleTimeout.toMillis();
               statement.setLong(1, next);
@@ -470,16 +523,17 @@ final class JdbcDriver implements SessionDriver {
       statement.setString(1, id);
       try (ResultSet row = statement.executeQuery()) {
         return row.next()
-            ? new Row(row.getString(1) != null, row.getString(2), nullableLong(row, 3))
+            ? new Row(
+                row.getString(1) != null, row.getString(2), nullableLong(row, 3), row.getBoolean(4))
             : null;
       }
     }
   }
 
   /** What {@link #lockRow} found: enough to tell a live session or marker. */
-  private record Row(boolean hasValue, String retired, Long expiresAt) {
+  private record Row(boolean hasValue, String retired, Long expiresAt, boolean foreign) {
     boolean liveAt(long now) {
-      return (hasValue || retired != null) && (expiresAt == null || expiresAt > now);
+      return (hasValue || retired != null) && (expiresAt == null || expiresAt > now || foreign);
     }
   }
 
@@ -622,7 +676,9 @@ final class JdbcDriver implements SessionDriver {
                 Long expiresAt = nullableLong(row, 6);
                 String retired = row.getString(7);
                 boolean live =
-                    value != null && retired == null && (expiresAt == null || expiresAt > now);
+                    value != null
+                        && retired == null
+                        && (expiresAt == null || expiresAt > now || row.getBoolean(8));
                 found.add(
                     live
                         ? new IndexedSession(

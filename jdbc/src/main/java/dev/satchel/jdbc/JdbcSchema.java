@@ -28,7 +28,8 @@ final class JdbcSchema {
 
   /** Satchel's own columns of the session table, which a db0 table lacks. */
   private static final String SATCHEL_COLUMNS =
-      "\"version\", \"expires_at\", \"retired\", \"lapsed_at\", \"claimed_until\"";
+      "\"version\", \"expires_at\", \"retired\", \"lapsed_at\", \"claimed_until\","
+          + " \"written_at\"";
 
   /** The columns unstorage's db0 driver creates and Satchel uses. */
   private static final String DB0_COLUMNS = "\"key\", \"value\", \"updated_at\"";
@@ -126,10 +127,11 @@ final class JdbcSchema {
                     + SATCHEL_COLUMNS
                     + ": run satchel-jdbc's dev/satchel/jdbc/"
                     + upgradeFile
-                    + " (with unstorage replaced by "
-                    + table
-                    + "), then "
+                    + ", then "
                     + schemaFile
+                    + (table.equals(DB0_TABLE)
+                        ? " (with satchel_sessions replaced by " + table + ")"
+                        : " (with unstorage and satchel_sessions replaced by " + table + ")")
                     + ", or set the jdbc option create-table=true";
             default ->
                 "the table "
@@ -172,10 +174,13 @@ final class JdbcSchema {
   }
 
   private static Layout inspect(DataSource dataSource, String table) throws SQLException {
+    if (!selects(dataSource, "SELECT 1 FROM " + table + " WHERE 1 = 0")) {
+      return Layout.MISSING;
+    }
+    // Asked once the table is known to exist, so that one another instance creates meanwhile is
+    // never taken for a table of another layout.
     if (!selects(dataSource, "SELECT " + DB0_COLUMNS + " FROM " + table + " WHERE 1 = 0")) {
-      return selects(dataSource, "SELECT 1 FROM " + table + " WHERE 1 = 0")
-          ? Layout.FOREIGN
-          : Layout.MISSING;
+      return Layout.FOREIGN;
     }
     if (!selects(dataSource, "SELECT " + SATCHEL_COLUMNS + " FROM " + table + " WHERE 1 = 0")) {
       return Layout.DB0;

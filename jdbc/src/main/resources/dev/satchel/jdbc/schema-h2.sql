@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS satchel_sessions (
   "expires_at" BIGINT,
   "retired" VARCHAR(64),
   "lapsed_at" BIGINT,
-  "claimed_until" BIGINT
+  "claimed_until" BIGINT,
+  "written_at" TIMESTAMP
 );
 CREATE INDEX IF NOT EXISTS satchel_sessions_expires_at ON satchel_sessions ("expires_at");
 CREATE INDEX IF NOT EXISTS satchel_sessions_lapsed_at ON satchel_sessions ("lapsed_at");

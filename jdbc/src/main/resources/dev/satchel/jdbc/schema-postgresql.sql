@@ -5,8 +5,10 @@
 -- The first five columns are the layout of unstorage's db0 driver, so that an Astro app using it
 -- reads and writes the same sessions: key is the session ID, value the session's devalue text.
 -- The others are Satchel's: a version for compare-and-set, the expiry in epoch milliseconds, the
--- marker of a retired ID (a log-in or log-out), and the bookkeeping of expired sessions reported
--- to listeners. A row with retired set is a marker, whatever its value.
+-- marker of a retired ID (a log-in or log-out), the bookkeeping of expired sessions reported to
+-- listeners, and written_at, the updated_at of Satchel's last write: a row whose updated_at has
+-- moved since was written by another program (db0 keeps no expiry), and does not expire until
+-- Satchel reads or writes it. A row with retired set is a marker, whatever its value.
 CREATE TABLE IF NOT EXISTS satchel_sessions (
   "key" VARCHAR(255) NOT NULL PRIMARY KEY,
   "value" TEXT,
@@ -17,7 +19,8 @@ CREATE TABLE IF NOT EXISTS satchel_sessions (
   "expires_at" BIGINT,
   "retired" VARCHAR(64),
   "lapsed_at" BIGINT,
-  "claimed_until" BIGINT
+  "claimed_until" BIGINT,
+  "written_at" TIMESTAMP
 );
 CREATE INDEX IF NOT EXISTS satchel_sessions_expires_at
   ON satchel_sessions ("expires_at") WHERE "expires_at" IS NOT NULL;

@@ -197,6 +197,30 @@ final class JdbcSharedWithAstroTest {
   }
 
   @Test
+  void aSessionOnlyTheAstroAppStillUses_isNotExpiredBySatchel_untilSatchelHasItAgain()
+      throws Exception {
+    MutableClock clock = new MutableClock();
+    Db0Client astro = db0(table);
+    Satchel satchel = satchel(table, b -> b.clock(clock).idleTimeout(Duration.ofMinutes(1)));
+    String id = SessionIds.generate();
+    astro.setItem(id, ASTRO_A_B);
+    // Satchel reads it once, which gives it an expiry a minute ahead...
+    run(satchel, id, s -> assertEquals(Optional.of(1.0), s.get("a")));
+    // ...then only the Astro app serves it, for longer than that (db0 keeps no expiry).
+    clock.advance(Duration.ofMinutes(5));
+    astro.setItem(id, ASTRO_A_B_C);
+    assertEquals(0, satchel.checkExpiredSessions(), "claimed while the Astro app uses it");
+    assertEquals(ASTRO_A_B_C, astro.getItem(id));
+    String kept = run(satchel, id, s -> assertEquals(Optional.of("three"), s.get("c")));
+    assertEquals(id, kept);
+
+    // Once Satchel has read it, its idle timeout holds again.
+    clock.advance(Duration.ofMinutes(2));
+    assertEquals(1, satchel.checkExpiredSessions());
+    assertNull(astro.getItem(id));
+  }
+
+  @Test
   void astrosObjectsAndUrls_readBySatchel() throws Exception {
     Db0Client astro = db0(table);
     Satchel satchel = satchel();
