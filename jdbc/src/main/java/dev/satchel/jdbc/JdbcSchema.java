@@ -117,9 +117,9 @@ final class JdbcSchema {
                     + table
                     + " does not exist: run satchel-jdbc's dev/satchel/jdbc/"
                     + schemaFile
-                    + " from your migrations (with satchel_sessions replaced by "
-                    + table
-                    + "), or set the jdbc option create-table=true";
+                    + " from your migrations"
+                    + replacing(table)
+                    + ", or set the jdbc option create-table=true";
             case DB0 ->
                 "the table "
                     + table
@@ -138,9 +138,8 @@ final class JdbcSchema {
                     + table
                     + "_principals does not exist: run satchel-jdbc's dev/satchel/jdbc/"
                     + schemaFile
-                    + " (with satchel_sessions replaced by "
-                    + table
-                    + "), or set the jdbc option create-table=true";
+                    + replacing(table)
+                    + ", or set the jdbc option create-table=true";
           });
     }
     if (layout == Layout.DB0 && dialect != JdbcDialect.POSTGRESQL) {
@@ -163,6 +162,11 @@ final class JdbcSchema {
       throw new IllegalStateException(
           "the table " + table + " still lacks columns after " + schemaFile + " was run");
     }
+  }
+
+  /** How to adapt the shipped files to {@code table}: nothing for the default name. */
+  private static String replacing(String table) {
+    return table.equals(DEFAULT_TABLE) ? "" : " (with satchel_sessions replaced by " + table + ")";
   }
 
   private enum Layout {

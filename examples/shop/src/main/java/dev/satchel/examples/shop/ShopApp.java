@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.satchel.Satchel;
 import dev.satchel.Session;
+import dev.satchel.SessionConfigurationException;
+import dev.satchel.SessionStorageException;
 import dev.satchel.servlet.SatchelFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -38,7 +40,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * <p>Run: {@code mvn -q -pl examples/shop -am package -DskipTests && java -jar
  * examples/shop/target/shop.jar}, then open http://localhost:8080. {@code PORT} picks another port
  * and {@code HOST} another address to listen on (127.0.0.1 unless set); {@code SATCHEL_DRIVER=redis
- * SATCHEL_DRIVER_URL=redis://localhost:6379} another store.
+ * SATCHEL_DRIVER_URL=redis://localhost:6379} another store, as does {@code SATCHEL_DRIVER=jdbc
+ * SATCHEL_DRIVER_URL=jdbc:postgresql://localhost:5432/shop} with {@code SATCHEL_DRIVER_USERNAME}
+ * and {@code SATCHEL_DRIVER_PASSWORD} (or {@code jdbc:h2:./.satchel/shop}, an H2 file): the driver
+ * creates its tables there on first start.
  */
 public final class ShopApp {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,8 +69,14 @@ public final class ShopApp {
       System.exit(1);
       return;
     }
-    Satchel satchel =
-        Satchel.builder().idleTimeout(IDLE_TIMEOUT).environment(System.getenv()).build();
+    Satchel satchel;
+    try {
+      satchel = sessions(environment);
+    } catch (StartupException e) {
+      System.err.println(e.getMessage());
+      System.exit(1);
+      return;
+    }
     Server server;
     try {
       server = start(satchel, host, port, Clock.systemUTC());
@@ -86,6 +97,21 @@ public final class ShopApp {
             + satchel.driverName()
             + ")");
     server.join();
+  }
+
+  /**
+   * The sessions the {@code SATCHEL_*} variables in {@code environment} configure, kept for {@link
+   * #IDLE_TIMEOUT} unless {@code SATCHEL_IDLE_TIMEOUT} says otherwise.
+   *
+   * @throws StartupException when a setting is wrong or the store cannot be started, such as a
+   *     database that cannot be reached
+   */
+  static Satchel sessions(Map<String, String> environment) throws StartupException {
+    try {
+      return Satchel.builder().idleTimeout(IDLE_TIMEOUT).environment(environment).build();
+    } catch (SessionStorageException | SessionConfigurationException e) {
+      throw new StartupException("The session store cannot start: " + e.getMessage(), e);
+    }
   }
 
   /** The port {@code text} names, or -1 if it names none. */

@@ -18,7 +18,10 @@ import org.springframework.context.annotation.Bean;
  * examples/spring-shop/target/spring-shop.jar}, then open http://localhost:8080. {@code PORT} and
  * {@code HOST} choose where it listens, as for the Jetty shop; {@code SATCHEL_DRIVER=redis
  * SATCHEL_DRIVER_URL=redis://localhost:6379} (or {@code --satchel.driver=redis
- * --spring.data.redis.host=localhost}) another store.
+ * --spring.data.redis.host=localhost}) another store. {@code --satchel.driver=jdbc} keeps the
+ * sessions in the shop's DataSource: Spring Boot's in-memory H2 as it is, or PostgreSQL with {@code
+ * --spring.datasource.url=jdbc:postgresql://localhost:5432/shop} and {@code
+ * spring.datasource.username} and {@code password}; the driver creates its tables there.
  */
 @SpringBootApplication
 public class SpringShopApplication {

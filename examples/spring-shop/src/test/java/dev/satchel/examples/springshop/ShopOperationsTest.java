@@ -2,8 +2,11 @@ package dev.satchel.examples.springshop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -18,7 +21,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -194,5 +199,24 @@ final class ShopOperationsTest {
         List.of("driver", "latency"),
         detailed.path("details").propertyNames().stream().sorted().toList(),
         "fs does not count its sessions");
+  }
+
+  @Autowired DataSource dataSource;
+
+  /**
+   * The DataSource Spring Boot makes for {@code satchel.driver=jdbc} (on an embedded H2 when {@code
+   * spring.datasource.url} is unset) is there on the other drivers too, but unused: visits, the
+   * health and a scrape open no connection, so its pool never starts.
+   */
+  @Test
+  void onFs_theUnusedDataSourcesPool_neverStarts() throws Exception {
+    Visitor ann = new Visitor();
+    ann.addToCart("sku-0001");
+    ann.logIn("ann", "satchel");
+    JsonNode health = JSON.readTree(actuator("/health", "ops:on-call").body());
+    assertEquals("UP", health.path("status").asString(), health.toString());
+    assertEquals(200, actuator("/prometheus", "ops:on-call").statusCode());
+    HikariDataSource pool = assertInstanceOf(HikariDataSource.class, dataSource);
+    assertNull(pool.getHikariPoolMXBean(), "the pool has not started");
   }
 }

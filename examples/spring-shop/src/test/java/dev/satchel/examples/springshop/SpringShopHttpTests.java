@@ -98,7 +98,7 @@ abstract class SpringShopHttpTests {
   private final List<String> locations = new CopyOnWriteArrayList<>();
 
   /** The visitor most tests are: Ann, once logged in. */
-  private final Visitor browser = new Visitor();
+  final Visitor browser = new Visitor();
 
   @AfterEach
   void noResponseEverSetsAContainerSession() {
@@ -155,7 +155,7 @@ abstract class SpringShopHttpTests {
    * A browser: its own cookies, and the CSRF token of the last page it loaded, which its forms and
    * API calls send; one that has loaded no page loads the shop's first.
    */
-  private final class Visitor {
+  final class Visitor {
     final CookieManager cookies = new CookieManager();
     final HttpClient client = client(HttpClient.Redirect.NORMAL);
     final HttpClient noRedirects = client(HttpClient.Redirect.NEVER);

@@ -13,6 +13,7 @@ import java.util.EventListener;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -45,10 +46,20 @@ import tools.jackson.databind.json.JsonMapper;
  * (such as Spring Security's {@code HttpSessionEventPublisher}) are told of Satchel's sessions
  * through {@link SatchelFilter#sessionListener}, as a container tells them of its own.
  *
+ * <p>With {@code satchel.driver=jdbc}, sessions are kept in the application's own database: the
+ * driver is handed the application's {@link DataSource} bean (the one Spring Boot makes from {@code
+ * spring.datasource.*}, or the application's own; the {@code @Primary} one of several), and opens
+ * no pool of its own. A {@code satchel.driver.url} wins: the driver then makes a pool of its own to
+ * that database, with {@code satchel.driver.username}, {@code password} and {@code pool-size}, and
+ * the DataSource is left alone. The sessions wait for the application's database initialization
+ * (Flyway, Liquibase, {@code spring.sql.init}), so that with {@code
+ * satchel.driver.create-table=false} the tables can come from the application's migrations.
+ *
  * <p>An application's own {@link Satchel} bean, or its own {@link SatchelFilter} or {@code
  * FilterRegistrationBean<SatchelFilter>} bean, replaces the one configured here.
  */
-@AutoConfiguration
+// After Spring Boot's DataSource, named so that an application without spring-boot-jdbc needs none.
+@AutoConfiguration(afterName = ApplicationDataSource.AUTO_CONFIGURATION)
 @ConditionalOnClass(Satchel.class)
 public class SatchelAutoConfiguration {
   /**
@@ -82,19 +93,26 @@ public class SatchelAutoConfiguration {
    * The sessions, from the {@code satchel.*} properties and {@code SATCHEL_*} variables, then the
    * customizers.
    *
+   * <p>For the {@code jdbc} driver without {@code satchel.driver.url}, the application's {@link
+   * DataSource} is handed to it.
+   *
    * @throws dev.satchel.SessionConfigurationException naming the property as written, for an
-   *     unknown setting or option or an invalid value
+   *     unknown setting or option or an invalid value, or for the {@code jdbc} driver with neither
+   *     a {@code satchel.driver.url} nor a DataSource
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public Satchel satchel(
       ConfigurableEnvironment environment,
       ObjectProvider<SatchelBuilderCustomizer> customizers,
-      ResourceLoader resourceLoader) {
+      ResourceLoader resourceLoader,
+      ObjectProvider<DataSource> dataSources) {
     ignoredSettingsFile(resourceLoader.getClassLoader())
         .ifPresent(warning -> LOG.log(System.Logger.Level.WARNING, warning));
     Satchel.Builder builder = Satchel.builder();
-    SatchelSettings.of(environment).applyTo(builder);
+    SatchelSettings settings = SatchelSettings.of(environment);
+    settings.applyTo(builder);
+    ApplicationDataSource.handOver(settings.byName(), dataSources, builder);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     return builder.build();
   }

@@ -16,13 +16,20 @@ import org.springframework.core.env.PropertySource;
  * A configuration mistake: the message names the property as written; the analysis adds where it
  * was set, when Spring knows, and, for one of Spring Boot's own properties that Satchel read for
  * want of its own ({@code spring.data.redis.url}, {@code server.servlet.session.timeout}), which
- * Satchel setting it stood in for.
+ * Satchel setting it stood in for; for the jdbc driver without a database, how to give it one.
  */
 final class SatchelConfigurationFailureAnalyzer
     extends AbstractFailureAnalyzer<SessionConfigurationException> {
   private static final String DURATIONS =
       "Durations are a number of seconds, a number with a unit (500ms, 30m, 2h) or ISO-8601"
           + " (PT30M).";
+
+  private static final String NO_DATA_SOURCE =
+      "Give the application a DataSource: add spring-boot-starter-jdbc and the database's JDBC"
+          + " driver (such as org.postgresql:postgresql), and set spring.datasource.url (with"
+          + " spring.datasource.username and spring.datasource.password). Or set"
+          + " satchel.driver.url (with satchel.driver.username and satchel.driver.password) for a"
+          + " pool of the jdbc driver's own, or choose another satchel.driver.";
 
   private final Environment environment;
 
@@ -39,7 +46,10 @@ final class SatchelConfigurationFailureAnalyzer
         "Satchel's configuration is invalid: "
             + cause.getMessage()
             + (origin == null ? "" : "\n\n    (" + setting + " is set in " + origin + ")");
-    String action = action(setting, settings);
+    String action =
+        cause.getCause() instanceof ApplicationDataSource.Missing
+            ? NO_DATA_SOURCE
+            : action(setting, settings);
     // The forms of a duration help only when a duration was wrong.
     if (cause.getMessage().contains("duration") || cause.getMessage().contains("positive")) {
       action += " " + DURATIONS;

@@ -13,7 +13,8 @@ import org.springframework.core.env.Environment;
 /**
  * The session store could not be started: not reachable, or refusing the driver. The action names
  * the properties the driver's settings came from, Spring Boot's own included: a Redis URL built
- * from {@code spring.data.redis.*} is named so, not as {@code satchel.driver.url}.
+ * from {@code spring.data.redis.*} is named so, not as {@code satchel.driver.url}; the jdbc
+ * driver's database, when it is the application's DataSource, is named so too.
  */
 final class SatchelStorageFailureAnalyzer extends AbstractFailureAnalyzer<SessionStorageException> {
   private final Environment environment;
@@ -51,6 +52,16 @@ final class SatchelStorageFailureAnalyzer extends AbstractFailureAnalyzer<Sessio
             }
           }
         });
+    boolean applicationDataSource =
+        ApplicationDataSource.jdbcDriver(settings) && !settings.containsKey("driver.url");
+    if (applicationDataSource) {
+      options.add("the application's DataSource");
+    }
+    Setting createTable = settings.get("driver.create-table");
+    boolean migrations =
+        ApplicationDataSource.jdbcDriver(settings)
+            && createTable != null
+            && createTable.value().trim().equalsIgnoreCase("false");
     return "Make sure the store is reachable and that the "
         + name
         + " driver's settings point at it: "
@@ -59,6 +70,13 @@ final class SatchelStorageFailureAnalyzer extends AbstractFailureAnalyzer<Sessio
             ? ", and no option, so the driver's defaults apply"
             : ", " + String.join(", ", options))
         + "."
+        + (migrations
+            ? " With "
+                + createTable.source()
+                + "=false the tables come from the application's database initialization"
+                + " (Flyway, Liquibase or spring.sql.init.schema-locations), which runs before"
+                + " Satchel starts."
+            : "")
         + (derived.isEmpty()
             ? ""
             : " Spring Boot's properties give what "

@@ -27,15 +27,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The configuration metadata IDEs complete {@code satchel.*} properties from is made from the
- * runtime's table of settings and the options the fs, memory and redis drivers describe, with what
- * the auto-configuration adds (Spring Boot's own properties it reads). The file in {@code
+ * runtime's table of settings and the options the fs, jdbc, memory and redis drivers describe, with
+ * what the auto-configuration adds (Spring Boot's own properties it reads). The file in {@code
  * src/main/resources} must be exactly what they make: a setting or an option missing from it, or
  * described otherwise, fails here. {@code -Dsatchel.metadata.write=true} rewrites it.
  */
 final class ConfigurationMetadataTest {
   private static final Path SOURCE =
       Path.of("src/main/resources/META-INF/additional-spring-configuration-metadata.json");
-  private static final List<String> DRIVERS = List.of("fs", "memory", "redis");
+  private static final List<String> DRIVERS = List.of("fs", "jdbc", "memory", "redis");
 
   /** What the auto-configuration takes from Spring Boot's properties, by setting. */
   private static final Map<String, String> FROM_SPRING_BOOT =
@@ -43,9 +43,11 @@ final class ConfigurationMetadataTest {
           "idle-timeout",
           "When unset, server.servlet.session.timeout is used if it is set (0 or less: off).",
           "driver.url",
-          "When unset, spring.data.redis.url is used, or a URL built from spring.data.redis.host,"
-              + " port, username, password, database and ssl.enabled or ssl.bundle, if any of"
-              + " them is set.",
+          "When unset: redis uses spring.data.redis.url, or a URL built from"
+              + " spring.data.redis.host, port, username, password, database and ssl.enabled or"
+              + " ssl.bundle, if any of them is set; jdbc uses the application's DataSource (the"
+              + " one spring.datasource.* configures), and opens no pool of its own. When set, it"
+              + " wins: jdbc then makes a pool of its own.",
           "driver.timeout",
           "When unset, spring.data.redis.timeout is used if it is set.",
           "driver.connect-timeout",
@@ -252,9 +254,20 @@ final class ConfigurationMetadataTest {
             "replica-ack-timeout")) {
       assertTrue(byName.containsKey("satchel.driver." + redisOnly), redisOnly);
     }
+    for (String jdbcOnly :
+        List.of("table", "create-table", "pool-size", "pool-timeout", "statement-timeout")) {
+      assertTrue(byName.containsKey("satchel.driver." + jdbcOnly), jdbcOnly);
+    }
     assertEquals(
         "600",
         byName.get("satchel.driver.file-mode").get("defaultValue").asString(),
         "the fs driver's file mode");
+    assertTrue(
+        byName
+            .get("satchel.driver.url")
+            .get("description")
+            .asString()
+            .contains("jdbc uses the application's DataSource"),
+        "what satchel.driver.url falls back to for jdbc");
   }
 }
