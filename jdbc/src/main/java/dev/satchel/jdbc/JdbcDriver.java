@@ -973,17 +973,7 @@ final class JdbcDriver implements SessionDriver {
   /** Runs {@code work} on a connection of its own, committing if the connection does not. */
   private <T> T connected(Work<T> work) {
     try (Connection connection = open()) {
-      if (connection.getAutoCommit()) {
-        return work.run(connection);
-      }
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
+      return connection.getAutoCommit() ? work.run(connection) : committed(connection, work);
     } catch (SQLException e) {
       throw JdbcFailures.translate(e, statementTimeout);
     }
@@ -998,12 +988,7 @@ final class JdbcDriver implements SessionDriver {
           connection.setAutoCommit(false);
         }
         try {
-          T result = work.run(connection);
-          connection.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
+          return committed(connection, work);
         } finally {
           if (autoCommit) {
             connection.setAutoCommit(true);
@@ -1017,6 +1002,18 @@ final class JdbcDriver implements SessionDriver {
       } catch (SQLException e) {
         throw JdbcFailures.translate(e, statementTimeout);
       }
+    }
+  }
+
+  /** Runs {@code work} and commits, or rolls back what it did when it fails. */
+  private static <T> T committed(Connection connection, Work<T> work) throws SQLException {
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
     }
   }
 
