@@ -123,15 +123,14 @@ final class JdbcSchema {
             case DB0 ->
                 "the table "
                     + table
-                    + " has the layout of unstorage's db0 driver but lacks Satchel's columns "
-                    + SATCHEL_COLUMNS
+                    + lacking(dataSource, table)
                     + ": run satchel-jdbc's dev/satchel/jdbc/"
                     + upgradeFile
                     + ", then "
                     + schemaFile
-                    + (table.equals(DB0_TABLE)
-                        ? " (with satchel_sessions replaced by " + table + ")"
-                        : " (with unstorage and satchel_sessions replaced by " + table + ")")
+                    + " (with unstorage and satchel_sessions replaced by "
+                    + table
+                    + "; the first adds only the columns missing)"
                     + ", or set the jdbc option create-table=true";
             default ->
                 "the table "
@@ -144,7 +143,12 @@ final class JdbcSchema {
     }
     if (layout == Layout.DB0 && dialect != JdbcDialect.POSTGRESQL) {
       throw new IllegalStateException(
-          "the table " + table + " lacks Satchel's columns " + SATCHEL_COLUMNS);
+          "the table "
+              + table
+              + lacking(dataSource, table)
+              + ": add them as "
+              + schemaFile
+              + " has them");
     }
     try {
       if (layout == Layout.DB0) {
@@ -167,6 +171,23 @@ final class JdbcSchema {
   /** How to adapt the shipped files to {@code table}: nothing for the default name. */
   private static String replacing(String table) {
     return table.equals(DEFAULT_TABLE) ? "" : " (with satchel_sessions replaced by " + table + ")";
+  }
+
+  /**
+   * What a session table lacks, in words: all of Satchel's columns (a table unstorage's db0 driver
+   * made) or some (a table an older Satchel made).
+   */
+  private static String lacking(DataSource dataSource, String table) throws SQLException {
+    List<String> missing = new ArrayList<>();
+    for (String column : SATCHEL_COLUMNS.split(", ")) {
+      if (!selects(dataSource, "SELECT " + column + " FROM " + table + " WHERE 1 = 0")) {
+        missing.add(column);
+      }
+    }
+    String columns = String.join(", ", missing);
+    return missing.size() == SATCHEL_COLUMNS.split(", ").length
+        ? " has the layout of unstorage's db0 driver but lacks Satchel's columns " + columns
+        : " lacks Satchel's columns " + columns + " (made by an older Satchel?)";
   }
 
   private enum Layout {

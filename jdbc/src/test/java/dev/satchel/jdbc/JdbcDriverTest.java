@@ -273,6 +273,22 @@ final class JdbcDriverTest {
   }
 
   @Test
+  void aTableLackingOneOfSatchelsColumns_isNamedPrecisely_andCompletedWhenAllowed()
+      throws SQLException {
+    driver(options()).close();
+    execute("ALTER TABLE " + table + " DROP COLUMN \"written_at\"");
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> driver(options("create-table", "false")));
+    assertTrue(
+        e.getMessage().contains("lacks Satchel's columns \"written_at\" (made by an older"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("upgrade-db0-postgresql.sql"), e.getMessage());
+    try (SessionDriver driver = driver(options())) {
+      assertTrue(driver.write(SessionIds.generate(), "blob", null, null));
+    }
+  }
+
+  @Test
   void aTableOfAnotherLayout_isRefused_evenWhenTheDriverMayCreateTables() throws SQLException {
     execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name TEXT)");
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> driver(options()));
