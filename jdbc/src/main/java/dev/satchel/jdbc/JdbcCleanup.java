@@ -68,8 +68,16 @@ final class JdbcCleanup implements AutoCloseable {
     return new JdbcCleanup(scheduler);
   }
 
+  /**
+   * Stops the clean-up, waiting a moment for a pass under way so it does not meet a closed pool.
+   */
   @Override
   public void close() {
     scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.satchel.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
@@ -64,7 +65,7 @@ final class JdbcDriver implements SessionDriver {
    */
   private final int queryTimeoutSeconds;
 
-  private final AutoCloseable pool;
+  private final HikariDataSource pool;
   private final Sql sql;
   private final JdbcCleanup cleanup;
 
@@ -79,7 +80,7 @@ final class JdbcDriver implements SessionDriver {
       Duration statementTimeout,
       boolean databaseCancels,
       Duration cleanupInterval,
-      AutoCloseable pool) {
+      HikariDataSource pool) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.clock = clock;
@@ -298,57 +299,71 @@ final class JdbcDriver implements SessionDriver {
               + table
               + " SET \"lapsed_at\" = NULL, \"claimed_until\" = NULL WHERE \"key\" = ?"
               + " AND \"lapsed_at\" IS NOT NULL";
-      String chosen =
-          dialect == JdbcDialect.POSTGRESQL
-              ? " FETCH FIRST ? ROWS ONLY" + dialect.lockForCleanup + ")"
-              : " FETCH FIRST ? ROWS ONLY)";
       // Markers past their expiry, none of them standing for a session still to be reported:
       // now, limit.
       cleanMarkers =
-          "DELETE FROM "
-              + table
-              + " WHERE \"key\" IN (SELECT \"key\" FROM "
-              + table
-              + " WHERE \"retired\" IS NOT NULL AND \"expires_at\" <= ? AND \"lapsed_at\" IS NULL"
-              + " AND "
-              + own
-              + chosen;
+          batch(
+              dialect,
+              "DELETE FROM " + table,
+              table,
+              "\"retired\" IS NOT NULL AND \"expires_at\" <= ? AND \"lapsed_at\" IS NULL AND "
+                  + own);
       // Rows expired longer ago than anyone reports (no instance checks, or none for an hour):
       // before, limit.
       cleanUnreported =
-          "DELETE FROM "
-              + table
-              + " WHERE \"key\" IN (SELECT \"key\" FROM "
-              + table
-              + " WHERE \"expires_at\" <= ? AND (\"retired\" IS NOT NULL OR \"value\" IS NOT NULL)"
-              + " AND "
-              + own
-              + chosen;
+          batch(
+              dialect,
+              "DELETE FROM " + table,
+              table,
+              "\"expires_at\" <= ? AND (\"retired\" IS NOT NULL OR \"value\" IS NOT NULL) AND "
+                  + own);
       cleanLapsed =
-          "UPDATE "
-              + table
-              + " SET \"lapsed_at\" = NULL WHERE \"key\" IN (SELECT \"key\" FROM "
-              + table
-              + " WHERE \"lapsed_at\" <= ?"
-              + chosen;
+          batch(
+              dialect,
+              "UPDATE " + table + " SET \"lapsed_at\" = NULL",
+              table,
+              "\"lapsed_at\" <= ?");
       // Index entries older than a given time whose session is gone, retired or expired:
       // before, now, limit.
-      cleanIndex =
-          "DELETE FROM "
-              + principals
-              + " WHERE (\"principal_hash\", \"session_key\") IN (SELECT p.\"principal_hash\","
-              + " p.\"session_key\" FROM "
-              + principals
-              + " p LEFT JOIN "
+      String stale =
+          " WHERE p.\"indexed_at\" <= ? AND NOT EXISTS (SELECT 1 FROM "
               + table
-              + " s ON s.\"key\" = p.\"session_key\" WHERE p.\"indexed_at\" <= ? AND (s.\"key\""
-              + " IS NULL OR s.\"retired\" IS NOT NULL OR s.\"value\" IS NULL OR (s.\"expires_at\""
-              + " <= ? AND "
-              + own("s.")
-              + "))"
-              + (dialect == JdbcDialect.POSTGRESQL
-                  ? " FETCH FIRST ? ROWS ONLY FOR UPDATE OF p SKIP LOCKED)"
-                  : " FETCH FIRST ? ROWS ONLY)");
+              + " s WHERE s.\"key\" = p.\"session_key\" AND s.\"retired\" IS NULL"
+              + " AND s.\"value\" IS NOT NULL AND (s.\"expires_at\" IS NULL OR s.\"expires_at\" > ?"
+              + " OR "
+              + foreign("s.")
+              + "))";
+      cleanIndex =
+          dialect == JdbcDialect.POSTGRESQL
+              ? "DELETE FROM "
+                  + principals
+                  + " WHERE (\"principal_hash\", \"session_key\") IN (SELECT p.\"principal_hash\","
+                  + " p.\"session_key\" FROM "
+                  + principals
+                  + " p"
+                  + stale
+                  + " FETCH FIRST ? ROWS ONLY FOR UPDATE OF p SKIP LOCKED)"
+              : "DELETE FROM " + principals + " p" + stale + " FETCH FIRST ? ROWS ONLY";
+    }
+
+    /**
+     * A statement on at most a given number of the rows {@code condition} picks (its last
+     * parameter). On PostgreSQL the rows are chosen by a subquery that passes over those another
+     * transaction holds; H2 limits the statement itself, as its plan for a subquery on the same
+     * table reads the table once per row.
+     */
+    private static String batch(
+        JdbcDialect dialect, String statement, String table, String condition) {
+      return dialect == JdbcDialect.POSTGRESQL
+          ? statement
+              + " WHERE \"key\" IN (SELECT \"key\" FROM "
+              + table
+              + " WHERE "
+              + condition
+              + " FETCH FIRST ? ROWS ONLY"
+              + dialect.lockForCleanup
+              + ")"
+          : statement + " WHERE " + condition + " FETCH FIRST ? ROWS ONLY";
     }
   }
 
@@ -865,11 +880,7 @@ final class JdbcDriver implements SessionDriver {
       cleanup.close();
     }
     if (pool != null) {
-      try {
-        pool.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("closing the jdbc driver's connection pool failed", e);
-      }
+      pool.close();
     }
   }
 
@@ -973,7 +984,12 @@ final class JdbcDriver implements SessionDriver {
   /** Runs {@code work} on a connection of its own, committing if the connection does not. */
   private <T> T connected(Work<T> work) {
     try (Connection connection = open()) {
-      return connection.getAutoCommit() ? work.run(connection) : committed(connection, work);
+      try {
+        return connection.getAutoCommit() ? work.run(connection) : committed(connection, work);
+      } catch (SQLException e) {
+        evictIfReadOnly(connection, e);
+        throw e;
+      }
     } catch (SQLException e) {
       throw JdbcFailures.translate(e, statementTimeout);
     }
@@ -989,6 +1005,9 @@ final class JdbcDriver implements SessionDriver {
         }
         try {
           return committed(connection, work);
+        } catch (SQLException e) {
+          evictIfReadOnly(connection, e);
+          throw e;
         } finally {
           if (autoCommit) {
             connection.setAutoCommit(true);
@@ -1002,6 +1021,17 @@ final class JdbcDriver implements SessionDriver {
       } catch (SQLException e) {
         throw JdbcFailures.translate(e, statementTimeout);
       }
+    }
+  }
+
+  /**
+   * Drops from the driver's own pool a connection that found its transaction read-only: a primary
+   * demoted in a fail-over, or a database set read-only and back, leaves connections that keep the
+   * setting while the pool would keep lending them. An application's own pool decides for itself.
+   */
+  private void evictIfReadOnly(Connection connection, SQLException e) {
+    if (pool != null && "25006".equals(e.getSQLState())) {
+      pool.evictConnection(connection);
     }
   }
 

@@ -153,6 +153,24 @@ public final class JdbcDriverProvider implements SessionDriverProvider {
               + withoutSecrets(url)
               + "\"");
     }
+    if (url.matches("(?s)jdbc:[^:]+://[^/@?;]*:[^/@?;]*@.*")) {
+      throw new IllegalArgumentException(
+          context.describe("url")
+              + " has a user and password before the host, which JDBC drivers do not read:"
+              + " set the jdbc options username and password instead; got \""
+              + withoutSecrets(url)
+              + "\"");
+    }
+    try {
+      java.sql.DriverManager.getDriver(url);
+    } catch (SQLException e) {
+      throw new IllegalArgumentException(
+          "no JDBC driver on the class path takes "
+              + withoutSecrets(url)
+              + " ("
+              + context.describe("url")
+              + "): add the database's driver, such as org.postgresql:postgresql");
+    }
     long size = context.longOption("pool-size").orElse((long) POOL_SIZE);
     if (size < 1 || size > 1000) {
       throw new IllegalArgumentException(
@@ -188,14 +206,18 @@ public final class JdbcDriverProvider implements SessionDriverProvider {
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
+      // Without the cause: a pool's or a JDBC driver's messages may quote the URL, password
+      // included, and a logged stack trace would show them.
+      Throwable reason = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException(
           "the jdbc driver cannot connect to "
               + withoutSecrets(url)
               + " ("
               + context.describe("url")
               + "): "
-              + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
-          e);
+              + reason.getClass().getSimpleName()
+              + ": "
+              + withoutSecrets(String.valueOf(reason.getMessage())));
     }
   }
 

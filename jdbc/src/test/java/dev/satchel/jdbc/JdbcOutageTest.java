@@ -94,4 +94,35 @@ final class JdbcOutageTest {
       assertEquals("blob", read, "not back within 30 s");
     }
   }
+
+  @Test
+  void aDatabaseThatWasReadOnly_isWrittenAgainOnceItIsNot() {
+    try (SessionDriver driver = driver()) {
+      String id = SessionIds.generate();
+      driver.write(id, "blob", null, null);
+      postgres.execute("ALTER ROLE satchel SET default_transaction_read_only = on");
+      try {
+        postgres.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'satchel'");
+        String version = driver.read(id, null).version();
+        JdbcStoreException e =
+            assertThrows(JdbcStoreException.class, () -> driver.write(id, "x", version, null));
+        assertEquals("25006", e.sqlState());
+      } finally {
+        postgres.execute("ALTER ROLE satchel RESET default_transaction_read_only");
+      }
+      // The pool's connections kept the setting; the driver drops each that meets it.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      boolean written = false;
+      while (!written && System.nanoTime() < deadline) {
+        try {
+          written = driver.write(id, "next", driver.read(id, null).version(), null);
+        } catch (JdbcStoreException stillReadOnly) {
+          java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+      }
+      assertTrue(written, "still read-only after 30 s");
+      assertEquals("next", driver.read(id, null).blob());
+    }
+  }
 }
