@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
 import dev.satchel.codec.ValueCodec;
 import dev.satchel.codec.ValueCodecs;
+import dev.satchel.it.JdbcStores;
+import dev.satchel.jdbc.PostgresServer;
 import dev.satchel.redis.RedisServerProcess;
 import dev.satchel.servlet.SatchelFilter;
+import dev.satchel.spi.Retirement;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import jakarta.servlet.DispatcherType;
@@ -25,9 +29,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +47,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,8 +55,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Requests of one session racing over real HTTP, on each driver: parallel add-to-carts, log-in and
  * log-out against an add-to-cart, and parallel commits of different keys. What is checked
- * afterwards is read from the store itself (the file, the Redis key) where the store can be seen
- * from outside.
+ * afterwards is read from the store itself (the file, the Redis key, the table's row) where the
+ * store can be seen from outside. The jdbc driver runs on PostgreSQL and on H2, each test on a
+ * table of its own, with its clean-up running every second beside the races, on rows left for it.
  */
 final class HttpRacesTest {
   private static final ValueCodec<List<String>> CART = ValueCodecs.list(ValueCodecs.strings());
@@ -60,10 +68,13 @@ final class HttpRacesTest {
   private static RedisClient redisClient;
   private static StatefulRedisConnection<String, String> redisConnection;
 
+  @RegisterExtension static final PostgresServer postgres = new PostgresServer();
+
   @TempDir Path folder;
   private Satchel satchel;
   private Server server;
   private String driver;
+  private JdbcStores jdbc;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -82,8 +93,29 @@ final class HttpRacesTest {
 
   @AfterEach
   void stop() throws Exception {
-    server.stop();
-    satchel.close();
+    long leftovers = 0;
+    try {
+      if (jdbc != null) {
+        leftovers = jdbc.awaitLeftoversRemoved(Duration.ofSeconds(60));
+      }
+      if (server != null) {
+        server.stop();
+      }
+    } finally {
+      try {
+        if (satchel != null) {
+          satchel.close();
+        }
+      } finally {
+        if (jdbc != null) {
+          jdbc.close();
+        }
+      }
+    }
+    if (jdbc != null) {
+      assertEquals(List.of(), jdbc.warnings(), "the clean-up ran beside the races without a fault");
+      assertEquals(0, leftovers, "the clean-up removed what it had to");
+    }
   }
 
   private void start(String driver) throws Exception {
@@ -93,8 +125,14 @@ final class HttpRacesTest {
       builder.driverOption("base", folder.toString());
     } else if (driver.equals("redis")) {
       builder.driverOption("url", redis.url());
+    } else if (JdbcStores.isJdbc(driver)) {
+      jdbc = JdbcStores.create(driver, postgres);
+      jdbc.configure(builder);
     }
     satchel = builder.build();
+    if (jdbc != null) {
+      jdbc.leaveLeftovers("ann");
+    }
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -223,6 +261,9 @@ final class HttpRacesTest {
         return Files.exists(folder.resolve(id));
       case "redis":
         return redisConnection.sync().exists(id) == 1;
+      case "jdbc-postgresql":
+      case "jdbc-h2":
+        return jdbc.isLive(id);
       default:
         // The memory store lives in this JVM: a new request never follows a move it did not see,
         // so it finds keys only under a live ID.
@@ -231,14 +272,34 @@ final class HttpRacesTest {
     }
   }
 
-  private List<String> cartOf(String id) {
-    return satchel.open(id, cookie -> {}).get("cart", CART).orElse(List.of());
+  /** The cart of session {@code id}, through Satchel; for jdbc also checked against the row. */
+  private List<String> cartOf(String id) throws Exception {
+    List<String> cart = satchel.open(id, cookie -> {}).get("cart", CART).orElse(List.of());
+    if (jdbc != null) {
+      assertEquals(cart, jdbc.cart(id), "the row under the ID holds the cart Satchel reads");
+    }
+    return cart;
+  }
+
+  /**
+   * For jdbc: the row under {@code old} is a marker, no longer a session, saying what became of it.
+   */
+  private void assertRetired(String old, String successor, int trial) throws Exception {
+    if (jdbc == null) {
+      return;
+    }
+    JdbcStores.Row row = jdbc.row(old);
+    assertNotNull(row, "trial " + trial + ": the retired ID's row stays, as its marker");
+    assertNull(row.value(), "trial " + trial + ": the marker holds no session");
+    assertNotNull(row.retired(), "trial " + trial + ": the row is a marker");
+    Retirement retirement = row.retirement();
+    assertEquals(successor, retirement.successor(), "trial " + trial + ": " + retirement);
   }
 
   // ------------------------------------------------------------------------------ tests
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "fs", "redis"})
+  @ValueSource(strings = {"memory", "fs", "redis", "jdbc-postgresql", "jdbc-h2"})
   void parallelAddToCarts_keepEveryItem(String driver) throws Exception {
     start(driver);
     String id = newSession();
@@ -256,10 +317,15 @@ final class HttpRacesTest {
     for (int i = 0; i < 32; i++) {
       assertTrue(cart.contains("item-" + i), "item-" + i);
     }
+    if (jdbc != null) {
+      // One write for the new session, then one compare-and-set per add: a lost update or a
+      // write that went through twice would show in the counter.
+      assertEquals(33, jdbc.row(id).version(), "the row was written once per add");
+    }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "fs", "redis"})
+  @ValueSource(strings = {"memory", "fs", "redis", "jdbc-postgresql", "jdbc-h2"})
   void logInRacingAnAddToCart_retiresTheOldIdAndKeepsTheAdd(String driver) throws Exception {
     start(driver);
     int acknowledged = 0;
@@ -273,6 +339,7 @@ final class HttpRacesTest {
       String fresh = cookieSet(loggedIn).orElseThrow();
       assertNotEquals(old, fresh);
       assertFalse(stored(old), "trial " + trial + ": the pre-login ID is gone from the store");
+      assertRetired(old, fresh, trial);
       List<String> cart = cartOf(fresh);
       if (added.statusCode() == 200) {
         acknowledged++;
@@ -299,7 +366,7 @@ final class HttpRacesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "fs", "redis"})
+  @ValueSource(strings = {"memory", "fs", "redis", "jdbc-postgresql", "jdbc-h2"})
   void logOutRacingAnAddToCart_bringsNothingBack(String driver) throws Exception {
     start(driver);
     for (int trial = 0; trial < TRIALS; trial++) {
@@ -312,6 +379,7 @@ final class HttpRacesTest {
       assertEquals(Optional.of(""), cookieSet(loggedOut), "log-out deletes the cookie");
       assertEquals(200, added.statusCode(), added.body());
       assertFalse(stored(old), "trial " + trial + ": the logged-out ID is gone from the store");
+      assertRetired(old, null, trial);
       // An add that committed before the log-out may carry the old ID (its response left first).
       // One that first asked after the log-out is a new visitor: a new session holding only its
       // own item, nothing of the logged-out one.
@@ -323,7 +391,7 @@ final class HttpRacesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memory", "fs", "redis"})
+  @ValueSource(strings = {"memory", "fs", "redis", "jdbc-postgresql", "jdbc-h2"})
   void parallelCommitsOfDifferentKeys_allSucceedWithTheDefaults(String driver) throws Exception {
     start(driver);
     String id = newSession();
@@ -337,6 +405,14 @@ final class HttpRacesTest {
     Session session = satchel.open(id, cookie -> {});
     for (int i = 0; i < 64; i++) {
       assertNotNull(session.get("key-" + i).orElse(null), "key-" + i);
+    }
+    if (jdbc != null) {
+      Map<String, Object> row = jdbc.row(id).data();
+      for (int i = 0; i < 64; i++) {
+        assertEquals("set", row.get("key-" + i), "the row holds key-" + i);
+      }
+      assertEquals(List.of("first"), row.get("cart"));
+      assertEquals(65, jdbc.row(id).version(), "the row was written once per commit");
     }
   }
 }
