@@ -3,6 +3,7 @@ package dev.satchel.it;
 import dev.satchel.Satchel;
 import dev.satchel.devalue.Devalue;
 import dev.satchel.jdbc.PostgresServer;
+import dev.satchel.redis.RedisClusterProcess;
 import dev.satchel.spi.Retirement;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -279,17 +280,24 @@ public final class JdbcStores implements AutoCloseable {
   }
 
   /**
-   * Waits until the clean-up has removed every leftover marker and session, checking every 100 ms
-   * for up to {@code timeout}; how many remain then (0 once it is done).
+   * Waits until the clean-up has removed every leftover marker and session, for up to {@code
+   * timeout}; how many remain then (0 once it is done).
    */
-  public long awaitLeftoversRemoved(Duration timeout) throws SQLException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long remaining = leftovers();
-    while (remaining > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      remaining = leftovers();
+  public long awaitLeftoversRemoved(Duration timeout) throws SQLException {
+    try {
+      RedisClusterProcess.await(timeout, () -> leftoversUnchecked() == 0, "the clean-up");
+    } catch (IllegalStateException timedOut) {
+      // Reported as the count that remains, which the caller asserts.
     }
-    return remaining;
+    return leftovers();
+  }
+
+  private long leftoversUnchecked() {
+    try {
+      return leftovers();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String sha256(String text) {

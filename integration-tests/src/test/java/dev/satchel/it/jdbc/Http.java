@@ -1,5 +1,6 @@
 package dev.satchel.it.jdbc;
 
+import dev.satchel.redis.RedisClusterProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,30 +61,17 @@ final class Http {
     return new Reply(response.statusCode(), response.body(), sent, answered, setCookie);
   }
 
-  /** Waits for {@code condition}, checking every few milliseconds, failing after {@code limit}. */
+  /**
+   * Waits for {@code condition}, through the tests' one polling helper, failing after {@code
+   * limit}.
+   */
   static void await(String what, Duration limit, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("waited " + limit.toSeconds() + " s for " + what);
-      }
-      pause(20);
-    }
+    RedisClusterProcess.await(limit, condition, what);
   }
 
   /** Something a wait looks at, which may fail. */
   @FunctionalInterface
   interface Probe<T> {
     T get() throws Exception;
-  }
-
-  /** A short pause inside a polling loop. */
-  static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
