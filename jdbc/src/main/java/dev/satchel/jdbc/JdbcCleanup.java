@@ -54,10 +54,17 @@ final class JdbcCleanup implements AutoCloseable {
             boolean sweepIndex = passes[0]++ % INDEX_SWEEP_EVERY == 0;
             driver.cleanUp(BATCH, UNREPORTED_AFTER, INDEX_GRACE, sweepIndex, budget);
           } catch (RuntimeException e) {
-            // The next pass tries again; requests report an outage themselves.
+            // The next pass tries again; requests report an outage themselves. A batch the
+            // database chose as the loser of a lock conflict with a request (H2 cannot pass over
+            // locked rows as PostgreSQL does) just gave way.
+            boolean gaveWay =
+                e instanceof JdbcStoreException failure
+                    && ("40001".equals(failure.sqlState()) || "40P01".equals(failure.sqlState()));
             LOG.log(
-                Level.WARNING,
-                "The jdbc store's clean-up failed; the next one tries again: "
+                gaveWay ? Level.DEBUG : Level.WARNING,
+                "The jdbc store's clean-up "
+                    + (gaveWay ? "gave way to a request" : "failed")
+                    + "; the next one tries again: "
                     + JdbcFailures.redacted(e));
           }
         },
