@@ -4,9 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.LocalDateTime;
-import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -26,8 +23,10 @@ final class JdbcDriverSql {
           + FOREIGN
           + ")";
   private static final String READ =
-      "SELECT \"value\", \"version\", \"updated_at\", \"expires_at\", \"retired\","
-          + " \"written_at\" FROM "
+      "SELECT \"value\", \"version\", CAST(\"updated_at\" AS VARCHAR(40)), \"expires_at\","
+          + " \"retired\", "
+          + FOREIGN
+          + " FROM "
           + TABLE
           + " WHERE \"key\" = ?";
   private static final String UPDATE =
@@ -35,12 +34,10 @@ final class JdbcDriverSql {
           + TABLE
           + " SET \"value\" = ?, \"version\" = \"version\" + 1,"
           + " \"updated_at\" = CURRENT_TIMESTAMP, \"written_at\" = CURRENT_TIMESTAMP,"
-          + " \"expires_at\" = ? WHERE \"key\" = ? AND"
-          + " \"version\" = ? AND \"updated_at\" IS NOT DISTINCT FROM ? AND "
+          + " \"expires_at\" = CASE WHEN \"expires_at\" BETWEEN ? AND ? THEN \"expires_at\""
+          + " ELSE ? END WHERE \"key\" = ? AND"
+          + " \"version\" = ? AND \"updated_at\" IS NOT DISTINCT FROM CAST(? AS TIMESTAMP) AND "
           + LIVE;
-  // The same, with updated_at read and bound as the server's text: no date-time parsing.
-  private static final String UPDATE_TEXT =
-      UPDATE.replace("IS NOT DISTINCT FROM ?", "IS NOT DISTINCT FROM CAST(? AS TIMESTAMP)");
 
   /**
    * The timeout the driver sets on each statement when it runs on an application's DataSource, in
@@ -51,9 +48,8 @@ final class JdbcDriverSql {
   private static final long IDLE_MILLIS = 30 * 60 * 1000L;
 
   /** How a replay differs from the driver on its own pool: all false is the driver's way. */
-  record Changes(
-      boolean queryTimeout, boolean oneConnection, boolean expiryKept, boolean versionAsText) {
-    static final Changes NONE = new Changes(false, false, false, false);
+  record Changes(boolean queryTimeout, boolean oneConnection) {
+    static final Changes NONE = new Changes(false, false);
   }
 
   private JdbcDriverSql() {}
@@ -81,7 +77,7 @@ final class JdbcDriverSql {
     }
   }
 
-  private record Read(String value, String version, Long expiresAt) {}
+  private record Read(String value, long counter, String updatedAt) {}
 
   private static Read read(Connection connection, String id, Changes changes) throws SQLException {
     // The driver asks whether the connection commits by itself before any work.
@@ -95,18 +91,15 @@ final class JdbcDriverSql {
         }
         String value = row.getString(1);
         long version = row.getLong(2);
-        Object updatedAt =
-            changes.versionAsText() ? row.getString(3) : row.getObject(3, LocalDateTime.class);
+        String updatedAt = row.getString(3);
         long expiresAt = row.getLong(4);
         Long expires = row.wasNull() ? null : expiresAt;
         String retired = row.getString(5);
-        Object writtenAt =
-            changes.versionAsText() ? row.getString(6) : row.getObject(6, LocalDateTime.class);
-        boolean foreign = !Objects.equals(updatedAt, writtenAt);
+        boolean foreign = row.getBoolean(6);
         if (retired != null || value == null || foreign || (expires != null && expires <= now)) {
           throw new IllegalStateException("the session row is not Satchel's live session");
         }
-        return new Read(value, version + "/" + updatedAt, expires);
+        return new Read(value, version, updatedAt);
       }
     }
   }
@@ -115,26 +108,16 @@ final class JdbcDriverSql {
       throws SQLException {
     connection.getAutoCommit();
     long now = System.currentTimeMillis();
-    int slash = read.version().indexOf('/');
-    long counter = Long.parseLong(read.version().substring(0, slash));
-    String updatedAtText = read.version().substring(slash + 1);
-    try (PreparedStatement statement =
-        prepare(connection, changes.versionAsText() ? UPDATE_TEXT : UPDATE, changes)) {
+    try (PreparedStatement statement = prepare(connection, UPDATE, changes)) {
+      long expiresAt = now + IDLE_MILLIS;
       statement.setString(1, read.value());
-      Long expiresAt = changes.expiryKept() ? read.expiresAt() : (Long) (now + IDLE_MILLIS);
-      if (expiresAt == null) {
-        statement.setNull(2, Types.BIGINT);
-      } else {
-        statement.setLong(2, expiresAt);
-      }
-      statement.setString(3, id);
-      statement.setLong(4, counter);
-      if (changes.versionAsText()) {
-        statement.setString(5, updatedAtText);
-      } else {
-        statement.setObject(5, LocalDateTime.parse(updatedAtText));
-      }
-      statement.setLong(6, now);
+      statement.setLong(2, expiresAt - IDLE_MILLIS / 10);
+      statement.setLong(3, expiresAt);
+      statement.setLong(4, expiresAt);
+      statement.setString(5, id);
+      statement.setLong(6, read.counter());
+      statement.setString(7, read.updatedAt());
+      statement.setLong(8, now);
       if (statement.executeUpdate() != 1) {
         throw new IllegalStateException("the replayed commit found another version");
       }

@@ -51,15 +51,8 @@ final class JdbcInterleaved {
     // each (JdbcDriverSql): what the runtime adds, and what each of the driver's choices costs.
     // On the floor's pool, set as the driver sets its own.
     diagnostic(all, "replayReadWrite", JdbcDriverSql.Changes.NONE);
-    diagnostic(
-        all, "replayQueryTimeoutReadWrite", new JdbcDriverSql.Changes(true, false, false, false));
-    diagnostic(
-        all, "replayOneConnectionReadWrite", new JdbcDriverSql.Changes(false, true, false, false));
-    diagnostic(
-        all, "replayExpiryKeptReadWrite", new JdbcDriverSql.Changes(false, false, true, false));
-    diagnostic(
-        all, "replayVersionTextReadWrite", new JdbcDriverSql.Changes(false, false, false, true));
-    diagnostic(all, "replayAllReadWrite", new JdbcDriverSql.Changes(false, true, true, true));
+    diagnostic(all, "replayQueryTimeoutReadWrite", new JdbcDriverSql.Changes(true, false));
+    diagnostic(all, "replayOneConnectionReadWrite", new JdbcDriverSql.Changes(false, true));
     all.put(
         "replayReadOnly",
         (shared, thread) ->
@@ -71,14 +64,7 @@ final class JdbcInterleaved {
             JdbcDriverSql.readOnly(
                 shared.pool,
                 thread.satchelIds[thread.next()],
-                new JdbcDriverSql.Changes(true, false, false, false)));
-    all.put(
-        "replayVersionTextReadOnly",
-        (shared, thread) ->
-            JdbcDriverSql.readOnly(
-                shared.pool,
-                thread.satchelIds[thread.next()],
-                new JdbcDriverSql.Changes(false, false, false, true)));
+                new JdbcDriverSql.Changes(true, false)));
     Map<String, Request> chosen = new LinkedHashMap<>();
     all.forEach(
         (name, request) -> {

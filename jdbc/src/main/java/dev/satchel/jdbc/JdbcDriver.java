@@ -16,11 +16,9 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 
@@ -65,6 +63,14 @@ final class JdbcDriver implements SessionDriver {
    */
   private final int queryTimeoutSeconds;
 
+  /**
+   * How much earlier than asked a commit may leave a session's stored expiry: the part of the idle
+   * timeout a read also lets pass before writing it forward. A commit that keeps the expiry changes
+   * no indexed column, so PostgreSQL updates the row in place (a HOT update) and leaves its indexes
+   * alone.
+   */
+  private final long expirySlackMillis;
+
   private final HikariDataSource pool;
   private final Sql sql;
   private final JdbcCleanup cleanup;
@@ -80,6 +86,7 @@ final class JdbcDriver implements SessionDriver {
       Duration statementTimeout,
       boolean databaseCancels,
       Duration cleanupInterval,
+      Duration idleTimeout,
       HikariDataSource pool) {
     this.dataSource = dataSource;
     this.dialect = dialect;
@@ -87,6 +94,8 @@ final class JdbcDriver implements SessionDriver {
     this.statementTimeout = statementTimeout;
     this.queryTimeoutSeconds =
         databaseCancels ? 0 : (int) Math.max(1, (statementTimeout.toMillis() + 999) / 1000);
+    this.expirySlackMillis =
+        idleTimeout == null ? 0 : idleTimeout.toMillis() / 10 * REFRESH_AFTER_TENTHS;
     this.pool = pool;
     this.sql = new Sql(dialect, table);
     this.cleanup = cleanupInterval == null ? null : JdbcCleanup.start(this, cleanupInterval);
@@ -94,6 +103,13 @@ final class JdbcDriver implements SessionDriver {
 
   /** The statements, built once for the table's name. */
   private static final class Sql {
+    /**
+     * The time of a version, printed by the database: exact, and cast back as it is for the
+     * comparison, where a JDBC timestamp would be converted through calendars both ways on every
+     * request.
+     */
+    private static final String VERSION_TIME = "CAST(%s\"updated_at\" AS VARCHAR(40))";
+
     final String read;
     final String refresh;
     final String update;
@@ -142,7 +158,8 @@ final class JdbcDriver implements SessionDriver {
               + foreign
               + ")";
       String stamp = "\"updated_at\" = CURRENT_TIMESTAMP, \"written_at\" = CURRENT_TIMESTAMP";
-      String sameVersion = "\"version\" = ? AND \"updated_at\" IS NOT DISTINCT FROM ?";
+      String sameVersion =
+          "\"version\" = ? AND \"updated_at\" IS NOT DISTINCT FROM CAST(? AS TIMESTAMP)";
       // An expired session's expiry moves to lapsed_at when its row is overwritten, so that it is
       // still reported; otherwise lapsed_at stays.
       String lapse =
@@ -151,8 +168,11 @@ final class JdbcDriver implements SessionDriver {
               + own("s.")
               + " THEN s.\"expires_at\" ELSE s.\"lapsed_at\" END";
       read =
-          "SELECT \"value\", \"version\", \"updated_at\", \"expires_at\", \"retired\","
-              + " \"written_at\" FROM "
+          "SELECT \"value\", \"version\", "
+              + VERSION_TIME.formatted("")
+              + ", \"expires_at\", \"retired\", "
+              + foreign
+              + " FROM "
               + table
               + " WHERE \"key\" = ?";
       refresh =
@@ -168,7 +188,8 @@ final class JdbcDriver implements SessionDriver {
               + table
               + " SET \"value\" = ?, \"version\" = \"version\" + 1,"
               + stamp
-              + ", \"expires_at\" = ? WHERE \"key\" = ? AND "
+              + ", \"expires_at\" = CASE WHEN \"expires_at\" BETWEEN ? AND ? THEN \"expires_at\""
+              + " ELSE ? END WHERE \"key\" = ? AND "
               + sameVersion
               + " AND "
               + live;
@@ -267,7 +288,9 @@ final class JdbcDriver implements SessionDriver {
           "DELETE FROM " + principals + " WHERE \"principal_hash\" = ? AND \"session_key\" = ?";
       indexed =
           "SELECT p.\"session_key\", p.\"indexed_at\", s.\"value\", s.\"version\","
-              + " s.\"updated_at\", s.\"expires_at\", s.\"retired\", "
+              + " "
+              + VERSION_TIME.formatted("s.")
+              + ", s.\"expires_at\", s.\"retired\", "
               + foreign("s.")
               + " FROM "
               + principals
@@ -385,10 +408,10 @@ final class JdbcDriver implements SessionDriver {
               }
               String value = row.getString(1);
               long version = row.getLong(2);
-              LocalDateTime updatedAt = row.getObject(3, LocalDateTime.class);
+              String updatedAt = row.getString(3);
               expiresAt = nullableLong(row, 4);
               String retired = row.getString(5);
-              foreign = !Objects.equals(updatedAt, row.getObject(6, LocalDateTime.class));
+              foreign = row.getBoolean(6);
               if (retired != null
                   || value == null
                   || (!foreign && expiresAt != null && expiresAt <= now)) {
@@ -437,11 +460,14 @@ final class JdbcDriver implements SessionDriver {
             return false;
           }
           try (PreparedStatement statement = prepare(connection, sql.update)) {
+            Long expiry = millis(expiresAt);
             statement.setString(1, blob);
-            setNullableLong(statement, 2, millis(expiresAt));
-            statement.setString(3, id);
-            expected.bind(statement, 4);
-            statement.setLong(6, now);
+            setNullableLong(statement, 2, expiry == null ? null : expiry - expirySlackMillis);
+            setNullableLong(statement, 3, expiry);
+            setNullableLong(statement, 4, expiry);
+            statement.setString(5, id);
+            expected.bind(statement, 6);
+            statement.setLong(8, now);
             return statement.executeUpdate() == 1;
           }
         });
@@ -687,7 +713,7 @@ final class JdbcDriver implements SessionDriver {
                 Instant indexedAt = Instant.ofEpochMilli(row.getLong(2));
                 String value = row.getString(3);
                 long version = row.getLong(4);
-                LocalDateTime updatedAt = row.getObject(5, LocalDateTime.class);
+                String updatedAt = row.getString(5);
                 Long expiresAt = nullableLong(row, 6);
                 String retired = row.getString(7);
                 boolean live =
@@ -890,9 +916,9 @@ final class JdbcDriver implements SessionDriver {
    * A version: the row's counter, which Satchel's writes raise, and its {@code updated_at}, which
    * an Astro app's writes (unstorage's db0 driver) set, so that a write by either side is seen.
    */
-  private record Version(long counter, LocalDateTime updatedAt) {
-    static String of(long counter, LocalDateTime updatedAt) {
-      return counter + "/" + (updatedAt == null ? "-" : updatedAt.toString());
+  private record Version(long counter, String updatedAt) {
+    static String of(long counter, String updatedAt) {
+      return counter + "/" + (updatedAt == null ? "-" : updatedAt);
     }
 
     /** The version in {@code text}, or {@code null} when it is not one this driver made. */
@@ -901,23 +927,47 @@ final class JdbcDriver implements SessionDriver {
       if (slash <= 0) {
         return null;
       }
+      String time = text.substring(slash + 1);
+      if (!time.equals("-") && !isTimestampText(time)) {
+        return null;
+      }
       try {
-        String time = text.substring(slash + 1);
         return new Version(
-            Long.parseLong(text.substring(0, slash)),
-            time.equals("-") ? null : LocalDateTime.parse(time));
-      } catch (RuntimeException e) {
+            Long.parseLong(text.substring(0, slash)), time.equals("-") ? null : time);
+      } catch (NumberFormatException e) {
         return null;
       }
     }
 
+    /**
+     * Whether {@code time} has the shape of a timestamp as PostgreSQL and H2 print one ({@code
+     * 2026-12-07 10:15:55.123456}, with a zone after it when the column has one), so that a version
+     * this driver never made is refused rather than sent to the database to cast.
+     */
+    private static boolean isTimestampText(String time) {
+      if (time.length() < 19 || time.length() > 40) {
+        return false;
+      }
+      for (int i = 0; i < time.length(); i++) {
+        char c = time.charAt(i);
+        boolean digit = c >= '0' && c <= '9';
+        boolean expected =
+            switch (i) {
+              case 4, 7 -> c == '-';
+              case 10 -> c == ' ' || c == 'T';
+              case 13, 16 -> c == ':';
+              default -> digit || (i > 18 && (c == '.' || c == '+' || c == '-' || c == ':'));
+            };
+        if (!expected) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     void bind(PreparedStatement statement, int first) throws SQLException {
       statement.setLong(first, counter);
-      if (updatedAt == null) {
-        statement.setNull(first + 1, Types.TIMESTAMP);
-      } else {
-        statement.setObject(first + 1, updatedAt);
-      }
+      statement.setString(first + 1, updatedAt);
     }
   }
 

@@ -133,6 +133,7 @@ public final class JdbcDriverProvider implements SessionDriverProvider {
           statementTimeout,
           pool != null,
           cleanupInterval,
+          context.idleTimeout().orElse(null),
           pool);
     } catch (SQLException e) {
       closeQuietly(pool);

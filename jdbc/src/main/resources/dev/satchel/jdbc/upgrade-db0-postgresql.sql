@@ -6,3 +6,5 @@ ALTER TABLE unstorage ADD COLUMN IF NOT EXISTS "retired" VARCHAR(64);
 ALTER TABLE unstorage ADD COLUMN IF NOT EXISTS "lapsed_at" BIGINT;
 ALTER TABLE unstorage ADD COLUMN IF NOT EXISTS "claimed_until" BIGINT;
 ALTER TABLE unstorage ADD COLUMN IF NOT EXISTS "written_at" TIMESTAMP;
+-- Room on each page for in-place updates (applies to pages written from now on).
+ALTER TABLE unstorage SET (fillfactor = 80);

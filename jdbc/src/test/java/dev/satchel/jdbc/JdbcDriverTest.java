@@ -119,6 +119,33 @@ final class JdbcDriverTest {
   }
 
   @Test
+  void commitsWithinATenthOfTheIdleTimeout_keepTheStoredExpiry_soTheRowIsRewrittenInPlace()
+      throws SQLException {
+    try (SessionDriver driver = driver(options())) {
+      String id = SessionIds.generate();
+      long first = clock.millis() + IDLE.toMillis();
+      assertTrue(driver.write(id, "v1", null, clock.instant().plus(IDLE)));
+      clock.advance(Duration.ofMinutes(3));
+      assertTrue(
+          driver.write(id, "v2", driver.read(id, IDLE).version(), clock.instant().plus(IDLE)));
+      assertEquals(first, row(id).get("expires_at"), "a commit 3 minutes into 30 moved the expiry");
+      assertEquals("v2", row(id).get("value"));
+
+      clock.advance(Duration.ofMillis(1));
+      StoredBlob read = driver.read(id, IDLE);
+      assertTrue(driver.write(id, "v3", read.version(), clock.instant().plus(IDLE)));
+      assertEquals(clock.millis() + IDLE.toMillis(), row(id).get("expires_at"));
+
+      // An earlier expiry than the stored one is always taken: a session never outlives it.
+      Instant sooner = clock.instant().plus(Duration.ofMinutes(5));
+      assertTrue(driver.write(id, "v4", driver.read(id, IDLE).version(), sooner));
+      assertEquals(sooner.toEpochMilli(), row(id).get("expires_at"));
+      assertTrue(driver.write(id, "v5", driver.read(id, IDLE).version(), null));
+      assertEquals(null, row(id).get("expires_at"));
+    }
+  }
+
+  @Test
   void refreshIsDue_onlyOnceATenthOfTheTimeoutHasPassed() {
     long now = 1_000_000;
     long idle = IDLE.toMillis();
@@ -133,7 +160,16 @@ final class JdbcDriverTest {
     try (SessionDriver driver = driver(options())) {
       String id = SessionIds.generate();
       assertTrue(driver.write(id, "blob", null, null));
-      for (String version : List.of("blob", "", "x/y", "1/not-a-time", "/", "9/-")) {
+      for (String version :
+          List.of(
+              "blob",
+              "",
+              "x/y",
+              "1/not-a-time",
+              "/",
+              "9/-",
+              "1/2026-01-01 00:00:00x",
+              "1/1' OR '1'='1")) {
         assertFalse(driver.write(id, "next", version, null), version);
         assertFalse(driver.deleteIfUnchanged(id, version), version);
       }
