@@ -317,8 +317,18 @@ final class RequestSession implements Session {
           base = Base.EMPTY;
         }
         case KEEP_OWN_ID -> {
-          identity.originMissing();
-          base = lastRead == null ? Base.EMPTY : new Base(lastRead, null, true);
+          Loaded joined = sameUsersLogIn(retirement);
+          if (joined != null) {
+            // The same user logging in twice at once (a form sent twice): both answers name one
+            // session, the other log-in's, so that nothing written into it by requests following
+            // the move is lost whichever answer the client keeps.
+            identity.follow(retirement.successor());
+            cookie.send(retirement.successor());
+            base = new Base(joined.entries(), joined.version(), true);
+          } else {
+            identity.originMissing();
+            base = lastRead == null ? Base.EMPTY : new Base(lastRead, null, true);
+          }
         }
         case FOLLOW -> {
           followMove(retirement.successor());
@@ -328,6 +338,25 @@ final class RequestSession implements Session {
       }
       return;
     }
+  }
+
+  /**
+   * The session another log-in moved this request's origin to, when this request logs in the same
+   * principal; otherwise {@code null}. Only a request that names the principal may join: the
+   * logged-in session is never handed to whoever merely holds the pre-log-in ID.
+   */
+  private Loaded sameUsersLogIn(Retirement retirement) {
+    String principal = SessionMetadata.principal(pending.value(SessionMetadata.PRINCIPAL));
+    if (principal == null || retirement.successor() == null) {
+      return null;
+    }
+    Loaded successor = store.read(retirement.successor(), null);
+    return successor != null
+            && !successor.isCorrupt()
+            && !isPastLifetime(successor.entries())
+            && principal.equals(SessionMetadata.principal(successor.entries()))
+        ? successor
+        : null;
   }
 
   /** The client's ID was replaced under this request: it reads nothing and cannot write. */

@@ -273,6 +273,56 @@ final class SessionRacesTest {
   }
 
   @Test
+  void twoLogInsOfDifferentPrincipals_keepApart_evenWhenTheSecondNamesAPrincipal() {
+    // Whoever planted the pre-log-in ID logs in as themself while the victim logs in.
+    String planted = newSession();
+    Browser victimBrowser = new Browser();
+    Browser attackerBrowser = new Browser();
+    Session victim = satchel.open(planted, victimBrowser);
+    Session attacker = satchel.open(planted, attackerBrowser);
+    victim.regenerate();
+    attacker.regenerate();
+    victim.setPrincipal("victim");
+    victim.set("card", "victim-card");
+    attacker.setPrincipal("mallory");
+    victim.commit();
+    attacker.commit();
+    String victimId = victim.id().orElseThrow();
+    assertNotEquals(Optional.of(victimId), attacker.id());
+    assertNotEquals(victimId, attackerBrowser.last.value(), "the victim's ID is not revealed");
+    Session attackerAfter = satchel.open(attackerBrowser.last.value(), cookie -> {});
+    assertEquals(Optional.of("mallory"), attackerAfter.principal());
+    assertFalse(attackerAfter.has("card"), "nothing of the victim's log-in got out");
+    assertEquals(Optional.of("victim"), satchel.open(victimId, cookie -> {}).principal());
+  }
+
+  @Test
+  void theSameUserLoggingInTwiceAtOnce_endsInOneSession_namedByBothAnswers() {
+    String old = newSession();
+    Browser firstBrowser = new Browser();
+    Browser secondBrowser = new Browser();
+    Session first = satchel.open(old, firstBrowser);
+    Session second = satchel.open(old, secondBrowser);
+    first.regenerate();
+    second.regenerate();
+    first.setPrincipal("ann");
+    second.setPrincipal("ann");
+    second.set("from", "second");
+    first.set("from", "first");
+    first.commit();
+    second.commit();
+    String loggedIn = first.id().orElseThrow();
+    assertEquals(Optional.of(loggedIn), second.id());
+    assertEquals(loggedIn, firstBrowser.last.value());
+    assertEquals(loggedIn, secondBrowser.last.value(), "the second answer names the same session");
+    Session after = satchel.open(loggedIn, cookie -> {});
+    assertEquals(Optional.of(List.of("first")), after.get("cart", CART));
+    assertEquals(Optional.of("second"), after.get("from"), "the later commit's change, over it");
+    assertEquals(Optional.of("ann"), after.principal());
+    assertEquals(1, satchel.sessionsOf("ann").size(), "one session for the user, not two");
+  }
+
+  @Test
   void aRequestHeldOpenAcrossTheLogIn_cannotWriteIntoTheLoggedInSession() {
     String old = newSession();
     Session stalled = satchel.open(old, cookie -> {});

@@ -32,9 +32,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -143,6 +145,7 @@ final class HttpRacesTest {
         new FilterHolder(new SatchelFilter(satchel)), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new Add()), "/add");
     context.addServlet(new ServletHolder(new LogIn()), "/login");
+    context.addServlet(new ServletHolder(new LogInAs()), "/login-as");
     context.addServlet(new ServletHolder(new LogOut()), "/logout");
     context.addServlet(new ServletHolder(new SetKey()), "/set");
     server.setHandler(context);
@@ -190,6 +193,21 @@ final class HttpRacesTest {
       jitter();
       session.regenerate();
       session.set("user", "ann");
+      response.getWriter().write("in");
+    }
+  }
+
+  /** A log-in as an authentication library does it: a new ID, and the principal named. */
+  static final class LogInAs extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      Session session = SatchelFilter.session(request);
+      session.get("cart", CART);
+      jitter();
+      session.regenerate();
+      session.setPrincipal(request.getParameter("user"));
+      session.set("user", request.getParameter("user"));
       response.getWriter().write("in");
     }
   }
@@ -363,6 +381,49 @@ final class HttpRacesTest {
     }
     System.out.println(
         driver + ": " + acknowledged + " of " + TRIALS + " racing adds acknowledged");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "fs", "redis", "jdbc-postgresql", "jdbc-h2"})
+  void theSameUserLoggingInTwiceRacingAnAdd_endsInOneSessionHoldingTheAdd(String driver)
+      throws Exception {
+    start(driver);
+    int acknowledged = 0;
+    for (int trial = 0; trial < TRIALS; trial++) {
+      String old = newSession();
+      CompletableFuture<HttpResponse<String>> first = post("/login-as?user=ann", old);
+      CompletableFuture<HttpResponse<String>> add = post("/add?item=during-" + trial, old);
+      CompletableFuture<HttpResponse<String>> second = post("/login-as?user=ann", old);
+      Set<String> named = new HashSet<>();
+      for (HttpResponse<String> login : List.of(first.get(), second.get())) {
+        if (login.statusCode() == 200) {
+          cookieSet(login).ifPresent(named::add);
+        } else {
+          // It first asked for the session after the other log-in had replaced its ID.
+          assertEquals(409, login.statusCode(), login.body());
+        }
+      }
+      assertEquals(1, named.size(), "trial " + trial + ": the log-ins named one session " + named);
+      String fresh = named.iterator().next();
+      assertNotEquals(old, fresh);
+      assertFalse(stored(old), "trial " + trial + ": the pre-login ID is gone from the store");
+      assertRetired(old, fresh, trial);
+      Session session = satchel.open(fresh, cookie -> {});
+      assertEquals(Optional.of("ann"), session.principal(), "trial " + trial);
+      assertEquals(Optional.of("ann"), session.get("user"), "trial " + trial);
+      HttpResponse<String> added = add.get();
+      List<String> cart = cartOf(fresh);
+      if (added.statusCode() == 200) {
+        acknowledged++;
+        assertTrue(
+            cart.contains("during-" + trial),
+            "trial " + trial + ": the acknowledged add is in the logged-in session: " + cart);
+      } else {
+        assertEquals(409, added.statusCode(), added.body());
+      }
+    }
+    System.out.println(
+        driver + ": " + acknowledged + " of " + TRIALS + " adds racing two log-ins acknowledged");
   }
 
   @ParameterizedTest

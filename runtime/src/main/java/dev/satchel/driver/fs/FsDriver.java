@@ -838,10 +838,26 @@ final class FsDriver implements SessionDriver {
     Path marker = markerFor(id);
     try {
       Marker found = readMarker(marker);
+      if (found != null && isMoveInFlight(found.retirement())) {
+        // A replace writes the marker before it moves the new session in place: once it lets go
+        // of the stripe, the successor is there (or the marker was taken back).
+        found = locks.withStripes(id, null, lockTimeout, () -> readMarker(marker));
+      }
       return found == null || found.hasExpired(clock.millis()) ? null : found.retirement();
     } catch (IOException e) {
       throw failure("cannot read the retirement marker", marker, e);
     }
+  }
+
+  /**
+   * Whether {@code retirement} names a successor that is neither in place nor retired in turn: a
+   * replace still under way, or a successor removed since (rare, and told apart under the lock).
+   */
+  private boolean isMoveInFlight(Retirement retirement) {
+    String successor = retirement.successor();
+    return successor != null
+        && !Files.exists(fileFor(successor))
+        && !Files.exists(markerFor(successor));
   }
 
   /**
