@@ -32,6 +32,13 @@ import java.util.function.UnaryOperator;
  * shared with other requests.
  */
 final class RequestSession implements Session {
+  /**
+   * The most session IDs one request is looked up by. A browser sends several only for cookies of
+   * the same name on other paths or domains, a handful at most; a request carrying hundreds would
+   * otherwise cost a store read each, and a log-out a marker each.
+   */
+  static final int MAX_SESSION_COOKIES = 8;
+
   private static final System.Logger LOG = System.getLogger("dev.satchel");
 
   /** How many moves in a row a request follows before giving up on a session. */
@@ -113,6 +120,12 @@ final class RequestSession implements Session {
     List<String> valid = new ArrayList<>();
     for (String value : cookieValues) {
       if (SessionIds.isValid(value)) {
+        if (valid.size() == MAX_SESSION_COOKIES) {
+          LOG.log(
+              Level.DEBUG,
+              "Ignoring session cookies beyond the first " + MAX_SESSION_COOKIES + " IDs");
+          break;
+        }
         if (!valid.contains(value)) {
           valid.add(value);
         }

@@ -502,6 +502,25 @@ final class SessionRacesTest {
   }
 
   @Test
+  void hundredsOfCookies_areLookedUpOnlyUpToALimit_andALogOutMarksNoMore() {
+    Requests requests = new Requests();
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      sent.add(dev.satchel.spi.SessionIds.generate());
+    }
+    Session session = requests.satchel.openFromCookies(sent, cookie -> {});
+    assertFalse(session.has("cart"));
+    assertEquals(RequestSession.MAX_SESSION_COOKIES, requests.driver.reads.get());
+    session.destroy();
+    session.commit();
+    assertEquals(
+        Set.copyOf(sent.subList(0, RequestSession.MAX_SESSION_COOKIES)),
+        Set.copyOf(requests.driver.touchedIds),
+        "the log-out asked the store about the first IDs only");
+    requests.satchel.close();
+  }
+
+  @Test
   void severalCookies_noneKnown_isANewSession() {
     Session session =
         satchel.openFromCookies(
