@@ -4,6 +4,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -29,6 +30,8 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +77,12 @@ abstract class RedisConnections implements AutoCloseable {
 
   /** The durable connection to a node that a redirect names (a cluster only). */
   abstract StatefulRedisConnection<String, byte[]> durableAt(String host, int port);
+
+  /**
+   * {@code INFO section} of each primary that holds sessions, by the primary's address: the one
+   * server, or every primary of a cluster.
+   */
+  abstract Map<String, RedisFuture<String>> infoOfPrimaries(String section);
 
   /** Whether keys in different cluster slots must not meet in one script. */
   abstract boolean isCluster();
@@ -266,6 +275,15 @@ abstract class RedisConnections implements AutoCloseable {
     }
 
     @Override
+    Map<String, RedisFuture<String>> infoOfPrimaries(String section) {
+      String primary =
+          uri.getSentinels().isEmpty()
+              ? uri.getHost() + ":" + uri.getPort()
+              : "the primary " + uri.getSentinelMasterId();
+      return Map.of(primary, commands().info(section));
+    }
+
+    @Override
     boolean isCluster() {
       return false;
     }
@@ -448,6 +466,19 @@ abstract class RedisConnections implements AutoCloseable {
     @Override
     StatefulRedisConnection<String, byte[]> durableAt(String host, int port) {
       return durable.getConnection(host, port);
+    }
+
+    @Override
+    Map<String, RedisFuture<String>> infoOfPrimaries(String section) {
+      Map<String, RedisFuture<String>> infos = new TreeMap<>();
+      for (RedisClusterNode node : connection.getPartitions()) {
+        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+          infos.put(
+              node.getUri().getHost() + ":" + node.getUri().getPort(),
+              connection.getConnection(node.getNodeId()).async().info(section));
+        }
+      }
+      return infos;
     }
 
     @Override

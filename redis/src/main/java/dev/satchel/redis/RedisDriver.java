@@ -481,6 +481,10 @@ final class RedisDriver implements SessionDriver {
   private static final int MAX_REDIRECTS = 5;
 
   private final RedisConnections connections;
+
+  /** Watches the servers' eviction policy across reconnections. */
+  private final RedisEviction eviction;
+
   private final RedisSettings settings;
   private final long timeoutNanos;
   private final String prefix;
@@ -513,8 +517,13 @@ final class RedisDriver implements SessionDriver {
   private final long claimLeaseMillis;
 
   private RedisDriver(
-      RedisConnections connections, RedisSettings settings, Clock clock, Duration claimLease) {
+      RedisConnections connections,
+      RedisEviction eviction,
+      RedisSettings settings,
+      Clock clock,
+      Duration claimLease) {
     this.connections = connections;
+    this.eviction = eviction;
     this.settings = settings;
     this.timeoutNanos = settings.timeout().toNanos();
     this.prefix = settings.prefix();
@@ -600,10 +609,12 @@ final class RedisDriver implements SessionDriver {
       connections.close();
       throw new IllegalStateException(unreachable(settings, e), e);
     }
+    RedisEviction eviction;
     try {
       requireSupportedVersion(info, address.where());
       requireMatchingMode(info, address);
-    } catch (IllegalStateException e) {
+      eviction = RedisEviction.check(connections, settings);
+    } catch (RuntimeException e) {
       connections.close();
       throw e;
     }
@@ -611,8 +622,9 @@ final class RedisDriver implements SessionDriver {
       warnIfTooFewReplicas(connections, settings);
     }
     try {
-      return new RedisDriver(connections, settings, clock, claimLease);
+      return new RedisDriver(connections, eviction, settings, clock, claimLease);
     } catch (RuntimeException e) {
+      eviction.close();
       connections.close();
       throw new IllegalStateException(
           "cannot load the session scripts into " + address.description() + ": " + rootMessage(e),
@@ -788,7 +800,7 @@ final class RedisDriver implements SessionDriver {
     return infoField(info, "redis_version");
   }
 
-  private static String infoField(String info, String field) {
+  static String infoField(String info, String field) {
     if (info == null) {
       return null;
     }
@@ -1789,6 +1801,7 @@ final class RedisDriver implements SessionDriver {
 
   @Override
   public void close() {
+    eviction.close();
     connections.close();
   }
 

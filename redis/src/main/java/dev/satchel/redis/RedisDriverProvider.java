@@ -98,7 +98,14 @@ public final class RedisDriverProvider implements SessionDriverProvider {
             "replica-ack-timeout",
             Duration.class,
             REPLICA_ACK_TIMEOUT.toString(),
-            "How long a commit waits for its replicas; shorter than timeout."));
+            "How long a commit waits for its replicas; shorter than timeout."),
+        new Option(
+            "allow-eviction",
+            Boolean.class,
+            "false",
+            "Whether to start on a server that may evict keys when full (maxmemory with a"
+                + " maxmemory-policy other than noeviction), which drops sessions and the markers"
+                + " that guard log-ins and log-outs; refused by default."));
   }
 
   @Override
@@ -147,6 +154,7 @@ public final class RedisDriverProvider implements SessionDriverProvider {
         tls,
         (int) replicasToAck,
         replicaAckTimeout,
+        context.booleanOption("allow-eviction").orElse(false),
         context::describe);
   }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param tls how to trust the server's certificate, or {@code null} for the JVM's defaults
  * @param replicasToAck how many replicas must confirm each commit; 0 waits for none
  * @param replicaAckTimeout how long a commit waits for them
+ * @param allowEviction whether a server that may evict keys under {@code maxmemory} is accepted
  * @param names how messages name the options, as the user wrote them
  */
 record RedisSettings(
@@ -23,6 +24,7 @@ record RedisSettings(
     Tls tls,
     int replicasToAck,
     Duration replicaAckTimeout,
+    boolean allowEviction,
     OptionNames names) {
 
   /** Settings with every option at its default but the address and the timeouts. */
@@ -35,6 +37,7 @@ record RedisSettings(
         null,
         0,
         Duration.ZERO,
+        false,
         OptionNames.PLAIN);
   }
 

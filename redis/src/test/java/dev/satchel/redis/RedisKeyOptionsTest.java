@@ -102,7 +102,8 @@ final class RedisKeyOptionsTest {
             "trust-store-password",
             "verify-hostname",
             "replicas-to-ack",
-            "replica-ack-timeout"),
+            "replica-ack-timeout",
+            "allow-eviction"),
         provider.describedOptions().stream().map(o -> o.name()).toList());
     assertEquals(
         java.util.Set.copyOf(provider.describedOptions().stream().map(o -> o.name()).toList()),
@@ -128,6 +129,7 @@ final class RedisKeyOptionsTest {
     assertEquals(implicit.timeout(), declared.timeout());
     assertEquals(implicit.connectTimeout(), declared.connectTimeout());
     assertEquals(implicit.replicasToAck(), declared.replicasToAck());
+    assertEquals(implicit.allowEviction(), declared.allowEviction());
     assertEquals(
         implicit.replicaAckTimeout().toString(),
         provider.describedOptions().stream()

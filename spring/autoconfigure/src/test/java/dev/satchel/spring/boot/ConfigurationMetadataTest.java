@@ -251,7 +251,8 @@ final class ConfigurationMetadataTest {
             "trust-store-password",
             "verify-hostname",
             "replicas-to-ack",
-            "replica-ack-timeout")) {
+            "replica-ack-timeout",
+            "allow-eviction")) {
       assertTrue(byName.containsKey("satchel.driver." + redisOnly), redisOnly);
     }
     for (String jdbcOnly :
