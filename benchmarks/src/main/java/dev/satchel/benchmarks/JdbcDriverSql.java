@@ -36,7 +36,7 @@ final class JdbcDriverSql {
           + " \"updated_at\" = CURRENT_TIMESTAMP, \"written_at\" = CURRENT_TIMESTAMP,"
           + " \"expires_at\" = CASE WHEN \"expires_at\" BETWEEN ? AND ? THEN \"expires_at\""
           + " ELSE ? END WHERE \"key\" = ? AND"
-          + " \"version\" = ? AND \"updated_at\" IS NOT DISTINCT FROM CAST(? AS TIMESTAMP) AND "
+          + " \"version\" = ? AND CAST(\"updated_at\" AS VARCHAR(40)) IS NOT DISTINCT FROM ? AND "
           + LIVE;
 
   /**

@@ -104,9 +104,8 @@ final class JdbcDriver implements SessionDriver {
   /** The statements, built once for the table's name. */
   private static final class Sql {
     /**
-     * The time of a version, printed by the database: exact, and cast back as it is for the
-     * comparison, where a JDBC timestamp would be converted through calendars both ways on every
-     * request.
+     * The time of a version, printed by the database: exact, and compared as printed, where a JDBC
+     * timestamp would be converted through calendars both ways on every request.
      */
     private static final String VERSION_TIME = "CAST(%s\"updated_at\" AS VARCHAR(40))";
 
@@ -158,8 +157,9 @@ final class JdbcDriver implements SessionDriver {
               + foreign
               + ")";
       String stamp = "\"updated_at\" = CURRENT_TIMESTAMP, \"written_at\" = CURRENT_TIMESTAMP";
+      // Compared as text, exactly as read: whatever the column's type or the session's time zone.
       String sameVersion =
-          "\"version\" = ? AND \"updated_at\" IS NOT DISTINCT FROM CAST(? AS TIMESTAMP)";
+          "\"version\" = ? AND " + VERSION_TIME.formatted("") + " IS NOT DISTINCT FROM ?";
       // An expired session's expiry moves to lapsed_at when its row is overwritten, so that it is
       // still reported; otherwise lapsed_at stays.
       String lapse =
@@ -928,41 +928,12 @@ final class JdbcDriver implements SessionDriver {
         return null;
       }
       String time = text.substring(slash + 1);
-      if (!time.equals("-") && !isTimestampText(time)) {
-        return null;
-      }
       try {
         return new Version(
             Long.parseLong(text.substring(0, slash)), time.equals("-") ? null : time);
       } catch (NumberFormatException e) {
         return null;
       }
-    }
-
-    /**
-     * Whether {@code time} has the shape of a timestamp as PostgreSQL and H2 print one ({@code
-     * 2026-12-07 10:15:55.123456}, with a zone after it when the column has one), so that a version
-     * this driver never made is refused rather than sent to the database to cast.
-     */
-    private static boolean isTimestampText(String time) {
-      if (time.length() < 19 || time.length() > 40) {
-        return false;
-      }
-      for (int i = 0; i < time.length(); i++) {
-        char c = time.charAt(i);
-        boolean digit = c >= '0' && c <= '9';
-        boolean expected =
-            switch (i) {
-              case 4, 7 -> c == '-';
-              case 10 -> c == ' ' || c == 'T';
-              case 13, 16 -> c == ':';
-              default -> digit || (i > 18 && (c == '.' || c == '+' || c == '-' || c == ':'));
-            };
-        if (!expected) {
-          return false;
-        }
-      }
-      return true;
     }
 
     void bind(PreparedStatement statement, int first) throws SQLException {

@@ -306,6 +306,27 @@ final class JdbcDriverTest {
   }
 
   @Test
+  void aTableWhoseTimesCarryAZone_comparesVersionsExactly_inASessionOutsideUtc()
+      throws SQLException {
+    // A table made by hand or by another tool, with timestamptz where db0 has timestamp.
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      for (String sql : JdbcSchema.statements(JdbcSchema.script("schema-postgresql.sql", table))) {
+        statement.execute(sql.replaceAll("\\bTIMESTAMP\\b", "TIMESTAMPTZ"));
+      }
+    }
+    String url = postgres.jdbcUrl() + "?options=-c%20TimeZone%3DAsia/Kolkata";
+    try (SessionDriver driver = driver(options("url", url, "create-table", "false"))) {
+      String id = SessionIds.generate();
+      assertTrue(driver.write(id, "v1", null, null));
+      StoredBlob read = driver.read(id, null);
+      assertTrue(driver.write(id, "v2", read.version(), null), "the version read matches");
+      assertFalse(driver.write(id, "stale", read.version(), null), "and only that one");
+      assertEquals("v2", driver.read(id, null).blob());
+    }
+  }
+
+  @Test
   void theIndexTableMissing_withCreateTableOff_fails() throws SQLException {
     driver(options()).close();
     execute("DROP TABLE " + table + "_principals");
