@@ -20,20 +20,23 @@ import org.springframework.core.env.Environment;
  * path:
  *
  * <ul>
- *   <li>{@code url}: {@code spring.data.redis.url} as it is; otherwise built from {@code host}
- *       ({@code localhost}), {@code port} (6379), {@code username} and {@code password}, {@code
- *       database} (0) and {@code ssl.enabled} or {@code ssl.bundle} ({@code rediss://}), when any
- *       of them is set;
+ *   <li>{@code url}, in Spring Boot's order: Sentinels when {@code sentinel.master} and {@code
+ *       sentinel.nodes} are set ({@code redis-sentinel://}), else a cluster when {@code
+ *       cluster.nodes} is ({@code redis-cluster://}), each with {@code username}, {@code password}
+ *       and {@code ssl.enabled} or {@code ssl.bundle} ({@code rediss-...}); else {@code
+ *       spring.data.redis.url} as it is; else one server built from {@code host} ({@code
+ *       localhost}), {@code port} (6379), {@code username} and {@code password}, {@code database}
+ *       (0) and {@code ssl.enabled} or {@code ssl.bundle} ({@code rediss://}), when any of them is
+ *       set;
  *   <li>{@code timeout}: {@code spring.data.redis.timeout};
  *   <li>{@code connect-timeout}: {@code spring.data.redis.connect-timeout}.
  * </ul>
  *
  * <p>A {@code satchel.driver.timeout} or {@code satchel.driver.connect-timeout} of the application
- * wins over the derived one. Sentinel and cluster settings are not used: the driver talks to one
- * server.
+ * wins over the derived one. Credentials for the Sentinels themselves ({@code sentinel.username},
+ * {@code sentinel.password}) are refused: the driver does not send them yet.
  */
 final class SpringDataRedisSettings {
-  private static final System.Logger LOG = System.getLogger("dev.satchel.spring");
   private static final String PREFIX = "spring.data.redis.";
 
   private SpringDataRedisSettings() {}
@@ -61,17 +64,18 @@ final class SpringDataRedisSettings {
               duration ->
                   settings.put("driver." + option, new Setting(duration.toString(), property)));
     }
-    if (binder.bind(PREFIX + "sentinel.master", String.class).isBound()
-        || binder.bind(PREFIX + "cluster.nodes", Bindable.listOf(String.class)).isBound()) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "Satchel's redis driver connects to one server; it does not use"
-              + " spring.data.redis.sentinel or spring.data.redis.cluster. Set satchel.driver.url.");
-    }
   }
 
   /** The URL that the {@code spring.data.redis.*} connection properties describe, if any. */
   private static Optional<Setting> url(Binder binder) {
+    Optional<Setting> sentinels = sentinels(binder);
+    if (sentinels.isPresent()) {
+      return sentinels;
+    }
+    Optional<Setting> cluster = cluster(binder);
+    if (cluster.isPresent()) {
+      return cluster;
+    }
     Optional<String> url = string(binder, "url");
     if (url.isPresent()) {
       return Optional.of(new Setting(url.get(), PREFIX + "url"));
@@ -111,6 +115,90 @@ final class SpringDataRedisSettings {
     ssl.ifPresent(set -> from.add(PREFIX + "ssl.enabled"));
     sslBundle.ifPresent(set -> from.add(PREFIX + "ssl.bundle"));
     return Optional.of(new Setting(built.toString(), builtFrom(from)));
+  }
+
+  /**
+   * The URL of the primary that {@code sentinel.master} names, found through {@code
+   * sentinel.nodes}, when both are set.
+   */
+  private static Optional<Setting> sentinels(Binder binder) {
+    Optional<String> master = string(binder, "sentinel.master");
+    List<String> nodes = nodes(binder, "sentinel.nodes");
+    if (master.isEmpty() && nodes.isEmpty()) {
+      return Optional.empty();
+    }
+    if (master.isEmpty() || nodes.isEmpty()) {
+      throw new IllegalArgumentException(
+          PREFIX
+              + (master.isEmpty() ? "sentinel.nodes" : "sentinel.master")
+              + " is set without "
+              + PREFIX
+              + (master.isEmpty() ? "sentinel.master" : "sentinel.nodes")
+              + ": set both to reach the primary the Sentinels watch");
+    }
+    for (String credential : new String[] {"sentinel.username", "sentinel.password"}) {
+      if (string(binder, credential).isPresent()) {
+        throw new IllegalArgumentException(
+            PREFIX
+                + credential
+                + " is set, but Satchel's redis driver does not authenticate to Sentinels yet;"
+                + " run them without a password, or set satchel.driver.url");
+      }
+    }
+    List<String> from =
+        new ArrayList<>(List.of(PREFIX + "sentinel.master", PREFIX + "sentinel.nodes"));
+    StringBuilder built = new StringBuilder(scheme(binder, "redis-sentinel", from));
+    built.append(credentials(binder, from)).append(String.join(",", nodes));
+    Optional<Integer> database = bound(binder, PREFIX + "database", Integer.class);
+    database.ifPresent(set -> from.add(PREFIX + "database"));
+    database.filter(index -> index != 0).ifPresent(index -> built.append('/').append(index));
+    built.append('#').append(master.get());
+    return Optional.of(new Setting(built.toString(), builtFrom(from)));
+  }
+
+  /** The URL of the cluster that {@code cluster.nodes} name, when they are set. */
+  private static Optional<Setting> cluster(Binder binder) {
+    List<String> nodes = nodes(binder, "cluster.nodes");
+    if (nodes.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> from = new ArrayList<>(List.of(PREFIX + "cluster.nodes"));
+    String built =
+        scheme(binder, "redis-cluster", from) + credentials(binder, from) + String.join(",", nodes);
+    return Optional.of(new Setting(built, builtFrom(from)));
+  }
+
+  /** {@code base}:// or its TLS form, by {@code ssl.enabled} and {@code ssl.bundle}. */
+  private static String scheme(Binder binder, String base, List<String> from) {
+    Optional<Boolean> ssl = bound(binder, PREFIX + "ssl.enabled", Boolean.class);
+    Optional<String> sslBundle = string(binder, "ssl.bundle");
+    ssl.ifPresent(set -> from.add(PREFIX + "ssl.enabled"));
+    sslBundle.ifPresent(set -> from.add(PREFIX + "ssl.bundle"));
+    boolean tls = ssl.orElse(false) || sslBundle.isPresent();
+    return (tls ? base.replaceFirst("^redis", "rediss") : base) + "://";
+  }
+
+  /** {@code username:password@} for the data nodes, or nothing without a password. */
+  private static String credentials(Binder binder, List<String> from) {
+    Optional<String> username = string(binder, "username");
+    Optional<String> password = string(binder, "password");
+    if (password.isEmpty()) {
+      return "";
+    }
+    username.ifPresent(set -> from.add(PREFIX + "username"));
+    from.add(PREFIX + "password");
+    return username.map(SpringDataRedisSettings::encode).orElse("")
+        + ":"
+        + encode(password.get())
+        + "@";
+  }
+
+  /** The {@code host:port} entries of a list property, blanks dropped. */
+  private static List<String> nodes(Binder binder, String name) {
+    return binder.bind(PREFIX + name, Bindable.listOf(String.class)).orElse(List.of()).stream()
+        .map(String::trim)
+        .filter(node -> !node.isEmpty())
+        .toList();
   }
 
   /** How messages name a URL built from properties: "the URL built from a and b". */

@@ -43,7 +43,9 @@ final class ConfigurationMetadataTest {
           "idle-timeout",
           "When unset, server.servlet.session.timeout is used if it is set (0 or less: off).",
           "driver.url",
-          "When unset: redis uses spring.data.redis.url, or a URL built from"
+          "When unset: redis uses, in Spring Boot's order, the primary that"
+              + " spring.data.redis.sentinel.master names through sentinel.nodes, the cluster of"
+              + " spring.data.redis.cluster.nodes, spring.data.redis.url, or a URL built from"
               + " spring.data.redis.host, port, username, password, database and ssl.enabled or"
               + " ssl.bundle, if any of them is set; jdbc uses the application's DataSource (the"
               + " one spring.datasource.* configures), and opens no pool of its own. When set, it"

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Satchel;
 import dev.satchel.Session;
+import dev.satchel.redis.RedisClusterProcess;
 import dev.satchel.redis.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,80 @@ final class SpringDataRedisTest {
     } finally {
       admin.configSet("requirepass", "");
     }
+  }
+
+  @Test
+  void sentinels_leadToThePrimaryTheyWatch_overTheSingleServerSettings() throws Exception {
+    try (RedisServerProcess primary = RedisServerProcess.start(false);
+        RedisServerProcess sentinel =
+            RedisServerProcess.startSentinel(primary.port(), "shop-primary", 1);
+        RedisClient direct = RedisClient.create(primary.url() + "/1");
+        StatefulRedisConnection<String, String> primaryDatabase = direct.connect()) {
+      runner()
+          .withPropertyValues(
+              "spring.data.redis.sentinel.master=shop-primary",
+              "spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port(),
+              "spring.data.redis.database=1",
+              // Spring Boot uses the Sentinels when they are set; so does Satchel.
+              "spring.data.redis.port=1")
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                String id = store(context.getBean(Satchel.class));
+                assertNotNull(primaryDatabase.sync().get(id), "stored on the primary, database 1");
+              });
+    }
+  }
+
+  @Test
+  void aClustersNodes() throws Exception {
+    try (RedisClusterProcess cluster = RedisClusterProcess.start(3, 0);
+        RedisClusterClient client = RedisClusterClient.create(cluster.nodes().get(0).url());
+        StatefulRedisClusterConnection<String, String> nodes = client.connect()) {
+      runner()
+          .withPropertyValues(
+              "spring.data.redis.cluster.nodes=127.0.0.1:"
+                  + cluster.nodes().get(0).port()
+                  + ", 127.0.0.1:"
+                  + cluster.nodes().get(1).port(),
+              "spring.data.redis.url=redis://127.0.0.1:1")
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                String id = store(context.getBean(Satchel.class));
+                assertNotNull(nodes.sync().get(id), "stored in the cluster");
+              });
+    }
+  }
+
+  @Test
+  void sentinelSettingsThatCannotBeHonoured_areRefusedNamingThem() {
+    runner()
+        .withPropertyValues("spring.data.redis.sentinel.master=shop-primary")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessage(
+                      "spring.data.redis.sentinel.master is set without"
+                          + " spring.data.redis.sentinel.nodes: set both to reach the primary the"
+                          + " Sentinels watch");
+            });
+    runner()
+        .withPropertyValues(
+            "spring.data.redis.sentinel.master=shop-primary",
+            "spring.data.redis.sentinel.nodes=127.0.0.1:26379",
+            "spring.data.redis.sentinel.password=secret")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageStartingWith(
+                      "spring.data.redis.sentinel.password is set, but Satchel's redis driver"
+                          + " does not authenticate to Sentinels yet");
+            });
   }
 
   @Test
