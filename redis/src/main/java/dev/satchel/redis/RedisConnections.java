@@ -191,6 +191,14 @@ abstract class RedisConnections implements AutoCloseable {
         ssl.truststore(tls.trustStore().toFile(), tls.trustStorePassword());
       }
     }
+    if (tls != null && tls.clientCert() != null) {
+      ssl.keyManager(tls.clientCert().toFile(), tls.clientKey().toFile(), null);
+    }
+    if (tls != null && tls.keyStore() != null) {
+      ssl.keystore(
+          tls.keyStore().toFile(),
+          tls.keyStorePassword() == null ? null : tls.keyStorePassword().toCharArray());
+    }
     return ssl.build();
   }
 

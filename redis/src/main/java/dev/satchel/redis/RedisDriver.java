@@ -671,6 +671,27 @@ final class RedisDriver implements SessionDriver {
     boolean certificate =
         causeOf(e, CertificateException.class) != null
             || (tls != null && reason.contains("certification path"));
+    RedisSettings.OptionNames names = settings.names();
+    if (reason.contains("certificate_required")) {
+      return "the TLS handshake with "
+          + where
+          + " failed: the server asks for a client certificate ("
+          + reason
+          + "). Give one as "
+          + names.describe("client-cert")
+          + " with "
+          + names.describe("client-key")
+          + " (PEM files) or as "
+          + names.describe("key-store");
+    }
+    if (reason.contains("bad_certificate") || reason.contains("unknown_ca")) {
+      return "the TLS handshake with "
+          + where
+          + " failed: the server refused the client certificate ("
+          + reason
+          + "); it must be signed by an authority the server trusts (its tls-ca-cert-file) and"
+          + " be meant for clients (extendedKeyUsage clientAuth)";
+    }
     if (!certificate) {
       if (tls != null) {
         return "the TLS handshake with " + where + " failed: " + reason;
@@ -683,7 +704,6 @@ final class RedisDriver implements SessionDriver {
               ? " (a server that expects TLS drops plain connections: rediss:// uses TLS)"
               : "");
     }
-    RedisSettings.OptionNames names = settings.names();
     if (reason.contains("subject alternative") || reason.contains("No name matching")) {
       String host =
           address.kind() == RedisAddress.Kind.SERVER

@@ -89,6 +89,24 @@ public final class RedisDriverProvider implements SessionDriverProvider {
                 + " unsafe, as anyone with a certificate from that authority can pose as the"
                 + " server."),
         new Option(
+            "client-cert",
+            String.class,
+            null,
+            "TLS: a PEM file of the certificate to show a server that asks clients for one"
+                + " (tls-auth-clients), with client-key."),
+        new Option(
+            "client-key",
+            String.class,
+            null,
+            "TLS: the PEM file of client-cert's private key (PKCS#8, unencrypted)."),
+        new Option(
+            "key-store",
+            String.class,
+            null,
+            "TLS: the client's certificate and key as a PKCS#12 or JKS key store, instead of"
+                + " client-cert and client-key."),
+        new Option("key-store-password", String.class, null, "TLS: the key-store's password."),
+        new Option(
             "replicas-to-ack",
             Long.class,
             "0",
@@ -158,19 +176,40 @@ public final class RedisDriverProvider implements SessionDriverProvider {
         context::describe);
   }
 
+  private static final List<String> TLS_OPTIONS =
+      List.of(
+          "ca-cert",
+          "trust-store",
+          "trust-store-password",
+          "verify-hostname",
+          "client-cert",
+          "client-key",
+          "key-store",
+          "key-store-password");
+
   /** The TLS options, which only a {@code rediss} URL may have. */
   private static RedisSettings.Tls tls(DriverContext context, RedisAddress address) {
     Path caCert = readableFile(context, "ca-cert");
     Path trustStore = readableFile(context, "trust-store");
     String password = context.option("trust-store-password").orElse(null);
     Boolean verifyHostname = context.booleanOption("verify-hostname").orElse(null);
+    Path clientCert = readableFile(context, "client-cert");
+    Path clientKey = readableFile(context, "client-key");
+    Path keyStore = readableFile(context, "key-store");
+    String keyStorePassword = context.option("key-store-password").orElse(null);
     boolean any =
-        caCert != null || trustStore != null || password != null || verifyHostname != null;
+        caCert != null
+            || trustStore != null
+            || password != null
+            || verifyHostname != null
+            || clientCert != null
+            || clientKey != null
+            || keyStore != null
+            || keyStorePassword != null;
     if (!any) {
       return null;
     }
-    for (String option :
-        new String[] {"ca-cert", "trust-store", "trust-store-password", "verify-hostname"}) {
+    for (String option : TLS_OPTIONS) {
       if (context.option(option).isPresent() && !address.tls()) {
         throw new IllegalArgumentException(
             context.describe(option)
@@ -193,7 +232,38 @@ public final class RedisDriverProvider implements SessionDriverProvider {
               + " is set without "
               + context.describe("trust-store"));
     }
-    return new RedisSettings.Tls(caCert, trustStore, password, verifyHostname);
+    if ((clientCert == null) != (clientKey == null)) {
+      throw new IllegalArgumentException(
+          context.describe(clientCert == null ? "client-key" : "client-cert")
+              + " is set without "
+              + context.describe(clientCert == null ? "client-cert" : "client-key")
+              + ": a client certificate needs its key");
+    }
+    if (clientCert != null && keyStore != null) {
+      throw new IllegalArgumentException(
+          "set either "
+              + context.describe("client-cert")
+              + " with "
+              + context.describe("client-key")
+              + " (PEM files) or "
+              + context.describe("key-store")
+              + " (a key store), not both");
+    }
+    if (keyStorePassword != null && keyStore == null) {
+      throw new IllegalArgumentException(
+          context.describe("key-store-password")
+              + " is set without "
+              + context.describe("key-store"));
+    }
+    return new RedisSettings.Tls(
+        caCert,
+        trustStore,
+        password,
+        verifyHostname,
+        clientCert,
+        clientKey,
+        keyStore,
+        keyStorePassword);
   }
 
   private static Path readableFile(DriverContext context, String option) {

@@ -49,8 +49,21 @@ record RedisSettings(
    * @param trustStorePassword its password, or {@code null}
    * @param verifyHostname whether the server's certificate must name the host the URL names; {@code
    *     null} leaves it to the URL ({@code verifyPeer}), which verifies by default
+   * @param clientCert a PEM file of the client's certificate chain, shown to a server that asks for
+   *     one, or {@code null}
+   * @param clientKey the PEM file of its private key (PKCS#8, unencrypted), or {@code null}
+   * @param keyStore the client's certificate and key as a PKCS#12 or JKS key store, or {@code null}
+   * @param keyStorePassword its password, or {@code null}
    */
-  record Tls(Path caCert, Path trustStore, String trustStorePassword, Boolean verifyHostname) {}
+  record Tls(
+      Path caCert,
+      Path trustStore,
+      String trustStorePassword,
+      Boolean verifyHostname,
+      Path clientCert,
+      Path clientKey,
+      Path keyStore,
+      String keyStorePassword) {}
 
   /** How messages name an option. */
   @FunctionalInterface

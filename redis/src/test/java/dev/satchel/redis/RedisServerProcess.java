@@ -76,6 +76,15 @@ public final class RedisServerProcess implements AutoCloseable {
    * key}; it does not ask clients for certificates.
    */
   public static RedisServerProcess startTls(Path certificate, Path key, Path authority) {
+    return startTls(certificate, key, authority, false);
+  }
+
+  /**
+   * Starts a server that speaks only TLS, as {@link #startTls(Path, Path, Path)} does, and with
+   * {@code askClients} accepts only clients showing a certificate {@code authority} signed.
+   */
+  public static RedisServerProcess startTls(
+      Path certificate, Path key, Path authority, boolean askClients) {
     int port = freePort();
     Path folder = temporaryFolder();
     List<String> arguments = new ArrayList<>(serverArguments(0, folder));
@@ -85,7 +94,7 @@ public final class RedisServerProcess implements AutoCloseable {
             "--tls-cert-file", certificate.toString(),
             "--tls-key-file", key.toString(),
             "--tls-ca-cert-file", authority.toString(),
-            "--tls-auth-clients", "no"));
+            "--tls-auth-clients", askClients ? "yes" : "no"));
     return launch(folder, port, arguments, "Ready to accept connections");
   }
 

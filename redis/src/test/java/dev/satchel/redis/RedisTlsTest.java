@@ -42,6 +42,9 @@ final class RedisTlsTest {
   private static Path trustStore;
   private static RedisServerProcess server;
   private static RedisServerProcess misnamed;
+  private static RedisServerProcess askingClients;
+  private static Path[] client;
+  private static Path clientKeyStore;
   private static RedisClient rawClient;
   private static StatefulRedisConnection<String, String> rawConnection;
 
@@ -90,6 +93,20 @@ final class RedisTlsTest {
             "PKCS12",
             "-storepass",
             "changeit"));
+    client = certificate("client", "/CN=satchel-app", "DNS:satchel-app", "clientAuth");
+    clientKeyStore = folder.resolve("client.p12");
+    openssl(
+        "pkcs12",
+        "-export",
+        "-in",
+        client[0].toString(),
+        "-inkey",
+        client[1].toString(),
+        "-out",
+        clientKeyStore.toString(),
+        "-passout",
+        "pass:changeit");
+    askingClients = RedisServerProcess.startTls(local[0], local[1], authority, true);
     server = RedisServerProcess.startTls(local[0], local[1], authority);
     misnamed = RedisServerProcess.startTls(elsewhere[0], elsewhere[1], authority);
     rawClient =
@@ -121,8 +138,15 @@ final class RedisTlsTest {
     }
   }
 
-  /** A key and a certificate the test authority signed for {@code subjectAltName}. */
+  /** A key and a server certificate the test authority signed for {@code subjectAltName}. */
   private static Path[] serverCertificate(String name, String subject, String subjectAltName)
+      throws IOException {
+    return certificate(name, subject, subjectAltName, "serverAuth");
+  }
+
+  /** A key and a certificate the test authority signed for {@code subjectAltName} and a use. */
+  private static Path[] certificate(
+      String name, String subject, String subjectAltName, String extendedKeyUsage)
       throws IOException {
     Path key = folder.resolve(name + ".key");
     Path request = folder.resolve(name + ".csr");
@@ -135,7 +159,9 @@ final class RedisTlsTest {
             + "\n"
             + "basicConstraints=CA:FALSE\n"
             + "keyUsage=critical,digitalSignature,keyEncipherment\n"
-            + "extendedKeyUsage=serverAuth\n");
+            + "extendedKeyUsage="
+            + extendedKeyUsage
+            + "\n");
     openssl(
         "req",
         "-newkey",
@@ -183,7 +209,7 @@ final class RedisTlsTest {
       rawConnection.close();
       rawClient.shutdown();
     }
-    for (RedisServerProcess process : new RedisServerProcess[] {server, misnamed}) {
+    for (RedisServerProcess process : new RedisServerProcess[] {server, misnamed, askingClients}) {
       if (process != null) {
         process.close();
       }
@@ -271,6 +297,117 @@ final class RedisTlsTest {
                         .driverOption("verify-hostname", "false"))) {
       roundTrip(unsafe, reader);
     }
+  }
+
+  @Test
+  void aServerAskingForAClientCertificate_acceptsOneAsPemFilesOrAKeyStore() {
+    try (Satchel pem =
+            satchel(
+                askingClients,
+                b ->
+                    b.driverOption("ca-cert", authority.toString())
+                        .driverOption("client-cert", client[0].toString())
+                        .driverOption("client-key", client[1].toString()));
+        Satchel keyStore =
+            satchel(
+                askingClients,
+                b ->
+                    b.driverOption("ca-cert", authority.toString())
+                        .driverOption("key-store", clientKeyStore.toString())
+                        .driverOption("key-store-password", "changeit"))) {
+      roundTrip(pem, keyStore);
+    }
+  }
+
+  @Test
+  void aServerAskingForAClientCertificate_withoutOne_isRefusedAtStartUp_sayingWhatToSet() {
+    SessionStorageException e =
+        assertThrows(
+            SessionStorageException.class,
+            () ->
+                satchel(
+                    askingClients,
+                    b ->
+                        b.driverOption("ca-cert", authority.toString())
+                            .driverOption("timeout", "PT2S")));
+    assertTrue(e.getMessage().contains("127.0.0.1:" + askingClients.port()), e.getMessage());
+    assertTrue(e.getMessage().contains("client certificate"), e.getMessage());
+    assertTrue(e.getMessage().contains("the redis option `client-cert`"), e.getMessage());
+  }
+
+  @Test
+  void aClientCertificateTheServerDoesNotTrust_isRefusedAtStartUp_sayingWhy() {
+    Path strangerKey = folder.resolve("stranger.key");
+    Path stranger = folder.resolve("stranger.crt");
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=stranger",
+        "-keyout",
+        strangerKey.toString(),
+        "-out",
+        stranger.toString());
+    SessionStorageException e =
+        assertThrows(
+            SessionStorageException.class,
+            () ->
+                satchel(
+                    askingClients,
+                    b ->
+                        b.driverOption("ca-cert", authority.toString())
+                            .driverOption("client-cert", stranger.toString())
+                            .driverOption("client-key", strangerKey.toString())
+                            .driverOption("timeout", "PT2S")));
+    assertTrue(e.getMessage().contains("refused the client certificate"), e.getMessage());
+  }
+
+  @Test
+  void clientCertificateOptions_thatCannotWork_areConfigurationMistakes() {
+    for (String[] options :
+        List.of(
+            new String[] {"client-cert", client[0].toString()},
+            new String[] {"client-key", client[1].toString()},
+            new String[] {"key-store-password", "changeit"},
+            new String[] {
+              "client-cert",
+              client[0].toString(),
+              "client-key",
+              client[1].toString(),
+              "key-store",
+              clientKeyStore.toString()
+            })) {
+      SessionConfigurationException e =
+          assertThrows(
+              SessionConfigurationException.class,
+              () ->
+                  satchel(
+                      askingClients,
+                      b -> {
+                        for (int i = 0; i < options.length; i += 2) {
+                          b.driverOption(options[i], options[i + 1]);
+                        }
+                      }),
+              String.join(" ", options));
+      assertTrue(
+          e.getMessage().contains("without") || e.getMessage().contains("not both"),
+          e.getMessage());
+    }
+    SessionConfigurationException plain =
+        assertThrows(
+            SessionConfigurationException.class,
+            () ->
+                Satchel.builder()
+                    .driver("redis")
+                    .driverOption("url", "redis://127.0.0.1:" + server.port())
+                    .driverOption("key-store", clientKeyStore.toString())
+                    .build());
+    assertTrue(plain.getMessage().contains("TLS connections only"), plain.getMessage());
   }
 
   @Test

@@ -252,6 +252,8 @@ final class ConfigurationMetadataTest {
             "trust-store",
             "trust-store-password",
             "verify-hostname",
+            "client-cert",
+            "key-store",
             "replicas-to-ack",
             "replica-ack-timeout",
             "allow-eviction")) {
