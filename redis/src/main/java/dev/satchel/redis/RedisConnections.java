@@ -164,6 +164,16 @@ abstract class RedisConnections implements AutoCloseable {
 
   private static void configure(RedisURI uri, RedisSettings settings) {
     uri.setTimeout(settings.timeout());
+    if (settings.sentinelPassword() != null) {
+      for (RedisURI sentinel : uri.getSentinels()) {
+        if (settings.sentinelUsername() == null) {
+          sentinel.setAuthentication(settings.sentinelPassword().toCharArray());
+        } else {
+          sentinel.setAuthentication(
+              settings.sentinelUsername(), settings.sentinelPassword().toCharArray());
+        }
+      }
+    }
     Boolean verifyHostname = settings.tls() == null ? null : settings.tls().verifyHostname();
     if (verifyHostname != null) {
       SslVerifyMode mode = verifyHostname ? SslVerifyMode.FULL : SslVerifyMode.CA;

@@ -692,6 +692,17 @@ final class RedisDriver implements SessionDriver {
           + "); it must be signed by an authority the server trusts (its tls-ca-cert-file) and"
           + " be meant for clients (extendedKeyUsage clientAuth)";
     }
+    if (address.kind() == RedisAddress.Kind.SENTINEL
+        && (reason.contains("NOAUTH") || reason.contains("WRONGPASS"))) {
+      return "cannot reach "
+          + where
+          + ": "
+          + reason
+          + " (the Sentinels or the primary ask for a password: the URL's password is the"
+          + " primary's, redis-sentinel://:password@host:26379/0#name, and "
+          + names.describe("sentinel-password")
+          + " the Sentinels')";
+    }
     if (!certificate) {
       if (tls != null) {
         return "the TLS handshake with " + where + " failed: " + reason;

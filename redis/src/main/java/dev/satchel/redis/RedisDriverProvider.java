@@ -118,6 +118,17 @@ public final class RedisDriverProvider implements SessionDriverProvider {
             REPLICA_ACK_TIMEOUT.toString(),
             "How long a commit waits for its replicas; shorter than timeout."),
         new Option(
+            "sentinel-password",
+            String.class,
+            null,
+            "Sentinel: the password the Sentinels ask for (their requirepass), when it is not the"
+                + " primary's, which the URL holds."),
+        new Option(
+            "sentinel-username",
+            String.class,
+            null,
+            "Sentinel: the user the Sentinels know the driver as, with sentinel-password."),
+        new Option(
             "allow-eviction",
             Boolean.class,
             "false",
@@ -164,6 +175,23 @@ public final class RedisDriverProvider implements SessionDriverProvider {
               + timeout
               + "), which bounds the whole command");
     }
+    String sentinelUsername = context.option("sentinel-username").orElse(null);
+    String sentinelPassword = context.option("sentinel-password").orElse(null);
+    for (String option : List.of("sentinel-username", "sentinel-password")) {
+      if (context.option(option).isPresent() && address.kind() != RedisAddress.Kind.SENTINEL) {
+        throw new IllegalArgumentException(
+            context.describe(option)
+                + " applies to Sentinels, but "
+                + context.describe("url")
+                + " names none (redis-sentinel://host:26379/0#primary)");
+      }
+    }
+    if (sentinelUsername != null && sentinelPassword == null) {
+      throw new IllegalArgumentException(
+          context.describe("sentinel-username")
+              + " is set without "
+              + context.describe("sentinel-password"));
+    }
     return new RedisSettings(
         address,
         prefix,
@@ -173,6 +201,8 @@ public final class RedisDriverProvider implements SessionDriverProvider {
         (int) replicasToAck,
         replicaAckTimeout,
         context.booleanOption("allow-eviction").orElse(false),
+        sentinelUsername,
+        sentinelPassword,
         context::describe);
   }
 

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param replicasToAck how many replicas must confirm each commit; 0 waits for none
  * @param replicaAckTimeout how long a commit waits for them
  * @param allowEviction whether a server that may evict keys under {@code maxmemory} is accepted
+ * @param sentinelUsername the user the Sentinels know the driver as, or {@code null}
+ * @param sentinelPassword the password the Sentinels ask for, or {@code null} when they ask none
  * @param names how messages name the options, as the user wrote them
  */
 record RedisSettings(
@@ -25,6 +27,8 @@ record RedisSettings(
     int replicasToAck,
     Duration replicaAckTimeout,
     boolean allowEviction,
+    String sentinelUsername,
+    String sentinelPassword,
     OptionNames names) {
 
   /** Settings with every option at its default but the address and the timeouts. */
@@ -38,6 +42,8 @@ record RedisSettings(
         0,
         Duration.ZERO,
         false,
+        null,
+        null,
         OptionNames.PLAIN);
   }
 

@@ -107,6 +107,8 @@ final class RedisKeyOptionsTest {
             "key-store-password",
             "replicas-to-ack",
             "replica-ack-timeout",
+            "sentinel-password",
+            "sentinel-username",
             "allow-eviction"),
         provider.describedOptions().stream().map(o -> o.name()).toList());
     assertEquals(

@@ -103,6 +103,12 @@ public final class RedisServerProcess implements AutoCloseable {
    * primary down after a second without an answer, and agrees with {@code quorum} Sentinels.
    */
   public static RedisServerProcess startSentinel(int primaryPort, String name, int quorum) {
+    return startSentinel(primaryPort, name, quorum, new String[0]);
+  }
+
+  /** Starts a Sentinel as above, with {@code configuration} lines added, such as requirepass. */
+  public static RedisServerProcess startSentinel(
+      int primaryPort, String name, int quorum, String... configuration) {
     int port = freePort();
     Path folder = temporaryFolder();
     Path config = folder.resolve("sentinel.conf");
@@ -118,6 +124,7 @@ public final class RedisServerProcess implements AutoCloseable {
               "sentinel down-after-milliseconds " + name + " 1000",
               "sentinel failover-timeout " + name + " 10000",
               "sentinel parallel-syncs " + name + " 1",
+              String.join("\n", configuration),
               ""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -33,8 +33,8 @@ import org.springframework.core.env.Environment;
  * </ul>
  *
  * <p>A {@code satchel.driver.timeout} or {@code satchel.driver.connect-timeout} of the application
- * wins over the derived one. Credentials for the Sentinels themselves ({@code sentinel.username},
- * {@code sentinel.password}) are refused: the driver does not send them yet.
+ * wins over the derived one, as do {@code satchel.driver.sentinel-username} and {@code
+ * sentinel-password} over {@code spring.data.redis.sentinel.username} and {@code password}.
  */
 final class SpringDataRedisSettings {
   private static final String PREFIX = "spring.data.redis.";
@@ -50,7 +50,18 @@ final class SpringDataRedisSettings {
       return;
     }
     Binder binder = Binder.get(environment);
-    url(binder).ifPresent(url -> settings.put("driver.url", url));
+    Optional<Setting> url = url(binder);
+    url.ifPresent(set -> settings.put("driver.url", set));
+    if (url.isPresent() && url.get().value().matches("rediss?-sentinel://.*")) {
+      for (String credential : new String[] {"username", "password"}) {
+        string(binder, "sentinel." + credential)
+            .ifPresent(
+                value ->
+                    settings.putIfAbsent(
+                        "driver.sentinel-" + credential,
+                        new Setting(value, PREFIX + "sentinel." + credential)));
+      }
+    }
     for (String option : new String[] {"timeout", "connect-timeout"}) {
       if (settings.containsKey("driver." + option)) {
         continue;
@@ -135,15 +146,6 @@ final class SpringDataRedisSettings {
               + PREFIX
               + (master.isEmpty() ? "sentinel.master" : "sentinel.nodes")
               + ": set both to reach the primary the Sentinels watch");
-    }
-    for (String credential : new String[] {"sentinel.username", "sentinel.password"}) {
-      if (string(binder, credential).isPresent()) {
-        throw new IllegalArgumentException(
-            PREFIX
-                + credential
-                + " is set, but Satchel's redis driver does not authenticate to Sentinels yet;"
-                + " run them without a password, or set satchel.driver.url");
-      }
     }
     List<String> from =
         new ArrayList<>(List.of(PREFIX + "sentinel.master", PREFIX + "sentinel.nodes"));

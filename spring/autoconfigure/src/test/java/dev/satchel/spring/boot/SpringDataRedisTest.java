@@ -164,7 +164,7 @@ final class SpringDataRedisTest {
   }
 
   @Test
-  void sentinelSettingsThatCannotBeHonoured_areRefusedNamingThem() {
+  void aSentinelMasterWithoutNodes_isRefusedNamingWhatIsMissing() {
     runner()
         .withPropertyValues("spring.data.redis.sentinel.master=shop-primary")
         .run(
@@ -177,20 +177,33 @@ final class SpringDataRedisTest {
                           + " spring.data.redis.sentinel.nodes: set both to reach the primary the"
                           + " Sentinels watch");
             });
-    runner()
-        .withPropertyValues(
-            "spring.data.redis.sentinel.master=shop-primary",
-            "spring.data.redis.sentinel.nodes=127.0.0.1:26379",
-            "spring.data.redis.sentinel.password=secret")
-        .run(
-            context -> {
-              assertThat(context).hasFailed();
-              assertThat(context.getStartupFailure())
-                  .rootCause()
-                  .hasMessageStartingWith(
-                      "spring.data.redis.sentinel.password is set, but Satchel's redis driver"
-                          + " does not authenticate to Sentinels yet");
-            });
+  }
+
+  @Test
+  void sentinelsAskingForAPasswordOfTheirOwn() throws Exception {
+    try (RedisServerProcess primary = RedisServerProcess.startWith("--requirepass", "primary-pw");
+        RedisServerProcess sentinel =
+            RedisServerProcess.startSentinel(
+                primary.port(),
+                "guarded",
+                1,
+                "sentinel auth-pass guarded primary-pw",
+                "requirepass sentinel-pw");
+        RedisClient direct = RedisClient.create("redis://:primary-pw@127.0.0.1:" + primary.port());
+        StatefulRedisConnection<String, String> primaryConnection = direct.connect()) {
+      runner()
+          .withPropertyValues(
+              "spring.data.redis.sentinel.master=guarded",
+              "spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port(),
+              "spring.data.redis.sentinel.password=sentinel-pw",
+              "spring.data.redis.password=primary-pw")
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                String id = store(context.getBean(Satchel.class));
+                assertNotNull(primaryConnection.sync().get(id), "stored on the primary");
+              });
+    }
   }
 
   @Test
