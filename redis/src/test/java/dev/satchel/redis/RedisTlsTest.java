@@ -411,6 +411,42 @@ final class RedisTlsTest {
   }
 
   @Test
+  void sentinelsOverTls_leadToAPrimaryOverTls() throws Exception {
+    int tlsPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      tlsPort = socket.getLocalPort();
+    }
+    Path[] local = {folder.resolve("local.crt"), folder.resolve("local.key")};
+    try (RedisServerProcess sentinel =
+        RedisServerProcess.startSentinel(
+            server.port(),
+            "secured",
+            1,
+            "tls-port " + tlsPort,
+            "tls-cert-file " + local[0],
+            "tls-key-file " + local[1],
+            "tls-ca-cert-file " + authority,
+            "tls-auth-clients no",
+            "tls-replication yes")) {
+      String url = "rediss-sentinel://127.0.0.1:" + tlsPort + "/0#secured";
+      try (Satchel one =
+              Satchel.builder()
+                  .driver("redis")
+                  .driverOption("url", url)
+                  .driverOption("ca-cert", authority.toString())
+                  .build();
+          Satchel two = satchel(server, b -> b.driverOption("ca-cert", authority.toString()))) {
+        roundTrip(one, two);
+      }
+      SessionStorageException untrusted =
+          assertThrows(
+              SessionStorageException.class,
+              () -> Satchel.builder().driver("redis").driverOption("url", url).build());
+      assertTrue(untrusted.getMessage().contains("not trusted"), untrusted.getMessage());
+    }
+  }
+
+  @Test
   void aPlainTextClient_isRefused() {
     SessionStorageException e =
         assertThrows(
