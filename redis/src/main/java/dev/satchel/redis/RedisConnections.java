@@ -61,8 +61,20 @@ abstract class RedisConnections implements AutoCloseable {
 
   private final AbstractRedisClient client;
 
+  /** What to run each time the connections move to another primary (Sentinel only). */
+  private final List<Runnable> primaryChanges = new CopyOnWriteArrayList<>();
+
   private RedisConnections(AbstractRedisClient client) {
     this.client = client;
+  }
+
+  /** Runs {@code listener} each time the connections have moved to another primary. */
+  final void whenPrimaryChanges(Runnable listener) {
+    primaryChanges.add(listener);
+  }
+
+  final void primaryChanged() {
+    primaryChanges.forEach(Runnable::run);
   }
 
   /** The commands of the shared connection: reads, and writes without {@code WAIT}. */
@@ -400,6 +412,7 @@ abstract class RedisConnections implements AutoCloseable {
                 }
                 if (old != null) {
                   old.close();
+                  primaryChanged();
                   return;
                 }
                 if (fresh != null) {

@@ -3,6 +3,7 @@ package dev.satchel.redis;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -48,6 +49,8 @@ final class RedisEviction implements AutoCloseable {
   private final Map<String, Setting> lastSeen = new ConcurrentHashMap<>();
 
   private final AtomicBoolean checking = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private volatile boolean closed;
   private final Disposable reconnections;
 
   private RedisEviction(
@@ -60,8 +63,13 @@ final class RedisEviction implements AutoCloseable {
             .resources()
             .eventBus()
             .get()
-            .filter(ConnectionActivatedEvent.class::isInstance)
+            .filter(
+                event ->
+                    event instanceof ConnectionActivatedEvent
+                        || event instanceof ClusterTopologyChangedEvent)
             .subscribe(event -> recheck());
+    // A connection to a new primary is activated before it takes over from the old one.
+    connections.whenPrimaryChanges(this::recheck);
   }
 
   /**
@@ -107,19 +115,24 @@ final class RedisEviction implements AutoCloseable {
 
   /** Reads every primary's setting again, warning of each newly found one that evicts. */
   private void recheck() {
+    if (closed) {
+      return;
+    }
     if (!checking.compareAndSet(false, true)) {
+      // One check at a time; a reason to check that comes during one runs another after it.
+      again.set(true);
       return;
     }
     Map<String, RedisFuture<String>> infos;
     try {
       infos = connections.infoOfPrimaries("memory");
     } catch (RuntimeException e) {
-      checking.set(false);
+      checked();
       return;
     }
     AtomicInteger pending = new AtomicInteger(infos.size());
     if (infos.isEmpty()) {
-      checking.set(false);
+      checked();
     }
     infos.forEach(
         (where, info) ->
@@ -132,9 +145,16 @@ final class RedisEviction implements AutoCloseable {
                     }
                   }
                   if (pending.decrementAndGet() == 0) {
-                    checking.set(false);
+                    checked();
                   }
                 }));
+  }
+
+  private void checked() {
+    checking.set(false);
+    if (again.getAndSet(false) && !closed) {
+      recheck();
+    }
   }
 
   /** What is wrong with a primary that evicts, and what to do about it. */
@@ -163,6 +183,7 @@ final class RedisEviction implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     reconnections.dispose();
   }
 }

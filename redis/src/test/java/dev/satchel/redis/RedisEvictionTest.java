@@ -11,7 +11,9 @@ import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionIds;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -164,6 +166,47 @@ final class RedisEvictionTest {
           () -> warnings.stream().anyMatch(w -> w.contains("maxmemory-policy volatile-lru")),
           "a warning of the eviction policy: " + warnings);
       assertEquals("after", driver.read(id, null).blob());
+    }
+  }
+
+  @Test
+  void aFailOverToAReplicaThatEvicts_isWarnedOf() throws Exception {
+    try (RedisServerProcess primary =
+            RedisServerProcess.startWith(
+                "--maxmemory", "50mb", "--maxmemory-policy", "noeviction");
+        RedisServerProcess replica =
+            RedisServerProcess.startWith(
+                "--replicaof",
+                "127.0.0.1",
+                Integer.toString(primary.port()),
+                "--maxmemory",
+                "50mb",
+                "--maxmemory-policy",
+                "allkeys-lru");
+        RedisServerProcess sentinel =
+            RedisServerProcess.startSentinel(primary.port(), "evicting", 1);
+        RedisClient admin = RedisClient.create();
+        StatefulRedisSentinelConnection<String, String> sentinelConnection =
+            admin.connectSentinel(RedisURI.create(sentinel.url()))) {
+      RedisClusterProcess.await(
+          Duration.ofSeconds(30),
+          () -> sentinelConnection.sync().info("sentinel").contains("slaves=1"),
+          "the Sentinel to know the replica");
+      try (SessionDriver driver =
+          connect("redis-sentinel://127.0.0.1:" + sentinel.port() + "/0#evicting")) {
+        assertTrue(driver.write(SessionIds.generate(), "kept", null, null));
+        assertEquals(List.of(), warnings, "the first primary evicts nothing");
+        sentinelConnection.sync().failover("evicting");
+        RedisClusterProcess.await(
+            Duration.ofSeconds(30),
+            () ->
+                warnings.stream()
+                    .anyMatch(
+                        w ->
+                            w.startsWith("the primary evicting evicts keys")
+                                && w.contains("allkeys-lru")),
+            "a warning of the new primary's eviction policy: " + warnings);
+      }
     }
   }
 
