@@ -1664,6 +1664,9 @@ final class RedisDriver implements SessionDriver {
     StatefulRedisConnection<String, byte[]> connection = connections.durableFor(keys[0]);
     boolean asking = false;
     boolean bySource = false;
+    // Redirects followed since the write last started from the slot's owner: a migration can
+    // send every round from the owner to the importing node and back (ASK, then TRYAGAIN).
+    int redirects = 0;
     long deadline = System.nanoTime() + timeoutNanos;
     for (int attempt = 1; ; attempt++) {
       List<RedisCommand<String, byte[], ?>> batch = new ArrayList<>(3);
@@ -1689,7 +1692,7 @@ final class RedisDriver implements SessionDriver {
         continue;
       } catch (RedisCommandExecutionException e) {
         Redirect redirect = Redirect.of(e.getMessage());
-        if (redirect != null && attempt <= MAX_REDIRECTS) {
+        if (redirect != null && ++redirects <= MAX_REDIRECTS) {
           if (!redirect.ask()) {
             connections.refreshTopology();
           }
@@ -1699,6 +1702,7 @@ final class RedisDriver implements SessionDriver {
         }
         if (cluster && isTryAgain(e) && pause(attempt, deadline)) {
           asking = false;
+          redirects = 0;
           connection = connections.durableFor(keys[0]);
           continue;
         }
