@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.Satchel;
-import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,22 +24,8 @@ final class RedisClusterDurableMigrationTest {
     try (RedisClusterProcess cluster = RedisClusterProcess.start(3, 1);
         Satchel durable = satchel(cluster, true);
         Satchel reader = satchel(cluster, false)) {
-      List<String> sessions = SessionLoad.createSessions(durable, 24);
-      List<Integer> primaries = cluster.primaryPorts();
-      Map<Integer, Integer> moves = new LinkedHashMap<>();
-      for (String session : sessions.subList(0, 8)) {
-        int slot = SlotHash.getSlot(session);
-        int from = cluster.primaryOf(slot);
-        moves.putIfAbsent(slot, primaries.get((primaries.indexOf(from) + 1) % primaries.size()));
-      }
-      SessionLoad load = new SessionLoad(durable, sessions, 4);
-      try {
-        load.awaitSuccesses(50, Duration.ofSeconds(30));
-        moves.forEach((slot, to) -> cluster.migrateSlot(slot, to, Duration.ofMillis(30)));
-        load.awaitSuccesses(100, Duration.ofSeconds(30));
-      } finally {
-        load.stop(Duration.ofSeconds(30));
-      }
+      SessionLoad load = new SessionLoad(durable, SessionLoad.createSessions(durable, 24), 4);
+      Map<Integer, Integer> moves = load.whileSlotsMove(cluster);
       assertEquals(List.of(), load.unexpected());
       assertEquals(0, load.failed(), "durable commits failed while slots moved");
       assertEquals(Map.of(), load.lost(reader));

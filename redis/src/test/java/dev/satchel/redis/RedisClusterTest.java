@@ -12,7 +12,6 @@ import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -220,21 +219,8 @@ final class RedisClusterTest {
     try (Satchel satchel = satchel(b -> b.driverOption("timeout", "PT5S"));
         Satchel reader = satchel(b -> {})) {
       List<String> sessions = SessionLoad.createSessions(satchel, 24);
-      List<Integer> primaries = cluster.primaryPorts();
-      Map<Integer, Integer> moves = new LinkedHashMap<>();
-      for (String session : sessions.subList(0, 8)) {
-        int slot = SlotHash.getSlot(session);
-        int from = cluster.primaryOf(slot);
-        moves.putIfAbsent(slot, primaries.get((primaries.indexOf(from) + 1) % primaries.size()));
-      }
       SessionLoad load = new SessionLoad(satchel, sessions, 4);
-      try {
-        load.awaitSuccesses(50, Duration.ofSeconds(30));
-        moves.forEach((slot, to) -> cluster.migrateSlot(slot, to, Duration.ofMillis(30)));
-        load.awaitSuccesses(100, Duration.ofSeconds(30));
-      } finally {
-        load.stop(Duration.ofSeconds(30));
-      }
+      Map<Integer, Integer> moves = load.whileSlotsMove(cluster);
       assertEquals(List.of(), load.unexpected());
       assertEquals(0, load.failed(), "requests failed while slots moved");
       assertEquals(Map.of(), load.lost(reader));

@@ -5,9 +5,11 @@ import dev.satchel.Session;
 import dev.satchel.SessionStorageException;
 import dev.satchel.codec.ValueCodec;
 import dev.satchel.codec.ValueCodecs;
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -150,6 +152,30 @@ final class SessionLoad implements AutoCloseable {
         throw new AssertionError(thread.getName() + " is stuck in a request");
       }
     }
+  }
+
+  /**
+   * While this load runs, moves the slot of each of the first eight sessions to the next primary of
+   * {@code cluster} (after 50 requests succeeded), then lets 100 more succeed and stops.
+   *
+   * @return the moves made, slot to the port of its new primary
+   */
+  Map<Integer, Integer> whileSlotsMove(RedisClusterProcess cluster) throws InterruptedException {
+    List<Integer> primaries = cluster.primaryPorts();
+    Map<Integer, Integer> moves = new LinkedHashMap<>();
+    for (String session : sessions.subList(0, 8)) {
+      int slot = SlotHash.getSlot(session);
+      int from = cluster.primaryOf(slot);
+      moves.putIfAbsent(slot, primaries.get((primaries.indexOf(from) + 1) % primaries.size()));
+    }
+    try {
+      awaitSuccesses(50, Duration.ofSeconds(30));
+      moves.forEach((slot, to) -> cluster.migrateSlot(slot, to, Duration.ofMillis(30)));
+      awaitSuccesses(100, Duration.ofSeconds(30));
+    } finally {
+      stop(Duration.ofSeconds(30));
+    }
+    return moves;
   }
 
   /**

@@ -145,7 +145,6 @@ final class HttpRacesTest {
         new FilterHolder(new SatchelFilter(satchel)), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new Add()), "/add");
     context.addServlet(new ServletHolder(new LogIn()), "/login");
-    context.addServlet(new ServletHolder(new LogInAs()), "/login-as");
     context.addServlet(new ServletHolder(new LogOut()), "/logout");
     context.addServlet(new ServletHolder(new SetKey()), "/set");
     server.setHandler(context);
@@ -184,6 +183,10 @@ final class HttpRacesTest {
     }
   }
 
+  /**
+   * A log-in: a new ID and the user; with {@code ?user=}, the principal named too, as an
+   * authentication library does it.
+   */
   static final class LogIn extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response)
@@ -192,22 +195,11 @@ final class HttpRacesTest {
       session.get("cart", CART);
       jitter();
       session.regenerate();
-      session.set("user", "ann");
-      response.getWriter().write("in");
-    }
-  }
-
-  /** A log-in as an authentication library does it: a new ID, and the principal named. */
-  static final class LogInAs extends HttpServlet {
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response)
-        throws IOException {
-      Session session = SatchelFilter.session(request);
-      session.get("cart", CART);
-      jitter();
-      session.regenerate();
-      session.setPrincipal(request.getParameter("user"));
-      session.set("user", request.getParameter("user"));
+      String principal = request.getParameter("user");
+      if (principal != null) {
+        session.setPrincipal(principal);
+      }
+      session.set("user", principal == null ? "ann" : principal);
       response.getWriter().write("in");
     }
   }
@@ -391,9 +383,9 @@ final class HttpRacesTest {
     int acknowledged = 0;
     for (int trial = 0; trial < TRIALS; trial++) {
       String old = newSession();
-      CompletableFuture<HttpResponse<String>> first = post("/login-as?user=ann", old);
+      CompletableFuture<HttpResponse<String>> first = post("/login?user=ann", old);
       CompletableFuture<HttpResponse<String>> add = post("/add?item=during-" + trial, old);
-      CompletableFuture<HttpResponse<String>> second = post("/login-as?user=ann", old);
+      CompletableFuture<HttpResponse<String>> second = post("/login?user=ann", old);
       Set<String> named = new HashSet<>();
       for (HttpResponse<String> login : List.of(first.get(), second.get())) {
         if (login.statusCode() == 200) {
