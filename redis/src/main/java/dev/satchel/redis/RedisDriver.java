@@ -138,159 +138,6 @@ final class RedisDriver implements SessionDriver {
   static final Duration MAX_RECONNECT_DELAY = RedisConnections.MAX_RECONNECT_DELAY;
 
   /**
-   * Lua the scripts share. A flag {@code "1"} means the key must be absent, whatever the version
-   * beside it says: an empty string is a version like any other. An expiry is {@code ""} for none,
-   * {@code "0"} for already passed (the key is removed), otherwise epoch milliseconds.
-   */
-  private static final String HELPERS =
-      "local function holds(key, mustBeAbsent, version)\n"
-          + "  local current = redis.call('GET', key)\n"
-          + "  if mustBeAbsent == '1' then return not current end\n"
-          + "  return current == version\n"
-          + "end\n"
-          + "local function put(key, value, expiry)\n"
-          + "  if expiry == '' then\n"
-          + "    redis.call('SET', key, value)\n"
-          + "  elseif expiry == '0' then\n"
-          + "    redis.call('DEL', key)\n"
-          + "  else\n"
-          + "    redis.call('SET', key, value, 'PXAT', expiry)\n"
-          + "  end\n"
-          + "end\n"
-          + "local function expires(expiry)\n"
-          + "  return expiry ~= '' and expiry ~= '0'\n"
-          + "end\n";
-
-  /**
-   * KEYS: the session, its marker, and, but on a cluster, the ledger of expiring sessions. ARGV:
-   * must be absent, the expected blob, the new blob, the expiry, the session ID, the time now by
-   * the driver's clock (epoch milliseconds). A session written with an expiry is in the ledger no
-   * later than that expiry ({@code ZADD LT}: added when absent, moved when due later, left when due
-   * sooner). Without the ledger among KEYS the script answers, instead of 1, 2 when the session had
-   * no expiry before (absent, or stored without one), to say that it should be added, and 3 when
-   * its expiry was brought forward, to say that its member should be moved ({@code ZADD XX LT}).
-   */
-  static final String COMPARE_AND_SET =
-      HELPERS
-          + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
-          + "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end\n"
-          + "if not expires(ARGV[4]) then\n"
-          + "  put(KEYS[1], ARGV[3], ARGV[4])\n"
-          + "  return 1\n"
-          + "end\n"
-          + "if KEYS[3] then\n"
-          + "  put(KEYS[1], ARGV[3], ARGV[4])\n"
-          + "  redis.call('ZADD', KEYS[3], 'LT', ARGV[4], ARGV[5])\n"
-          + "  return 1\n"
-          + "end\n"
-          + "local ttl = -2\n"
-          + "if ARGV[1] ~= '1' then ttl = redis.call('PTTL', KEYS[1]) end\n"
-          + "put(KEYS[1], ARGV[3], ARGV[4])\n"
-          + "if ttl < 0 then return 2 end\n"
-          + "if tonumber(ARGV[4]) < tonumber(ARGV[6]) + ttl then return 3 end\n"
-          + "return 1\n";
-
-  /**
-   * KEYS: the replaced session, its marker, the new session, its marker, and, but on a cluster, the
-   * ledger. ARGV: the replaced one must be absent, its expected blob, the new blob, its expiry, the
-   * marker, the marker's expiry, the replaced ID, the new ID. The ledger loses the replaced ID when
-   * it was stored (absent, it may have expired, and stays to be claimed) and gains the new one when
-   * it expires; without the ledger among KEYS the caller sees to it.
-   */
-  static final String REPLACE =
-      HELPERS
-          + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
-          + "if redis.call('EXISTS', KEYS[3], KEYS[4]) > 0 then return 0 end\n"
-          + "put(KEYS[3], ARGV[3], ARGV[4])\n"
-          + "local live = redis.call('DEL', KEYS[1])\n"
-          + "put(KEYS[2], ARGV[5], ARGV[6])\n"
-          + "if KEYS[5] then\n"
-          + "  if live == 1 then redis.call('ZREM', KEYS[5], ARGV[7]) end\n"
-          + "  if expires(ARGV[4]) then redis.call('ZADD', KEYS[5], ARGV[4], ARGV[8]) end\n"
-          + "end\n"
-          + "return 1\n";
-
-  /**
-   * KEYS: the session, its marker, and, but on a cluster, the ledger. ARGV: the marker, its expiry,
-   * the session ID. Answers whether the session was stored (1 or 0) and the marker replaced. The
-   * ledger loses the session only when it was stored: one already gone expired, and stays to be
-   * claimed as such.
-   */
-  static final String RETIRE =
-      HELPERS
-          + "local previous = redis.call('GET', KEYS[2])\n"
-          + "local live = redis.call('DEL', KEYS[1])\n"
-          + "put(KEYS[2], ARGV[1], ARGV[2])\n"
-          + "if KEYS[3] and live == 1 then redis.call('ZREM', KEYS[3], ARGV[3]) end\n"
-          + "return {live, previous}\n";
-
-  /**
-   * A cluster replace's first step. KEYS: the replaced session, its marker. ARGV: it must be
-   * absent, its expected blob, the lock, the lock's lifetime in milliseconds. Sent again (Lettuce
-   * resends what a dropped connection left unanswered), it finds its own lock and succeeds again.
-   */
-  static final String MOVE_BEGIN =
-      HELPERS
-          + "local marker = redis.call('GET', KEYS[2])\n"
-          + "if marker and marker ~= ARGV[3] then return 0 end\n"
-          + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
-          + "redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])\n"
-          + "return 1\n";
-
-  /**
-   * A cluster replace's second step. KEYS: the new session, its marker. ARGV: the new blob, its
-   * expiry. The ID is fresh, so finding this very blob there means this step was already done.
-   */
-  static final String MOVE_WRITE =
-      HELPERS
-          + "local current = redis.call('GET', KEYS[1])\n"
-          + "if current and current ~= ARGV[1] then return 0 end\n"
-          + "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end\n"
-          + "put(KEYS[1], ARGV[1], ARGV[2])\n"
-          + "return 1\n";
-
-  /**
-   * A cluster replace's last step. KEYS: the replaced session, its marker. ARGV: it must be absent,
-   * its expected blob, the lock, the final marker, the marker's expiry. Sent again, it finds its
-   * own final marker and succeeds again.
-   */
-  static final String MOVE_END =
-      HELPERS
-          + "local marker = redis.call('GET', KEYS[2])\n"
-          + "if marker == ARGV[4] and redis.call('EXISTS', KEYS[1]) == 0 then return 1 end\n"
-          + "if marker ~= ARGV[3] then return 0 end\n"
-          + "if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end\n"
-          + "redis.call('DEL', KEYS[1])\n"
-          + "put(KEYS[2], ARGV[4], ARGV[5])\n"
-          + "return 1\n";
-
-  /** Undoes a step of a cluster replace. KEYS: a key. ARGV: the value it must still hold. */
-  static final String DELETE_IF_HOLDS =
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
-          + "  redis.call('DEL', KEYS[1])\n"
-          + "  return 1\n"
-          + "end\n"
-          + "return 0\n";
-
-  /**
-   * Removes a session only if it still holds the value it was read with (see {@link
-   * #deleteIfUnchanged}). KEYS: the session, and, but on a cluster, the ledger. ARGV: the value,
-   * {@code "1"} when what was read was a key of another type (then any key of another type goes,
-   * never a string), the session ID. The ledger loses the ID with its session. Answers 1 when
-   * removed.
-   */
-  static final String DELETE_IF_UNCHANGED =
-      "local kind = redis.call('TYPE', KEYS[1]).ok\n"
-          + "if ARGV[2] == '1' then\n"
-          + "  if kind == 'none' or kind == 'string' then return 0 end\n"
-          + "elseif kind ~= 'string' or redis.call('GET', KEYS[1]) ~= ARGV[1] then\n"
-          + "  return 0\n"
-          + "end\n"
-          + "redis.call('DEL', KEYS[1])\n"
-          + "if KEYS[2] then redis.call('ZREM', KEYS[2], ARGV[3]) end\n"
-          + "return 1\n";
-
-  /**
    * How much older than a new index entry an entry must be before adding the new one may prune it
    * when its session is gone: the core's {@code SessionStore.INDEX_GRACE}, for the same reason. An
    * entry is added just before its session's first write, so a younger entry without a session may
@@ -312,125 +159,6 @@ final class RedisDriver implements SessionDriver {
    * short script.
    */
   static final int LIST_CHUNK = 500;
-
-  /**
-   * Adds an entry to a principal's hash and prunes that principal's entries whose session is gone,
-   * in one round trip (one server or Sentinels only). KEYS: the principal's hash. ARGV: the session
-   * ID, its time of indexing, the key prefix, the time before which an entry is old enough to prune
-   * (epoch milliseconds), and {@link #PRUNE_LIMIT}. Checks the whole hash when it has no more than
-   * the limit, otherwise that many entries picked at random; never the entry added. A time of
-   * indexing that is not a number counts as the epoch, as a listing reads it. The session keys are
-   * not among KEYS, as in {@link #INDEXED}. Answers how many entries it removed.
-   */
-  static final String INDEX =
-      "redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])\n"
-          + "local entries = redis.call('HRANDFIELD', KEYS[1], ARGV[5], 'WITHVALUES')\n"
-          + "local before = tonumber(ARGV[4])\n"
-          + "local dead = {}\n"
-          + "for i = 1, #entries, 2 do\n"
-          + "  local id = entries[i]\n"
-          + "  if id ~= ARGV[1] and (tonumber(entries[i + 1]) or 0) < before\n"
-          + "      and redis.call('EXISTS', ARGV[3] .. id) == 0 then\n"
-          + "    dead[#dead + 1] = id\n"
-          + "  end\n"
-          + "end\n"
-          + "if #dead > 0 then redis.call('HDEL', KEYS[1], unpack(dead)) end\n"
-          + "return #dead\n";
-
-  /**
-   * Lists a page of a principal's sessions (one server or Sentinels only). KEYS: the principal's
-   * hash. ARGV: the key prefix, {@link #LIST_CHUNK}, the cursor ({@code "0"} to start). A hash of
-   * no more than {@code LIST_CHUNK} entries is read whole ({@code HGETALL}); a larger one a page at
-   * a time ({@code HSCAN} with {@code COUNT LIST_CHUNK}: about that many entries, a few more when
-   * the last bucket holds several). Answers the cursor to go on from ({@code "0"} when done) and
-   * five values per entry: the session ID, the time it was indexed, what is stored under the ID (0
-   * nothing, 1 a string, 2 a key of another type), the string or nil, and the key's {@code PTTL}.
-   * The session keys are not among KEYS, since they are known only once the hash is read: a
-   * cluster, whose slots a script may not cross, lists without this script.
-   */
-  static final String INDEXED =
-      "local cursor, entries = '0', nil\n"
-          + "if ARGV[3] == '0' and redis.call('HLEN', KEYS[1]) <= tonumber(ARGV[2]) then\n"
-          + "  entries = redis.call('HGETALL', KEYS[1])\n"
-          + "else\n"
-          + "  local page = redis.call('HSCAN', KEYS[1], ARGV[3], 'COUNT', ARGV[2])\n"
-          + "  cursor, entries = page[1], page[2]\n"
-          + "end\n"
-          + "local found = {}\n"
-          + "for i = 1, #entries, 2 do\n"
-          + "  local key = ARGV[1] .. entries[i]\n"
-          + "  local blob = redis.pcall('GET', key)\n"
-          + "  local kind = 1\n"
-          + "  if type(blob) == 'table' and blob.err then\n"
-          + "    if string.sub(blob.err, 1, 9) ~= 'WRONGTYPE' then return blob end\n"
-          + "    kind, blob = 2, false\n"
-          + "  elseif not blob then\n"
-          + "    kind = 0\n"
-          + "  end\n"
-          + "  found[#found + 1] = entries[i]\n"
-          + "  found[#found + 1] = entries[i + 1]\n"
-          + "  found[#found + 1] = kind\n"
-          + "  found[#found + 1] = blob\n"
-          + "  found[#found + 1] = redis.call('PTTL', key)\n"
-          + "end\n"
-          + "return {cursor, found}\n";
-
-  /**
-   * Claims expired sessions from the ledger (one server or Sentinels only). KEYS: the ledger. ARGV:
-   * the time now (epoch milliseconds), the most IDs to claim, the key prefix, the most ledger
-   * members to look at, the end of the lease (epoch milliseconds). Takes the members due by now,
-   * earliest first, and for each looks at its session: still stored with an expiry (a read pushed
-   * it), the member moves to that expiry; stored without one, the member goes; gone, the session
-   * expired (and may have been retired since), and is claimed: its member moves to the end of the
-   * lease, due again then unless acknowledged. Answers the claimed IDs. The session keys are not
-   * among KEYS, as in {@link #INDEXED}.
-   */
-  static final String CLAIM =
-      "local now, max, budget = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])\n"
-          + "local claimed = {}\n"
-          + "while #claimed < max and budget > 0 do\n"
-          + "  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1],\n"
-          + "      'LIMIT', 0, math.min(max - #claimed, budget))\n"
-          + "  if #due == 0 then break end\n"
-          + "  budget = budget - #due\n"
-          + "  for _, id in ipairs(due) do\n"
-          + "    local ttl = redis.call('PTTL', ARGV[3] .. id)\n"
-          + "    if ttl >= 0 then\n"
-          + "      redis.call('ZADD', KEYS[1], string.format('%.0f', now + ttl), id)\n"
-          + "    elseif ttl == -1 then\n"
-          + "      redis.call('ZREM', KEYS[1], id)\n"
-          + "    else\n"
-          + "      redis.call('ZADD', KEYS[1], ARGV[5], id)\n"
-          + "      claimed[#claimed + 1] = id\n"
-          + "    end\n"
-          + "  end\n"
-          + "end\n"
-          + "return claimed\n";
-
-  /**
-   * A cluster claim's last step, on the ledger's slot: applies what the look at the sessions found
-   * to each member still scored as it was when it was found due, and leaves any other (a write, a
-   * retire or another instance's claim changed it meanwhile) for a later claim. KEYS: the ledger.
-   * ARGV: four per member: what to do ({@code m} move it, {@code r} remove it, {@code c} claim it),
-   * the member, the score it was found with, and its new score ({@code m}: the session's expiry;
-   * {@code c}: the end of the lease). Answers the claimed members: of instances claiming at once,
-   * one finds the score it saw.
-   */
-  static final String SETTLE =
-      "local claimed = {}\n"
-          + "for i = 1, #ARGV, 4 do\n"
-          + "  local member = ARGV[i + 1]\n"
-          + "  local score = redis.call('ZSCORE', KEYS[1], member)\n"
-          + "  if score and tonumber(score) == tonumber(ARGV[i + 2]) then\n"
-          + "    if ARGV[i] == 'r' then\n"
-          + "      redis.call('ZREM', KEYS[1], member)\n"
-          + "    else\n"
-          + "      redis.call('ZADD', KEYS[1], ARGV[i + 3], member)\n"
-          + "      if ARGV[i] == 'c' then claimed[#claimed + 1] = member end\n"
-          + "    end\n"
-          + "  end\n"
-          + "end\n"
-          + "return claimed\n";
 
   /**
    * How long a claimed session stays hidden from other claims unless acknowledged: its member is
@@ -534,27 +262,27 @@ final class RedisDriver implements SessionDriver {
     this.replicaAckMillis = settings.replicaAckTimeout().toMillis();
     this.lockMillis = 3 * settings.timeout().toMillis();
     this.claimLeaseMillis = claimLease.toMillis();
-    this.compareAndSetScript = load(COMPARE_AND_SET);
-    this.replaceScript = load(REPLACE);
-    this.retireScript = load(RETIRE);
-    this.deleteIfUnchangedScript = load(DELETE_IF_UNCHANGED);
+    this.compareAndSetScript = load(RedisScripts.COMPARE_AND_SET);
+    this.replaceScript = load(RedisScripts.REPLACE);
+    this.retireScript = load(RedisScripts.RETIRE);
+    this.deleteIfUnchangedScript = load(RedisScripts.DELETE_IF_UNCHANGED);
     if (cluster) {
-      this.moveBeginScript = load(MOVE_BEGIN);
-      this.moveWriteScript = load(MOVE_WRITE);
-      this.moveEndScript = load(MOVE_END);
-      this.deleteIfHoldsScript = load(DELETE_IF_HOLDS);
+      this.moveBeginScript = load(RedisScripts.MOVE_BEGIN);
+      this.moveWriteScript = load(RedisScripts.MOVE_WRITE);
+      this.moveEndScript = load(RedisScripts.MOVE_END);
+      this.deleteIfHoldsScript = load(RedisScripts.DELETE_IF_HOLDS);
       this.indexScript = null;
       this.indexedScript = null;
       this.claimScript = null;
-      this.settleScript = load(SETTLE);
+      this.settleScript = load(RedisScripts.SETTLE);
     } else {
       this.moveBeginScript = null;
       this.moveWriteScript = null;
       this.moveEndScript = null;
       this.deleteIfHoldsScript = null;
-      this.indexScript = load(INDEX);
-      this.indexedScript = load(INDEXED);
-      this.claimScript = load(CLAIM);
+      this.indexScript = load(RedisScripts.INDEX);
+      this.indexedScript = load(RedisScripts.INDEXED);
+      this.claimScript = load(RedisScripts.CLAIM);
       this.settleScript = null;
     }
   }
@@ -1248,14 +976,15 @@ final class RedisDriver implements SessionDriver {
   }
 
   /**
-   * Claims expired sessions from the ledger, as {@link #CLAIM} describes, looking at no more than
-   * {@value #CLAIM_LOOKS_PER_ID} members per ID it may claim, and leasing each claimed one for
-   * {@link #CLAIM_LEASE}. One round trip on one server or through Sentinels. On a cluster, where
-   * the sessions live in other slots than the ledger, three per batch: the due members with their
-   * scores; then every session's {@code PTTL} at once, each sent to its own node; then one {@link
-   * #SETTLE} script on the ledger, which claims each expired session for the one instance that
-   * still finds it scored as it saw it. A failure after some sessions were claimed returns those;
-   * the members it left unsettled are due still, and the next call looks at them again.
+   * Claims expired sessions from the ledger, as {@link RedisScripts#CLAIM} describes, looking at no
+   * more than {@value #CLAIM_LOOKS_PER_ID} members per ID it may claim, and leasing each claimed
+   * one for {@link #CLAIM_LEASE}. One round trip on one server or through Sentinels. On a cluster,
+   * where the sessions live in other slots than the ledger, three per batch: the due members with
+   * their scores; then every session's {@code PTTL} at once, each sent to its own node; then one
+   * {@link RedisScripts#SETTLE} script on the ledger, which claims each expired session for the one
+   * instance that still finds it scored as it saw it. A failure after some sessions were claimed
+   * returns those; the members it left unsettled are due still, and the next call looks at them
+   * again.
    */
   @Override
   public List<String> claimExpired(Instant now, int max) {
@@ -1415,12 +1144,13 @@ final class RedisDriver implements SessionDriver {
    * Adds the entry, and prunes the principal's entries whose session is gone and that are more than
    * {@link #PRUNE_GRACE} older than this one, checking at most {@link #PRUNE_LIMIT} of them (see
    * there): without it, a principal who is never listed would keep an entry for every session it
-   * ever had. One round trip on one server or through Sentinels (the {@link #INDEX} script). On a
-   * cluster, whose session keys live in other slots than the principal's hash, up to three, paid
-   * only when a session gains an ID under a principal (a log-in, a new ID): {@code HSETNX} and
-   * {@code HRANDFIELD} of the hash together, then {@code EXISTS} of every session old enough to
-   * prune at once, then one {@code HDEL} of those gone. There, pruning is done as well as it can
-   * be: a node that cannot be reached keeps its sessions' entries, and the entry is added anyway.
+   * ever had. One round trip on one server or through Sentinels (the {@link RedisScripts#INDEX}
+   * script). On a cluster, whose session keys live in other slots than the principal's hash, up to
+   * three, paid only when a session gains an ID under a principal (a log-in, a new ID): {@code
+   * HSETNX} and {@code HRANDFIELD} of the hash together, then {@code EXISTS} of every session old
+   * enough to prune at once, then one {@code HDEL} of those gone. There, pruning is done as well as
+   * it can be: a node that cannot be reached keeps its sessions' entries, and the entry is added
+   * anyway.
    */
   @Override
   public void index(String principal, String id, Instant indexedAt) {
@@ -1498,10 +1228,10 @@ final class RedisDriver implements SessionDriver {
    * The sessions indexed under {@code principal}, by time of indexing, read with {@code GET} and
    * {@code PTTL}, which refresh no expiry. On one server or through Sentinels, one round trip up to
    * {@value #LIST_CHUNK} sessions of one principal, and one more per further {@value #LIST_CHUNK}:
-   * each {@link #INDEXED} script reads one page of the hash and its sessions, so that none holds
-   * Redis for long however many sessions a principal has. Two round trips on a cluster, whose
-   * session keys live in other slots than the principal's hash: the hash, then all the sessions at
-   * once, each command short and sent to its own node.
+   * each {@link RedisScripts#INDEXED} script reads one page of the hash and its sessions, so that
+   * none holds Redis for long however many sessions a principal has. Two round trips on a cluster,
+   * whose session keys live in other slots than the principal's hash: the hash, then all the
+   * sessions at once, each command short and sent to its own node.
    */
   @Override
   public List<IndexedSession> indexed(String principal) {
@@ -1515,8 +1245,8 @@ final class RedisDriver implements SessionDriver {
   }
 
   /**
-   * Lists with {@link #INDEXED}, a page at a time until its cursor comes back to 0. An entry that
-   * {@code HSCAN} returns twice (the hash was resized between two pages) is listed once.
+   * Lists with {@link RedisScripts#INDEXED}, a page at a time until its cursor comes back to 0. An
+   * entry that {@code HSCAN} returns twice (the hash was resized between two pages) is listed once.
    */
   @SuppressWarnings("unchecked")
   private List<IndexedSession> indexedByScript(String key, long firstSentAt) {

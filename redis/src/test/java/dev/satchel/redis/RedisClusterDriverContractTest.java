@@ -238,13 +238,13 @@ final class RedisClusterDriverContractTest extends RedisContract {
     String expiry = Long.toString(inTenMinutes().toEpochMilli());
     driver.write(old, "old", null, null);
 
-    assertEquals(1L, evalOnOldSlot(RedisDriver.MOVE_BEGIN, keys, "0", "old", lock, "10000"));
+    assertEquals(1L, evalOnOldSlot(RedisScripts.MOVE_BEGIN, keys, "0", "old", lock, "10000"));
     assertEquals(
         1L,
-        evalOnOldSlot(RedisDriver.MOVE_BEGIN, keys, "0", "old", lock, "10000"),
+        evalOnOldSlot(RedisScripts.MOVE_BEGIN, keys, "0", "old", lock, "10000"),
         "sent again, the first step finds its own lock");
     driver.retire(old, Retirement.destroyed(Instant.now()), inTenMinutes());
-    assertEquals(0L, evalOnOldSlot(RedisDriver.MOVE_END, keys, "0", "old", lock, marker, expiry));
+    assertEquals(0L, evalOnOldSlot(RedisScripts.MOVE_END, keys, "0", "old", lock, marker, expiry));
     assertTrue(driver.retirement(old).isDestroyed());
 
     String other = SessionIds.generate();
@@ -252,13 +252,13 @@ final class RedisClusterDriverContractTest extends RedisContract {
     String otherLock = DriverLock.of(next);
     driver.write(other, "other", null, null);
     assertEquals(
-        1L, evalOnOldSlot(RedisDriver.MOVE_BEGIN, otherKeys, "0", "other", otherLock, "10000"));
+        1L, evalOnOldSlot(RedisScripts.MOVE_BEGIN, otherKeys, "0", "other", otherLock, "10000"));
     assertEquals(
         1L,
-        evalOnOldSlot(RedisDriver.MOVE_END, otherKeys, "0", "other", otherLock, marker, expiry));
+        evalOnOldSlot(RedisScripts.MOVE_END, otherKeys, "0", "other", otherLock, marker, expiry));
     assertEquals(
         1L,
-        evalOnOldSlot(RedisDriver.MOVE_END, otherKeys, "0", "other", otherLock, marker, expiry),
+        evalOnOldSlot(RedisScripts.MOVE_END, otherKeys, "0", "other", otherLock, marker, expiry),
         "sent again, the last step finds its own marker");
     assertEquals(0L, raw().exists(other));
     assertEquals(marker, raw().get(markerKey(other)));
