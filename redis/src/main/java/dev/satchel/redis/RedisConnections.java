@@ -119,7 +119,7 @@ abstract class RedisConnections implements AutoCloseable {
   static RedisConnections open(RedisSettings settings) {
     ClientResources resources =
         ClientResources.builder()
-            .nettyCustomizer(new RedisDriver.CoalescedFlushes())
+            .nettyCustomizer(new CoalescedFlushes())
             .reconnectDelay(
                 Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
             .build();

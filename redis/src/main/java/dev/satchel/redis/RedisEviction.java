@@ -173,8 +173,8 @@ final class RedisEviction implements AutoCloseable {
 
   /** The setting in the text of {@code INFO memory}, or {@code null} when it does not say. */
   static Setting parse(String infoMemory) {
-    String maxmemory = RedisDriver.infoField(infoMemory, "maxmemory");
-    String policy = RedisDriver.infoField(infoMemory, "maxmemory_policy");
+    String maxmemory = RedisStartupChecks.infoField(infoMemory, "maxmemory");
+    String policy = RedisStartupChecks.infoField(infoMemory, "maxmemory_policy");
     if (maxmemory == null || policy == null || !maxmemory.matches("\\d{1,18}")) {
       return null;
     }

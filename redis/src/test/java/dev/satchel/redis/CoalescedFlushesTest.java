@@ -63,7 +63,7 @@ class CoalescedFlushesTest {
                   @Override
                   public void afterChannelInitialized(Channel channel) {
                     if (coalesced) {
-                      new RedisDriver.CoalescedFlushes().afterChannelInitialized(channel);
+                      new CoalescedFlushes().afterChannelInitialized(channel);
                     }
                     // First in the pipeline, so next to the socket: it sees only real flushes.
                     channel

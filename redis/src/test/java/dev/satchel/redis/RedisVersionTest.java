@@ -25,7 +25,8 @@ final class RedisVersionTest {
   @Test
   void serversFrom62On_areAccepted() {
     for (String version : new String[] {"6.2.0", "6.2.14", "7.0.15", "7.2.4", "8.0.2", "10.1.0"}) {
-      assertDoesNotThrow(() -> RedisDriver.requireSupportedVersion(info(version), "h:1"), version);
+      assertDoesNotThrow(
+          () -> RedisStartupChecks.requireSupportedVersion(info(version), "h:1"), version);
     }
   }
 
@@ -34,7 +35,8 @@ final class RedisVersionTest {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> RedisDriver.requireSupportedVersion(info("6.0.16"), "cache.internal:6379"));
+            () ->
+                RedisStartupChecks.requireSupportedVersion(info("6.0.16"), "cache.internal:6379"));
     assertEquals(
         "the redis driver needs Redis 6.2 or newer (GETEX, PXAT); the server at"
             + " cache.internal:6379 is 6.0.16",
@@ -42,7 +44,7 @@ final class RedisVersionTest {
     for (String version : new String[] {"6.1.9", "5.0.14", "4.0.9", "3.2.12", "2.8.24"}) {
       assertThrows(
           IllegalStateException.class,
-          () -> RedisDriver.requireSupportedVersion(info(version), "h:1"),
+          () -> RedisStartupChecks.requireSupportedVersion(info(version), "h:1"),
           version);
     }
   }
@@ -50,25 +52,25 @@ final class RedisVersionTest {
   @Test
   void versionComponents_areComparedAsNumbers() {
     // "6.10" is after "6.2" although it sorts before it as text.
-    assertDoesNotThrow(() -> RedisDriver.requireSupportedVersion(info("6.10.0"), "h:1"));
+    assertDoesNotThrow(() -> RedisStartupChecks.requireSupportedVersion(info("6.10.0"), "h:1"));
     assertThrows(
         IllegalStateException.class,
-        () -> RedisDriver.requireSupportedVersion(info("5.99.0"), "h:1"));
+        () -> RedisStartupChecks.requireSupportedVersion(info("5.99.0"), "h:1"));
   }
 
   @Test
   void aVersionThatCannotBeRead_isLetThrough() {
     for (String info : new String[] {null, "# Server\r\n", info("unknown"), info("7")}) {
-      assertDoesNotThrow(() -> RedisDriver.requireSupportedVersion(info, "h:1"), info);
+      assertDoesNotThrow(() -> RedisStartupChecks.requireSupportedVersion(info, "h:1"), info);
     }
   }
 
   @Test
   void theVersion_isReadFromItsOwnLine() {
-    assertEquals("7.0.15", RedisDriver.redisVersion(info("7.0.15")));
-    assertEquals("6.0.16", RedisDriver.redisVersion("redis_version:6.0.16\n"));
-    assertNull(RedisDriver.redisVersion("# Server\r\nvalkey_version:8.0.1\r\n"));
-    assertNull(RedisDriver.redisVersion(null));
+    assertEquals("7.0.15", RedisStartupChecks.redisVersion(info("7.0.15")));
+    assertEquals("6.0.16", RedisStartupChecks.redisVersion("redis_version:6.0.16\n"));
+    assertNull(RedisStartupChecks.redisVersion("# Server\r\nvalkey_version:8.0.1\r\n"));
+    assertNull(RedisStartupChecks.redisVersion(null));
   }
 
   @Test
@@ -81,9 +83,9 @@ final class RedisVersionTest {
       } finally {
         client.shutdown();
       }
-      String version = RedisDriver.redisVersion(info);
+      String version = RedisStartupChecks.redisVersion(info);
       assertTrue(version != null && version.matches("\\d+\\.\\d+\\.\\d+"), version);
-      assertDoesNotThrow(() -> RedisDriver.requireSupportedVersion(info, server.url()));
+      assertDoesNotThrow(() -> RedisStartupChecks.requireSupportedVersion(info, server.url()));
       try (RedisDriver driver =
           RedisDriver.connect(
               server.url(), "", Duration.ofSeconds(2), Duration.ofSeconds(2), Clock.systemUTC())) {
