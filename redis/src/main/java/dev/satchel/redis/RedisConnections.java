@@ -128,15 +128,19 @@ abstract class RedisConnections implements AutoCloseable {
       configure(uri, settings);
     }
     boolean durable = settings.replicasToAck() > 0;
+    // Reconnect by itself, and while disconnected fail at once rather than queue.
+    ClientOptions options =
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+            .socketOptions(socketOptions(settings))
+            .sslOptions(sslOptions(settings))
+            .build();
     if (address.kind() == RedisAddress.Kind.CLUSTER) {
       RedisClusterClient client = RedisClusterClient.create(resources, address.uris());
       client.setOptions(
-          ClusterClientOptions.builder()
-              .autoReconnect(true)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-              .socketOptions(socketOptions(settings))
-              .sslOptions(sslOptions(settings))
+          ClusterClientOptions.builder(options)
               .topologyRefreshOptions(
                   ClusterTopologyRefreshOptions.builder()
                       .enableAllAdaptiveRefreshTriggers()
@@ -155,14 +159,7 @@ abstract class RedisConnections implements AutoCloseable {
       }
     }
     RedisClient client = RedisClient.create(resources, address.uris().get(0));
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-            .socketOptions(socketOptions(settings))
-            .sslOptions(sslOptions(settings))
-            .build());
+    client.setOptions(options);
     try {
       StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
       StatefulRedisConnection<String, byte[]> durableConnection =
