@@ -16,19 +16,8 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ZAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.output.CommandOutput;
-import io.lettuce.core.output.IntegerOutput;
-import io.lettuce.core.output.NestedMultiOutput;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.output.ValueOutput;
-import io.lettuce.core.protocol.AsyncCommand;
-import io.lettuce.core.protocol.Command;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sessions in Redis over one shared Lettuce connection (one per node of a cluster), which
@@ -176,7 +163,7 @@ final class RedisDriver implements SessionDriver {
   static final String LEDGER = "expiring";
 
   /** A script and the SHA-1 the server knows it by once loaded. */
-  private record Script(String source, String sha) {}
+  record Script(String source, String sha) {}
 
   private static final byte[] NONE = new byte[0];
 
@@ -200,9 +187,6 @@ final class RedisDriver implements SessionDriver {
   private static final byte[] ABSENT = {'1'};
   private static final byte[] PRESENT = {'0'};
 
-  /** How many redirects a durable write follows before it gives up. */
-  private static final int MAX_REDIRECTS = 5;
-
   private final RedisConnections connections;
 
   /** Watches the servers' eviction policy across reconnections. */
@@ -218,7 +202,7 @@ final class RedisDriver implements SessionDriver {
   private final Clock clock;
   private final boolean cluster;
   private final int replicasToAck;
-  private final long replicaAckMillis;
+  private final AcknowledgedCalls acknowledged;
 
   /** How long a cluster replace's lock lives: longer than its two remaining steps may take. */
   private final long lockMillis;
@@ -254,7 +238,7 @@ final class RedisDriver implements SessionDriver {
     this.clock = clock;
     this.cluster = connections.isCluster();
     this.replicasToAck = settings.replicasToAck();
-    this.replicaAckMillis = settings.replicaAckTimeout().toMillis();
+    this.acknowledged = new AcknowledgedCalls(connections, settings);
     this.lockMillis = 3 * settings.timeout().toMillis();
     this.claimLeaseMillis = claimLease.toMillis();
     this.compareAndSetScript = load(RedisScripts.COMPARE_AND_SET);
@@ -1121,7 +1105,7 @@ final class RedisDriver implements SessionDriver {
   private <T> T call(
       Script script, ScriptOutputType output, boolean commits, String[] keys, byte[]... arguments) {
     if (commits && replicasToAck > 0) {
-      return callAcknowledged(script, output, keys, arguments);
+      return acknowledged.call(script, output, keys, arguments);
     }
     long deadline = 0;
     for (int attempt = 1; ; attempt++) {
@@ -1131,7 +1115,9 @@ final class RedisDriver implements SessionDriver {
         if (deadline == 0) {
           deadline = System.nanoTime() + timeoutNanos;
         }
-        if (!cluster || !isTryAgain(e) || !pause(attempt, deadline)) {
+        if (!cluster
+            || !AcknowledgedCalls.isTryAgain(e)
+            || !AcknowledgedCalls.pause(attempt, deadline)) {
           throw e;
         }
       }
@@ -1149,171 +1135,8 @@ final class RedisDriver implements SessionDriver {
     }
   }
 
-  /**
-   * Sends the script and {@code WAIT} in one socket write on the connection that serves the first
-   * key, and fails when the script wrote (answered 1, or anything when its output is a value) but
-   * fewer replicas than asked confirmed it in time. On a cluster, that connection is the node's
-   * own, outside Lettuce's routing: redirects are followed here.
-   */
-  private <T> T callAcknowledged(
-      Script script, ScriptOutputType output, String[] keys, byte[][] arguments) {
-    StatefulRedisConnection<String, byte[]> connection = connections.durableFor(keys[0]);
-    boolean asking = false;
-    boolean bySource = false;
-    // Redirects followed since the write last started from the slot's owner: a migration can
-    // send every round from the owner to the importing node and back (ASK, then TRYAGAIN).
-    int redirects = 0;
-    long deadline = System.nanoTime() + timeoutNanos;
-    for (int attempt = 1; ; attempt++) {
-      List<RedisCommand<String, byte[], ?>> batch = new ArrayList<>(3);
-      if (asking) {
-        batch.add(new AsyncCommand<>(new Command<>(CommandType.ASKING, statusOutput())));
-      }
-      AsyncCommand<String, byte[], T> result =
-          scriptCommand(script, output, bySource, keys, arguments);
-      AsyncCommand<String, byte[], Long> acknowledged = waitCommand();
-      batch.add(result);
-      batch.add(acknowledged);
-      connection.dispatch(batch);
-      // One timeout for the pair: they travel together and Redis answers them in turn.
-      long answerBy = System.nanoTime() + timeoutNanos;
-      T answer;
-      try {
-        answer = await(result);
-      } catch (RedisNoScriptException e) {
-        if (bySource) {
-          throw e;
-        }
-        bySource = true;
-        continue;
-      } catch (RedisCommandExecutionException e) {
-        Redirect redirect = Redirect.of(e.getMessage());
-        if (redirect != null && ++redirects <= MAX_REDIRECTS) {
-          if (!redirect.ask()) {
-            connections.refreshTopology();
-          }
-          connection = connections.durableAt(redirect.host(), redirect.port());
-          asking = redirect.ask();
-          continue;
-        }
-        if (cluster && isTryAgain(e) && pause(attempt, deadline)) {
-          asking = false;
-          redirects = 0;
-          connection = connections.durableFor(keys[0]);
-          continue;
-        }
-        throw e;
-      }
-      long replicas =
-          orZero(
-              LettuceFutures.awaitOrCancel(
-                  acknowledged, Math.max(1, answerBy - System.nanoTime()), TimeUnit.NANOSECONDS));
-      // A script answers 1 (or, on a cluster, 2 or 3) when it wrote; one answering a value or a
-      // list always writes.
-      boolean wrote = !(answer instanceof Long) || (Long) answer >= 1;
-      if (wrote && replicas < replicasToAck) {
-        RedisSettings.OptionNames names = settings.names();
-        throw new IllegalStateException(
-            "Redis took the write, but only "
-                + replicas
-                + " of the "
-                + replicasToAck
-                + " replicas required by "
-                + names.describe("replicas-to-ack")
-                + " confirmed it within "
-                + settings.replicaAckTimeout()
-                + " ("
-                + names.describe("replica-ack-timeout")
-                + "): a fail-over now could lose it. The write is not undone.");
-      }
-      return answer;
-    }
-  }
-
-  /**
-   * {@code EVALSHA} (or {@code EVAL}) as a command of its own, answering an integer, a value or a
-   * list.
-   */
-  @SuppressWarnings("unchecked")
-  private static <T> AsyncCommand<String, byte[], T> scriptCommand(
-      Script script, ScriptOutputType output, boolean bySource, String[] keys, byte[][] arguments) {
-    CommandArgs<String, byte[]> args = new CommandArgs<>(RedisConnections.CODEC);
-    if (bySource) {
-      args.add(script.source().getBytes(StandardCharsets.UTF_8));
-    } else {
-      args.add(script.sha());
-    }
-    args.add(keys.length).addKeys(keys).addValues(arguments);
-    CommandOutput<String, byte[], ?> answer =
-        switch (output) {
-          case VALUE -> new ValueOutput<>(RedisConnections.CODEC);
-          case MULTI -> new NestedMultiOutput<>(RedisConnections.CODEC);
-          default -> new IntegerOutput<>(RedisConnections.CODEC);
-        };
-    return new AsyncCommand<>(
-        new Command<>(
-            bySource ? CommandType.EVAL : CommandType.EVALSHA,
-            (CommandOutput<String, byte[], T>) answer,
-            args));
-  }
-
-  private AsyncCommand<String, byte[], Long> waitCommand() {
-    return new AsyncCommand<>(
-        new Command<>(
-            CommandType.WAIT,
-            new IntegerOutput<>(RedisConnections.CODEC),
-            new CommandArgs<>(RedisConnections.CODEC).add(replicasToAck).add(replicaAckMillis)));
-  }
-
-  private static StatusOutput<String, byte[]> statusOutput() {
-    return new StatusOutput<>(RedisConnections.CODEC);
-  }
-
   private static long orZero(Long value) {
     return value == null ? 0 : value;
-  }
-
-  private static boolean isTryAgain(RedisCommandExecutionException e) {
-    return e.getMessage() != null && e.getMessage().startsWith("TRYAGAIN");
-  }
-
-  /**
-   * Waits a little before trying again, longer each time, unless that would pass {@code deadline};
-   * returns whether to try again.
-   */
-  private static boolean pause(int attempt, long deadline) {
-    long nanos =
-        ThreadLocalRandom.current()
-            .nextLong(TimeUnit.MILLISECONDS.toNanos(Math.min(50, 1L << Math.min(attempt, 6))) + 1);
-    if (System.nanoTime() + nanos >= deadline) {
-      return false;
-    }
-    LockSupport.parkNanos(nanos);
-    return !Thread.currentThread().isInterrupted();
-  }
-
-  /** A cluster's {@code MOVED <slot> <host>:<port>} or {@code ASK <slot> <host>:<port>}. */
-  private record Redirect(boolean ask, String host, int port) {
-    static Redirect of(String message) {
-      if (message == null) {
-        return null;
-      }
-      boolean ask = message.startsWith("ASK ");
-      if (!ask && !message.startsWith("MOVED ")) {
-        return null;
-      }
-      String[] parts = message.trim().split(" ");
-      if (parts.length < 3) {
-        return null;
-      }
-      int colon = parts[2].lastIndexOf(':');
-      try {
-        return new Redirect(
-            ask, parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
-      } catch (RuntimeException e) {
-        return null;
-      }
-    }
   }
 
   private static byte[] utf8(String text) {
