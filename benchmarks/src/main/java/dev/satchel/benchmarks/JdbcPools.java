@@ -3,11 +3,12 @@ package dev.satchel.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.satchel.jdbc.PostgresProcess;
+import dev.satchel.redis.RedisClusterProcess;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /** The connection pool of {@link JdbcBenchmark}'s floor and Spring Session. */
@@ -46,31 +47,24 @@ final class JdbcPools {
    * #likeTheDriver}'s, hold all their connections: they open them in the background, and 64 threads
    * starting at once on a pool still filling, on a busy machine, wait past its 2 s timeout.
    */
-  static void awaitFull(DataSource dataSource) throws SQLException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      try (Connection connection = dataSource.getConnection();
-          Statement statement = connection.createStatement();
-          ResultSet row =
-              statement.executeQuery(
-                  "SELECT count(*) FROM pg_stat_activity"
-                      + " WHERE application_name IN ('satchel', 'benchmark')")) {
-        row.next();
-        long open = row.getLong(1);
-        if (open >= 2L * SIZE) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "the pools opened " + open + " of " + 2 * SIZE + " connections in 120 s");
-        }
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+  static void awaitFull(DataSource dataSource) {
+    RedisClusterProcess.await(
+        Duration.ofSeconds(120),
+        () -> openConnections(dataSource) >= 2L * SIZE,
+        "both pools to open their " + SIZE + " connections each");
+  }
+
+  private static long openConnections(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name IN ('satchel', 'benchmark')")) {
+      row.next();
+      return row.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
