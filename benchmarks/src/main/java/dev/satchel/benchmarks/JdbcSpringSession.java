@@ -1,11 +1,8 @@
 package dev.satchel.benchmarks;
 
-import java.net.URI;
-import java.time.Instant;
-import java.util.ArrayList;
+import dev.satchel.devalue.JsUrl;
+import dev.satchel.testing.ReferenceSession;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.core.convert.support.GenericConversionService;
@@ -65,33 +62,20 @@ final class JdbcSpringSession {
    */
   static String create(SessionRepository<Session> repository) {
     Session session = repository.createSession();
-    List<String> cart = new ArrayList<>();
-    for (int i = 1; i <= 20; i++) {
-      cart.add(String.format("sku-%04d", i));
-    }
-    session.setAttribute("cart", cart);
-    Map<String, String> user = new LinkedHashMap<>();
-    user.put("id", "u-12345");
-    user.put("name", "Houston");
-    user.put("email", "houston@example.com");
-    session.setAttribute("user", user);
-    session.setAttribute("lastVisit", Instant.parse("2026-11-26T12:34:56.789Z"));
-    Map<String, Object> prefs = new LinkedHashMap<>();
-    prefs.put("theme", "dark");
-    prefs.put("pageSize", 25);
-    prefs.put("newsletter", true);
-    prefs.put("currency", "EUR");
-    prefs.put("fontScale", 1.25);
-    prefs.put("locale", "en-GB");
-    prefs.put("beta", false);
-    prefs.put("lastTab", "orders");
-    prefs.put("itemsSeen", 1042);
-    prefs.put("region", "eu-west");
-    session.setAttribute("prefs", prefs);
-    session.setAttribute(
-        "tags", new LinkedHashSet<>(List.of("vip", "early-adopter", "eu", "mobile", "returning")));
-    session.setAttribute("homepage", URI.create("https://example.com/shop?ref=satchel"));
+    ReferenceSession.values()
+        .forEach((key, value) -> session.setAttribute(key, asSpringKeepsIt(value)));
     repository.save(session);
     return session.getId();
+  }
+
+  /** A reference value as a Spring application would hold it: a map, a URI. */
+  private static Object asSpringKeepsIt(Object value) {
+    if (value instanceof JsUrl url) {
+      return url.toUri();
+    }
+    if (value instanceof Map<?, ?> map) {
+      return new LinkedHashMap<>(map);
+    }
+    return value;
   }
 }
