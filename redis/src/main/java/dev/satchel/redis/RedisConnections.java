@@ -4,7 +4,6 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -29,12 +28,15 @@ import io.lettuce.core.resource.Delay;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The driver's connections to one server, to the primary Sentinels name, or to a Redis Cluster.
@@ -52,6 +54,9 @@ abstract class RedisConnections implements AutoCloseable {
 
   /** The longest wait between two attempts to reconnect. */
   static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+  /** How long closing may wait for the connections, then for the client's threads. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
   /**
    * How often a cluster client reloads the cluster's layout when nothing prompts it. Redirects,
@@ -92,9 +97,9 @@ abstract class RedisConnections implements AutoCloseable {
 
   /**
    * {@code INFO section} of each primary that holds sessions, by the primary's address: the one
-   * server, or every primary of a cluster.
+   * server, or every primary of a cluster. Never waits, so that Lettuce's own threads may ask.
    */
-  abstract Map<String, RedisFuture<String>> infoOfPrimaries(String section);
+  abstract Map<String, CompletableFuture<String>> infoOfPrimaries(String section);
 
   /** Whether keys in different cluster slots must not meet in one script. */
   abstract boolean isCluster();
@@ -107,13 +112,18 @@ abstract class RedisConnections implements AutoCloseable {
     return client.getResources();
   }
 
+  /**
+   * Closes the connections and shuts the client down, each bounded by {@link #CLOSE_TIMEOUT}: an
+   * application stopping must not hang on a connection stuck in a dead node's reconnection.
+   */
   @Override
   public void close() {
-    closeConnections();
-    shutDown(client, 2);
+    awaitClosing(closeConnections(), "the redis driver's connections");
+    shutDown(client);
   }
 
-  abstract void closeConnections();
+  /** Starts closing every connection, without waiting. */
+  abstract CompletableFuture<Void> closeConnections();
 
   /** Connects as {@code settings} say, or fails with the reason. */
   static RedisConnections open(RedisSettings settings) {
@@ -154,7 +164,7 @@ abstract class RedisConnections implements AutoCloseable {
             durable ? client.connect(CODEC) : null;
         return new Cluster(client, connection, durableConnection);
       } catch (RuntimeException e) {
-        shutDown(client, 1);
+        shutDown(client);
         throw e;
       }
     }
@@ -166,7 +176,7 @@ abstract class RedisConnections implements AutoCloseable {
           durable ? client.connect(CODEC) : null;
       return new Server(client, address.uris().get(0), connection, durableConnection);
     } catch (RuntimeException e) {
-      shutDown(client, 1);
+      shutDown(client);
       throw e;
     }
   }
@@ -222,15 +232,32 @@ abstract class RedisConnections implements AutoCloseable {
   }
 
   /** Shuts down the client, then the resources it was given (which it does not own). */
-  static void shutDown(AbstractRedisClient client, long timeoutSeconds) {
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(timeoutSeconds));
-    client.getResources().shutdown(0, timeoutSeconds, TimeUnit.SECONDS).awaitUninterruptibly();
+  static void shutDown(AbstractRedisClient client) {
+    long seconds = CLOSE_TIMEOUT.toSeconds();
+    awaitClosing(client.shutdownAsync(0, seconds, TimeUnit.SECONDS), "the Redis client");
+    client
+        .getResources()
+        .shutdown(0, seconds, TimeUnit.SECONDS)
+        .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis() * 2);
   }
 
-  private static void closeQuietly(StatefulConnection<?, ?> connection) {
-    if (connection != null) {
-      connection.close();
+  private static void awaitClosing(CompletableFuture<?> closing, String what) {
+    try {
+      closing.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.log(
+          Level.WARNING,
+          what + " did not close within " + CLOSE_TIMEOUT.toSeconds() + " s; going on regardless");
+    } catch (ExecutionException e) {
+      LOG.log(Level.DEBUG, what + " closed with a failure", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+  }
+
+  /** Closes {@code connection}, if any, without waiting; callbacks on I/O threads use this too. */
+  private static CompletableFuture<Void> closeAsync(StatefulConnection<?, ?> connection) {
+    return connection == null ? CompletableFuture.completedFuture(null) : connection.closeAsync();
   }
 
   /**
@@ -254,9 +281,8 @@ abstract class RedisConnections implements AutoCloseable {
         this(connection, connection.async(), durable);
       }
 
-      void close() {
-        closeQuietly(durable);
-        closeQuietly(connection);
+      CompletableFuture<Void> close() {
+        return CompletableFuture.allOf(closeAsync(durable), closeAsync(connection));
       }
     }
 
@@ -302,12 +328,12 @@ abstract class RedisConnections implements AutoCloseable {
     }
 
     @Override
-    Map<String, RedisFuture<String>> infoOfPrimaries(String section) {
+    Map<String, CompletableFuture<String>> infoOfPrimaries(String section) {
       String primary =
           uri.getSentinels().isEmpty()
               ? uri.getHost() + ":" + uri.getPort()
               : "the primary " + uri.getSentinelMasterId();
-      return Map.of(primary, commands().info(section));
+      return Map.of(primary, commands().info(section).toCompletableFuture());
     }
 
     @Override
@@ -416,7 +442,7 @@ abstract class RedisConnections implements AutoCloseable {
                   fresh.close();
                 } else if (failure != null) {
                   main.thenAccept(StatefulRedisConnection::closeAsync);
-                  durable.thenAccept(c -> closeQuietly(c));
+                  durable.thenAccept(RedisConnections::closeAsync);
                 }
                 boolean again;
                 synchronized (this) {
@@ -442,14 +468,16 @@ abstract class RedisConnections implements AutoCloseable {
     }
 
     @Override
-    void closeConnections() {
+    CompletableFuture<Void> closeConnections() {
       Live last;
       synchronized (this) {
         closed = true;
         last = live;
       }
-      watches.forEach(StatefulRedisPubSubConnection::close);
-      last.close();
+      List<CompletableFuture<Void>> closing = new ArrayList<>();
+      watches.forEach(watch -> closing.add(watch.closeAsync()));
+      closing.add(last.close());
+      return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }
   }
 
@@ -497,13 +525,16 @@ abstract class RedisConnections implements AutoCloseable {
     }
 
     @Override
-    Map<String, RedisFuture<String>> infoOfPrimaries(String section) {
-      Map<String, RedisFuture<String>> infos = new TreeMap<>();
+    Map<String, CompletableFuture<String>> infoOfPrimaries(String section) {
+      Map<String, CompletableFuture<String>> infos = new TreeMap<>();
       for (RedisClusterNode node : connection.getPartitions()) {
         if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+          // Connecting to a node for the first time waits for an I/O thread; perhaps this one.
           infos.put(
               node.getUri().getHost() + ":" + node.getUri().getPort(),
-              connection.getConnection(node.getNodeId()).async().info(section));
+              connection
+                  .getConnectionAsync(node.getNodeId())
+                  .thenCompose(nodeConnection -> nodeConnection.async().info(section)));
         }
       }
       return infos;
@@ -520,9 +551,8 @@ abstract class RedisConnections implements AutoCloseable {
     }
 
     @Override
-    void closeConnections() {
-      closeQuietly(durable);
-      connection.close();
+    CompletableFuture<Void> closeConnections() {
+      return CompletableFuture.allOf(closeAsync(durable), connection.closeAsync());
     }
   }
 }

@@ -1,17 +1,22 @@
 package dev.satchel.redis;
 
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.Disposable;
@@ -80,18 +85,11 @@ final class RedisEviction implements AutoCloseable {
    */
   static RedisEviction check(RedisConnections connections, RedisSettings settings) {
     Map<String, Setting> found = new LinkedHashMap<>();
-    for (Map.Entry<String, RedisFuture<String>> primary :
+    for (Map.Entry<String, CompletableFuture<String>> primary :
         connections.infoOfPrimaries("memory").entrySet()) {
       String where = primary.getKey();
-      Setting setting;
-      try {
-        setting =
-            parse(
-                LettuceFutures.awaitOrCancel(
-                    primary.getValue(), settings.timeout().toNanos(), TimeUnit.NANOSECONDS));
-      } catch (RedisCommandExecutionException e) {
-        setting = null;
-      }
+      String info = awaitInfo(primary.getValue(), where, settings.timeout());
+      Setting setting = info == null ? null : parse(info);
       if (setting == null) {
         LOG.log(
             Level.WARNING,
@@ -113,6 +111,31 @@ final class RedisEviction implements AutoCloseable {
     return new RedisEviction(connections, settings, found);
   }
 
+  /**
+   * The text of {@code INFO memory}, or {@code null} when the server refuses the command.
+   *
+   * @throws RedisCommandTimeoutException when it does not answer in time
+   */
+  private static String awaitInfo(CompletableFuture<String> info, String where, Duration timeout) {
+    try {
+      return info.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RedisCommandExecutionException) {
+        return null;
+      }
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : new RedisException(e.getCause());
+    } catch (TimeoutException e) {
+      info.cancel(true);
+      throw new RedisCommandTimeoutException(
+          "INFO memory of " + where + " did not answer within " + timeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisCommandInterruptedException(e);
+    }
+  }
+
   /** Reads every primary's setting again, warning of each newly found one that evicts. */
   private void recheck() {
     if (closed) {
@@ -123,7 +146,7 @@ final class RedisEviction implements AutoCloseable {
       again.set(true);
       return;
     }
-    Map<String, RedisFuture<String>> infos;
+    Map<String, CompletableFuture<String>> infos;
     try {
       infos = connections.infoOfPrimaries("memory");
     } catch (RuntimeException e) {
