@@ -2,6 +2,9 @@ package dev.satchel.redis;
 
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -18,15 +21,19 @@ import io.lettuce.core.protocol.RedisCommand;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Commits that replicas must confirm ({@code replicas-to-ack}): each script goes out with {@code
- * WAIT} right behind it, on a connection of its own per node, and on a cluster the redirects a slot
- * migration answers are followed here, outside Lettuce's routing, so that the {@code WAIT} reaches
- * the node that took the write.
+ * Commits that replicas must confirm ({@code replicas-to-ack}): each script goes out on a
+ * connection of its own per node, followed by a {@code WAIT} it may share with the scripts sent
+ * beside it ({@link SharedWaits}), and on a cluster the redirects a slot migration answers are
+ * followed here, outside Lettuce's routing, so that the {@code WAIT} reaches the node that took the
+ * write.
  */
 final class AcknowledgedCalls {
   /** How many redirects one round of a durable write follows before it gives up. */
@@ -35,22 +42,24 @@ final class AcknowledgedCalls {
   private final RedisConnections connections;
   private final RedisSettings settings;
   private final long timeoutNanos;
+  private final long replicaAckNanos;
   private final int replicasToAck;
-  private final long replicaAckMillis;
+  private final SharedWaits waits;
 
   AcknowledgedCalls(RedisConnections connections, RedisSettings settings) {
     this.connections = connections;
     this.settings = settings;
     this.timeoutNanos = settings.timeout().toNanos();
+    this.replicaAckNanos = settings.replicaAckTimeout().toNanos();
     this.replicasToAck = settings.replicasToAck();
-    this.replicaAckMillis = settings.replicaAckTimeout().toMillis();
+    this.waits = new SharedWaits(replicasToAck, settings.replicaAckTimeout().toMillis());
   }
 
   /**
-   * Sends the script and {@code WAIT} in one socket write on the connection that serves the first
-   * key, and fails when the script wrote (answered 1, or anything when its output is a value) but
-   * fewer replicas than asked confirmed it in time. On a cluster, that connection is the node's
-   * own, outside Lettuce's routing: redirects are followed here.
+   * Sends the script on the connection that serves the first key, followed by a {@code WAIT}, and
+   * fails when the script wrote (answered 1, or anything when its output is a value) but fewer
+   * replicas than asked confirmed it in time. On a cluster, that connection is the node's own,
+   * outside Lettuce's routing: redirects are followed here.
    */
   <T> T call(
       RedisDriver.Script script, ScriptOutputType output, String[] keys, byte[][] arguments) {
@@ -62,18 +71,17 @@ final class AcknowledgedCalls {
     int redirects = 0;
     long deadline = System.nanoTime() + timeoutNanos;
     for (int attempt = 1; ; attempt++) {
-      List<RedisCommand<String, byte[], ?>> batch = new ArrayList<>(3);
+      List<RedisCommand<String, byte[], ?>> batch = new ArrayList<>(2);
       if (asking) {
         batch.add(new AsyncCommand<>(new Command<>(CommandType.ASKING, statusOutput())));
       }
       AsyncCommand<String, byte[], T> result =
           scriptCommand(script, output, bySource, keys, arguments);
-      AsyncCommand<String, byte[], Long> acknowledged = waitCommand();
       batch.add(result);
-      batch.add(acknowledged);
-      connection.dispatch(batch);
-      // One timeout for the pair: they travel together and Redis answers them in turn.
-      long answerBy = System.nanoTime() + timeoutNanos;
+      CompletableFuture<Long> acknowledged = waits.send(connection, batch);
+      // The WAIT that covers the script may come after one already out, which takes at most
+      // replica-ack-timeout.
+      long answerBy = System.nanoTime() + timeoutNanos + replicaAckNanos;
       T answer;
       try {
         answer = LettuceFutures.awaitOrCancel(result, timeoutNanos, TimeUnit.NANOSECONDS);
@@ -101,10 +109,7 @@ final class AcknowledgedCalls {
         }
         throw e;
       }
-      long replicas =
-          orZero(
-              LettuceFutures.awaitOrCancel(
-                  acknowledged, Math.max(1, answerBy - System.nanoTime()), TimeUnit.NANOSECONDS));
+      long replicas = awaitShared(acknowledged, answerBy);
       // A script answers 1 (or, on a cluster, 2 or 3) when it wrote; one answering a value or a
       // list always writes.
       boolean wrote = !(answer instanceof Long) || (Long) answer >= 1;
@@ -158,20 +163,25 @@ final class AcknowledgedCalls {
             args));
   }
 
-  private AsyncCommand<String, byte[], Long> waitCommand() {
-    return new AsyncCommand<>(
-        new Command<>(
-            CommandType.WAIT,
-            new IntegerOutput<>(RedisConnections.CODEC),
-            new CommandArgs<>(RedisConnections.CODEC).add(replicasToAck).add(replicaAckMillis)));
+  /** Waits for a {@code WAIT}'s answer, without cancelling it: other writes may share it. */
+  private static long awaitShared(CompletableFuture<Long> acknowledged, long answerBy) {
+    try {
+      return acknowledged.get(Math.max(1, answerBy - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new RedisCommandTimeoutException(
+          "no WAIT answered in time: the replicas' confirmations are unknown");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : new RedisException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisCommandInterruptedException(e);
+    }
   }
 
   private static StatusOutput<String, byte[]> statusOutput() {
     return new StatusOutput<>(RedisConnections.CODEC);
-  }
-
-  private static long orZero(Long value) {
-    return value == null ? 0 : value;
   }
 
   static boolean isTryAgain(RedisCommandExecutionException e) {

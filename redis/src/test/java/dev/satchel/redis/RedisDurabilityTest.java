@@ -14,8 +14,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +120,66 @@ final class RedisDurabilityTest {
           "destroy");
       assertEquals(0L, onReplica.exists(regenerated[0]));
     } finally {
+      opened.forEach(StatefulRedisConnection::close);
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void concurrentCommits_shareTheirWaits_andEachIsOnTheReplicaWhenItReturns() throws Exception {
+    int threads = 16;
+    int commitsEach = 40;
+    RedisClient client = RedisClient.create();
+    List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (RedisServerProcess primary = RedisServerProcess.start(false);
+        RedisServerProcess replica =
+            RedisServerProcess.startWith(
+                "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        Satchel satchel = satchel(primary, "PT5S")) {
+      RedisCommands<String, String> onPrimary = connect(client, primary, opened);
+      RedisCommands<String, String> onReplica = connect(client, replica, opened);
+      awaitInSync(onPrimary);
+      List<String> cookies = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        cookies.add(run(satchel, null, s -> s.set("n", -1)));
+      }
+      List<String> behind = Collections.synchronizedList(new ArrayList<>());
+      Map<String, Integer> counts =
+          CommandCounts.during(
+              List.of(onPrimary),
+              () -> {
+                List<Future<?>> done = new ArrayList<>();
+                for (String cookie : cookies) {
+                  done.add(
+                      pool.submit(
+                          () -> {
+                            for (int i = 0; i < commitsEach; i++) {
+                              int n = i;
+                              run(satchel, cookie, s -> s.set("n", n));
+                              String onTheReplica = onReplica.get(cookie);
+                              if (!onTheReplica.equals(onPrimary.get(cookie))) {
+                                behind.add(cookie + " after commit " + n + ": " + onTheReplica);
+                              }
+                            }
+                            return null;
+                          }));
+                }
+                for (Future<?> each : done) {
+                  try {
+                    each.get();
+                  } catch (InterruptedException | ExecutionException e) {
+                    throw new AssertionError(e);
+                  }
+                }
+              });
+      assertEquals(List.of(), behind, "a returned commit the replica did not have");
+      assertEquals(threads * commitsEach, counts.get("evalsha"));
+      assertTrue(
+          counts.get("wait") < threads * commitsEach,
+          "commits sent while a WAIT was out shared the next: " + counts);
+    } finally {
+      pool.shutdownNow();
       opened.forEach(StatefulRedisConnection::close);
       client.shutdown();
     }
