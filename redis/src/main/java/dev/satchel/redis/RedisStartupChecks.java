@@ -7,6 +7,12 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -54,8 +60,8 @@ final class RedisStartupChecks {
   static String unreachable(RedisSettings settings, RuntimeException e) {
     RedisAddress address = settings.address();
     String where = address.description();
-    String reason = rootMessage(e);
     Throwable tls = causeOf(e, SSLException.class);
+    String reason = rootMessage(tls != null ? tls : e);
     boolean certificate =
         causeOf(e, CertificateException.class) != null
             || (tls != null && reason.contains("certification path"));
@@ -130,10 +136,21 @@ final class RedisStartupChecks {
   }
 
   static Throwable causeOf(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    // A cluster that cannot be reached says why for each seed node in a suppressed exception.
+    Deque<Throwable> pending = new ArrayDeque<>(List.of(e));
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    while (!pending.isEmpty()) {
+      Throwable t = pending.removeFirst();
+      if (!seen.add(t)) {
+        continue;
+      }
       if (type.isInstance(t)) {
         return t;
       }
+      if (t.getCause() != null) {
+        pending.addLast(t.getCause());
+      }
+      pending.addAll(List.of(t.getSuppressed()));
     }
     return null;
   }

@@ -1,7 +1,9 @@
 package dev.satchel.redis;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A real Redis Cluster on loopback ports for tests: {@code redis-server} nodes in cluster mode,
@@ -24,12 +27,20 @@ import java.util.function.BooleanSupplier;
 public final class RedisClusterProcess implements AutoCloseable {
   private final List<RedisServerProcess> nodes;
   private final RedisClient client;
+  private final boolean tls;
   private final Map<Integer, StatefulRedisConnection<String, String>> connections =
       new LinkedHashMap<>();
 
-  private RedisClusterProcess(List<RedisServerProcess> nodes) {
+  private RedisClusterProcess(List<RedisServerProcess> nodes, Path authority) {
     this.nodes = nodes;
     this.client = RedisClient.create();
+    this.tls = authority != null;
+    if (tls) {
+      client.setOptions(
+          ClientOptions.builder()
+              .sslOptions(SslOptions.builder().trustManager(authority.toFile()).build())
+              .build());
+    }
   }
 
   /** Whether this machine has what a cluster needs: {@code redis-cli} beside the server. */
@@ -43,20 +54,52 @@ public final class RedisClusterProcess implements AutoCloseable {
    * and waits until every node sees the whole cluster working.
    */
   public static RedisClusterProcess start(int primaries, int replicasEach) {
+    return start(primaries, replicasEach, null, RedisServerProcess::startWith);
+  }
+
+  /**
+   * Starts a cluster as {@link #start(int, int)} does whose nodes speak only TLS, to clients, to
+   * one another and to their replicas, presenting {@code certificate} signed by {@code authority}.
+   */
+  public static RedisClusterProcess startTls(
+      int primaries, int replicasEach, Path certificate, Path key, Path authority) {
+    return start(
+        primaries,
+        replicasEach,
+        authority,
+        arguments -> {
+          List<String> all = new ArrayList<>(List.of(arguments));
+          all.addAll(List.of("--tls-cluster", "yes", "--tls-replication", "yes"));
+          return RedisServerProcess.startTls(
+              certificate, key, authority, false, all.toArray(String[]::new));
+        });
+  }
+
+  private static RedisClusterProcess start(
+      int primaries,
+      int replicasEach,
+      Path authority,
+      Function<String[], RedisServerProcess> startNode) {
     List<RedisServerProcess> nodes = new ArrayList<>();
-    RedisClusterProcess cluster = new RedisClusterProcess(nodes);
+    RedisClusterProcess cluster = new RedisClusterProcess(nodes, authority);
     try {
       for (int i = 0; i < primaries * (1 + replicasEach); i++) {
         nodes.add(
-            RedisServerProcess.startWith(
-                "--cluster-enabled", "yes",
-                "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", "1000",
-                "--cluster-port", Integer.toString(RedisServerProcess.freePort()),
-                // Any replica may take over, however long it was cut off: tests kill primaries.
-                "--cluster-replica-validity-factor", "0"));
+            startNode.apply(
+                new String[] {
+                  "--cluster-enabled", "yes",
+                  "--cluster-config-file", "nodes.conf",
+                  "--cluster-node-timeout", "1000",
+                  "--cluster-port", Integer.toString(RedisServerProcess.freePort()),
+                  // Any replica may take over, however long it was cut off: tests kill primaries.
+                  "--cluster-replica-validity-factor", "0"
+                }));
       }
-      List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+      List<String> command = new ArrayList<>(List.of("redis-cli"));
+      if (authority != null) {
+        command.addAll(List.of("--tls", "--cacert", authority.toString()));
+      }
+      command.addAll(List.of("--cluster", "create"));
       for (RedisServerProcess node : nodes) {
         command.add("127.0.0.1:" + node.port());
       }
@@ -73,7 +116,11 @@ public final class RedisClusterProcess implements AutoCloseable {
 
   /** The driver's URL for this cluster, naming two nodes as seeds. */
   public String url() {
-    return "redis-cluster://127.0.0.1:" + nodes.get(0).port() + ",127.0.0.1:" + nodes.get(1).port();
+    return (tls ? "rediss-cluster://" : "redis-cluster://")
+        + "127.0.0.1:"
+        + nodes.get(0).port()
+        + ",127.0.0.1:"
+        + nodes.get(1).port();
   }
 
   /** Every node, primaries first as they were created. */
@@ -91,6 +138,7 @@ public final class RedisClusterProcess implements AutoCloseable {
                     RedisURI.builder()
                         .withHost("127.0.0.1")
                         .withPort(p)
+                        .withSsl(tls)
                         .withTimeout(Duration.ofSeconds(10))
                         .build()))
         .sync();

@@ -85,6 +85,15 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public static RedisServerProcess startTls(
       Path certificate, Path key, Path authority, boolean askClients) {
+    return startTls(certificate, key, authority, askClients, new String[0]);
+  }
+
+  /**
+   * Starts a server that speaks only TLS, as {@link #startTls(Path, Path, Path, boolean)} does,
+   * with {@code extraArguments} added, such as those of a cluster node.
+   */
+  public static RedisServerProcess startTls(
+      Path certificate, Path key, Path authority, boolean askClients, String... extraArguments) {
     int port = freePort();
     Path folder = temporaryFolder();
     List<String> arguments = new ArrayList<>(serverArguments(0, folder));
@@ -95,6 +104,7 @@ public final class RedisServerProcess implements AutoCloseable {
             "--tls-key-file", key.toString(),
             "--tls-ca-cert-file", authority.toString(),
             "--tls-auth-clients", askClients ? "yes" : "no"));
+    arguments.addAll(List.of(extraArguments));
     return launch(folder, port, arguments, "Ready to accept connections");
   }
 

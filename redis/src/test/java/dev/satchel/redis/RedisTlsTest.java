@@ -15,6 +15,7 @@ import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.api.sync.RedisServerCommands;
+import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +47,7 @@ final class RedisTlsTest {
   private static RedisServerProcess misnamed;
   private static RedisServerProcess askingClients;
   private static Path[] client;
+  private static Path[] local;
   private static Path clientKeyStore;
   private static RedisClient rawClient;
   private static StatefulRedisConnection<String, String> rawConnection;
@@ -74,7 +78,7 @@ final class RedisTlsTest {
         folder.resolve("ca.key").toString(),
         "-out",
         authority.toString());
-    Path[] local = serverCertificate("local", "/CN=127.0.0.1", "IP:127.0.0.1");
+    local = serverCertificate("local", "/CN=127.0.0.1", "IP:127.0.0.1");
     Path[] elsewhere =
         serverCertificate("elsewhere", "/CN=elsewhere.example", "DNS:elsewhere.example");
     trustStore = folder.resolve("trust.p12");
@@ -235,13 +239,14 @@ final class RedisTlsTest {
     return builder.build();
   }
 
-  /** Stores a session and reads it back through a second application instance. */
-  private static void roundTrip(Satchel writer, Satchel reader) {
+  /** Stores a session and reads it back through a second application instance; its ID. */
+  private static String roundTrip(Satchel writer, Satchel reader) {
     Session session = writer.open(null, cookie -> {});
     session.set("cart", List.of("a", "b"));
     session.commit();
     String id = session.id().orElseThrow();
     assertEquals(List.of("a", "b"), reader.open(id, cookie -> {}).get("cart").orElseThrow());
+    return id;
   }
 
   @Test
@@ -250,6 +255,58 @@ final class RedisTlsTest {
         Satchel two = satchel(server, b -> b.driverOption("ca-cert", authority.toString()))) {
       roundTrip(one, two);
     }
+  }
+
+  @Test
+  void aClusterSpeakingOnlyTls_isReachedThroughRedissCluster_onEveryPrimary_durably()
+      throws IOException {
+    RequiredTools.require(
+        RedisClusterProcess.available(), "needs redis-server and redis-cli on the PATH");
+    // Nodes present it to one another as clients too, on the cluster bus and for replication.
+    Path[] node =
+        certificate("cluster-node", "/CN=127.0.0.1", "IP:127.0.0.1", "serverAuth,clientAuth");
+    try (RedisClusterProcess cluster =
+        RedisClusterProcess.startTls(3, 1, node[0], node[1], authority)) {
+      assertTrue(cluster.url().startsWith("rediss-cluster://"), cluster.url());
+      SessionStorageException untrusted =
+          assertThrows(
+              SessionStorageException.class,
+              () ->
+                  Satchel.builder()
+                      .driver("redis")
+                      .driverOption("url", cluster.url())
+                      .driverOption("connect-timeout", "PT5S")
+                      .build());
+      assertTrue(untrusted.getMessage().contains("not trusted"), untrusted.getMessage());
+      assertTrue(
+          untrusted.getMessage().contains("the redis option `ca-cert`"), untrusted.getMessage());
+      assertTrue(
+          untrusted.getMessage().contains("the Redis Cluster at 127.0.0.1:"),
+          untrusted.getMessage());
+      try (Satchel writer = clusterSatchel(cluster, true);
+          Satchel reader = clusterSatchel(cluster, false)) {
+        Set<Integer> primariesUsed = new TreeSet<>();
+        for (int i = 0; i < 30; i++) {
+          primariesUsed.add(cluster.primaryOf(SlotHash.getSlot(roundTrip(writer, reader))));
+        }
+        assertEquals(new TreeSet<>(cluster.primaryPorts()), primariesUsed);
+      }
+    }
+  }
+
+  private static Satchel clusterSatchel(RedisClusterProcess cluster, boolean durable) {
+    Satchel.Builder builder =
+        Satchel.builder()
+            .driver("redis")
+            .driverOption("url", cluster.url())
+            .driverOption("connect-timeout", "PT5S")
+            .driverOption("ca-cert", authority.toString());
+    if (durable) {
+      // Replication runs over TLS too: each commit waits for a replica to confirm it.
+      builder.driverOption("replicas-to-ack", "1").driverOption("replica-ack-timeout", "PT5S");
+      builder.driverOption("timeout", "PT10S");
+    }
+    return builder.build();
   }
 
   @Test
@@ -416,7 +473,6 @@ final class RedisTlsTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       tlsPort = socket.getLocalPort();
     }
-    Path[] local = {folder.resolve("local.crt"), folder.resolve("local.key")};
     try (RedisServerProcess sentinel =
         RedisServerProcess.startSentinel(
             server.port(),
