@@ -68,6 +68,11 @@ final class RedisDurabilityTest {
     return connection.sync();
   }
 
+  private static RedisServerProcess replicaOf(RedisServerProcess primary) {
+    return RedisServerProcess.startWith(
+        "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+  }
+
   /** Waits until the primary counts the replica as one that confirms writes. */
   private static void awaitInSync(RedisCommands<String, String> primary) {
     RedisClusterProcess.await(
@@ -81,9 +86,7 @@ final class RedisDurabilityTest {
     RedisClient client = RedisClient.create();
     List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
     try (RedisServerProcess primary = RedisServerProcess.start(false);
-        RedisServerProcess replica =
-            RedisServerProcess.startWith(
-                "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        RedisServerProcess replica = replicaOf(primary);
         Satchel satchel = satchel(primary, "PT5S")) {
       RedisCommands<String, String> onPrimary = connect(client, primary, opened);
       RedisCommands<String, String> onReplica = connect(client, replica, opened);
@@ -133,9 +136,7 @@ final class RedisDurabilityTest {
     List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (RedisServerProcess primary = RedisServerProcess.start(false);
-        RedisServerProcess replica =
-            RedisServerProcess.startWith(
-                "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        RedisServerProcess replica = replicaOf(primary);
         Satchel satchel = satchel(primary, "PT5S")) {
       RedisCommands<String, String> onPrimary = connect(client, primary, opened);
       RedisCommands<String, String> onReplica = connect(client, replica, opened);
@@ -190,9 +191,7 @@ final class RedisDurabilityTest {
     RedisClient client = RedisClient.create();
     List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
     try (RedisServerProcess primary = RedisServerProcess.start(false);
-        RedisServerProcess replica =
-            RedisServerProcess.startWith(
-                "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        RedisServerProcess replica = replicaOf(primary);
         Satchel satchel = satchel(primary, "PT0.2S");
         Satchel unacknowledged =
             Satchel.builder().driver("redis").driverOption("url", primary.url()).build()) {
