@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code WAIT}s shared by the writes of one connection. {@code WAIT} holds back every later command
@@ -76,7 +77,12 @@ final class SharedWaits {
       CompletableFuture<Long> answer = new CompletableFuture<>();
       batch.add(waitFor(answer));
       waiting = true;
-      connection.dispatch(batch);
+      try {
+        connection.dispatch(batch);
+      } catch (RuntimeException e) {
+        waiting = false;
+        throw e;
+      }
       return answer;
     }
 
@@ -114,7 +120,21 @@ final class SharedWaits {
       // The writes that share it went to the connection's I/O thread as tasks, perhaps still
       // queued. Sent from that thread, the WAIT would go out at once, ahead of them, and confirm
       // none of them; sent from another thread, it is queued behind them.
-      connection.getResources().eventExecutorGroup().execute(() -> connection.dispatch(wait));
+      try {
+        connection.getResources().eventExecutorGroup().execute(() -> dispatchAlone(wait));
+      } catch (RejectedExecutionException e) {
+        // The client is shutting down; failing the WAIT fails the writes that share it.
+        wait.completeExceptionally(e);
+      }
+    }
+
+    /** Sends {@code wait}, which fails, freeing the line, if it cannot be sent. */
+    private void dispatchAlone(AsyncCommand<String, byte[], Long> wait) {
+      try {
+        connection.dispatch(wait);
+      } catch (RuntimeException e) {
+        wait.completeExceptionally(e);
+      }
     }
   }
 }

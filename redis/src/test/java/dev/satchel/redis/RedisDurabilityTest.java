@@ -9,6 +9,7 @@ import dev.satchel.Session;
 import dev.satchel.SessionConfigurationException;
 import dev.satchel.SessionCookie;
 import dev.satchel.SessionStorageException;
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -179,6 +180,71 @@ final class RedisDurabilityTest {
       assertTrue(
           counts.get("wait") < threads * commitsEach,
           "commits sent while a WAIT was out shared the next: " + counts);
+    } finally {
+      pool.shutdownNow();
+      opened.forEach(StatefulRedisConnection::close);
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void connectionsDroppedWhileTheirWaitsAreOut_failThoseCommits_andLaterOnesAreConfirmed()
+      throws Exception {
+    int threads = 8;
+    RedisClient client = RedisClient.create();
+    List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (RedisServerProcess primary = RedisServerProcess.start(false);
+        RedisServerProcess replica = replicaOf(primary);
+        Satchel satchel = satchel(primary, "PT5S")) {
+      RedisCommands<String, String> onPrimary = connect(client, primary, opened);
+      RedisCommands<String, String> onReplica = connect(client, replica, opened);
+      awaitInSync(onPrimary);
+      List<String> cookies = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        cookies.add(run(satchel, null, s -> s.set("n", -1)));
+      }
+      replica.pause();
+      List<Future<String>> outcomes = new ArrayList<>();
+      for (String cookie : cookies) {
+        outcomes.add(
+            pool.submit(
+                () -> {
+                  try {
+                    run(satchel, cookie, s -> s.set("n", 1));
+                    return "confirmed, with the replica frozen";
+                  } catch (SessionStorageException e) {
+                    return "failed";
+                  }
+                }));
+      }
+      // A WAIT is out once the primary counts a client blocked.
+      RedisClusterProcess.await(
+          Duration.ofSeconds(30),
+          () -> onPrimary.info("clients").contains("blocked_clients:1"),
+          "a WAIT to be out");
+      onPrimary.clientKill(KillArgs.Builder.typeNormal().skipme());
+      List<String> seen = new ArrayList<>();
+      for (Future<String> outcome : outcomes) {
+        seen.add(outcome.get());
+      }
+      replica.resume();
+      assertEquals(Collections.nCopies(threads, "failed"), seen);
+
+      awaitInSync(onPrimary);
+      // Until the driver has reconnected, requests fail at once.
+      RedisClusterProcess.await(
+          Duration.ofSeconds(30),
+          () -> {
+            run(satchel, cookies.get(0), s -> s.set("n", 2));
+            return true;
+          },
+          "the driver to reconnect");
+      for (String cookie : cookies) {
+        run(satchel, cookie, s -> s.set("n", 2));
+        assertEquals(onPrimary.get(cookie), onReplica.get(cookie));
+        assertTrue(onReplica.get(cookie).contains(",2]"), onReplica.get(cookie));
+      }
     } finally {
       pool.shutdownNow();
       opened.forEach(StatefulRedisConnection::close);
