@@ -2,9 +2,6 @@ package dev.satchel.redis;
 
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandInterruptedException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,10 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -109,7 +104,11 @@ final class AcknowledgedCalls {
         }
         throw e;
       }
-      long replicas = awaitShared(acknowledged, answerBy);
+      long replicas =
+          RedisConnections.await(
+              acknowledged,
+              answerBy - System.nanoTime(),
+              "no WAIT answered in time: the replicas' confirmations are unknown");
       // A script answers 1 (or, on a cluster, 2 or 3) when it wrote; one answering a value or a
       // list always writes.
       boolean wrote = !(answer instanceof Long) || (Long) answer >= 1;
@@ -161,23 +160,6 @@ final class AcknowledgedCalls {
             bySource ? CommandType.EVAL : CommandType.EVALSHA,
             (CommandOutput<String, byte[], T>) answer,
             args));
-  }
-
-  /** Waits for a {@code WAIT}'s answer, without cancelling it: other writes may share it. */
-  private static long awaitShared(CompletableFuture<Long> acknowledged, long answerBy) {
-    try {
-      return acknowledged.get(Math.max(1, answerBy - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new RedisCommandTimeoutException(
-          "no WAIT answered in time: the replicas' confirmations are unknown");
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException failure
-          ? failure
-          : new RedisException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RedisCommandInterruptedException(e);
-    }
   }
 
   private static StatusOutput<String, byte[]> statusOutput() {

@@ -4,6 +4,9 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -252,6 +255,27 @@ abstract class RedisConnections implements AutoCloseable {
       LOG.log(Level.DEBUG, what + " closed with a failure", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits at most {@code nanos} for {@code answer}, failing as Lettuce's blocking calls do, and
+   * without cancelling it, since others may be waiting for it too.
+   *
+   * @throws RedisCommandTimeoutException saying {@code late} when it does not come in time
+   */
+  static <T> T await(CompletableFuture<T> answer, long nanos, String late) {
+    try {
+      return answer.get(Math.max(1, nanos), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new RedisCommandTimeoutException(late);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : new RedisException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisCommandInterruptedException(e);
     }
   }
 

@@ -1,9 +1,7 @@
 package dev.satchel.redis;
 
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import java.lang.System.Logger;
@@ -14,9 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.Disposable;
@@ -118,21 +113,12 @@ final class RedisEviction implements AutoCloseable {
    */
   private static String awaitInfo(CompletableFuture<String> info, String where, Duration timeout) {
     try {
-      return info.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RedisCommandExecutionException) {
-        return null;
-      }
-      throw e.getCause() instanceof RuntimeException failure
-          ? failure
-          : new RedisException(e.getCause());
-    } catch (TimeoutException e) {
-      info.cancel(true);
-      throw new RedisCommandTimeoutException(
+      return RedisConnections.await(
+          info,
+          timeout.toNanos(),
           "INFO memory of " + where + " did not answer within " + timeout.toMillis() + " ms");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RedisCommandInterruptedException(e);
+    } catch (RedisCommandExecutionException e) {
+      return null;
     }
   }
 
