@@ -104,15 +104,19 @@ final class AcknowledgedCalls {
         }
         throw e;
       }
+      // A script answers 1 (or, on a cluster, 2 or 3) when it wrote; one answering a value or a
+      // list always writes. One that wrote nothing (it lost a race) has nothing to confirm: the
+      // caller retries at once rather than after the replicas.
+      boolean wrote = !(answer instanceof Long) || (Long) answer >= 1;
+      if (!wrote) {
+        return answer;
+      }
       long replicas =
           RedisConnections.await(
               acknowledged,
               answerBy - System.nanoTime(),
               "no WAIT answered in time: the replicas' confirmations are unknown");
-      // A script answers 1 (or, on a cluster, 2 or 3) when it wrote; one answering a value or a
-      // list always writes.
-      boolean wrote = !(answer instanceof Long) || (Long) answer >= 1;
-      if (wrote && replicas < replicasToAck) {
+      if (replicas < replicasToAck) {
         RedisSettings.OptionNames names = settings.names();
         throw new IllegalStateException(
             "Redis took the write, but only "

@@ -164,6 +164,13 @@ public final class RedisDriverProvider implements SessionDriverProvider {
               + " has no effect without "
               + context.describe("replicas-to-ack"));
     }
+    if (replicaAckTimeout.compareTo(Duration.ofMillis(1)) < 0) {
+      // WAIT counts whole milliseconds, and WAIT n 0 waits for ever.
+      throw new IllegalArgumentException(
+          context.describe("replica-ack-timeout")
+              + " must be at least 1 ms (PT0.001S), got "
+              + replicaAckTimeout);
+    }
     if (replicasToAck > 0 && replicaAckTimeout.compareTo(timeout) >= 0) {
       throw new IllegalArgumentException(
           context.describe("replica-ack-timeout")

@@ -296,7 +296,10 @@ final class RedisDurabilityTest {
             "between 0 and 1000",
             new String[] {"replicas-to-ack", "-1"},
             "did you mean",
-            new String[] {"replica-to-ack", "1"});
+            new String[] {"replica-to-ack", "1"},
+            // WAIT n 0 would wait for ever.
+            "at least 1 ms",
+            new String[] {"replicas-to-ack", "1", "replica-ack-timeout", "PT0.0001S"});
     mistakes.forEach(
         (expected, options) -> {
           Satchel.Builder builder =
