@@ -11,7 +11,7 @@ import dev.satchel.SessionCookie;
 import dev.satchel.SessionStorageException;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,17 +61,30 @@ final class RedisDurabilityTest {
     return last.isDeletion() ? null : last.value();
   }
 
-  private static RedisCommands<String, String> connect(
-      RedisClient client, RedisServerProcess server, List<StatefulRedisConnection<?, ?>> opened) {
-    StatefulRedisConnection<String, String> connection =
-        client.connect(io.lettuce.core.RedisURI.create(server.url()));
-    opened.add(connection);
-    return connection.sync();
-  }
+  /** A primary and its replica, in sync, with a plain connection to each. */
+  private static final class Replicated implements AutoCloseable {
+    final RedisServerProcess primary;
+    final RedisServerProcess replica;
+    final RedisCommands<String, String> onPrimary;
+    final RedisCommands<String, String> onReplica;
+    private final RedisClient client = RedisClient.create();
 
-  private static RedisServerProcess replicaOf(RedisServerProcess primary) {
-    return RedisServerProcess.startWith(
-        "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+    Replicated() {
+      primary = RedisServerProcess.start(false);
+      replica =
+          RedisServerProcess.startWith(
+              "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+      onPrimary = client.connect(RedisURI.create(primary.url())).sync();
+      onReplica = client.connect(RedisURI.create(replica.url())).sync();
+      awaitInSync(onPrimary);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      client.shutdown();
+      replica.close();
+      primary.close();
+    }
   }
 
   /** Waits until the primary counts the replica as one that confirms writes. */
@@ -84,23 +97,17 @@ final class RedisDurabilityTest {
 
   @Test
   void eachCommit_isOnTheReplicaWhenItReturns_forOneWaitMore() throws Exception {
-    RedisClient client = RedisClient.create();
-    List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
-    try (RedisServerProcess primary = RedisServerProcess.start(false);
-        RedisServerProcess replica = replicaOf(primary);
-        Satchel satchel = satchel(primary, "PT5S")) {
-      RedisCommands<String, String> onPrimary = connect(client, primary, opened);
-      RedisCommands<String, String> onReplica = connect(client, replica, opened);
-      awaitInSync(onPrimary);
+    try (Replicated pair = new Replicated();
+        Satchel satchel = satchel(pair.primary, "PT5S")) {
       String cookie = run(satchel, null, s -> s.set("cart", List.of("a")));
-      assertEquals(onPrimary.get(cookie), onReplica.get(cookie));
+      assertEquals(pair.onPrimary.get(cookie), pair.onReplica.get(cookie));
       for (int i = 0; i < 20; i++) {
         int n = i;
         run(satchel, cookie, s -> s.set("n", n));
-        assertEquals(onPrimary.get(cookie), onReplica.get(cookie), "commit " + i);
+        assertEquals(pair.onPrimary.get(cookie), pair.onReplica.get(cookie), "commit " + i);
       }
 
-      List<RedisCommands<String, String>> primaries = List.of(onPrimary);
+      List<RedisCommands<String, String>> primaries = List.of(pair.onPrimary);
       assertEquals(
           Map.of("get", 1),
           CommandCounts.during(primaries, () -> run(satchel, cookie, s -> s.get("cart"))),
@@ -116,16 +123,13 @@ final class RedisDurabilityTest {
           CommandCounts.during(
               primaries, () -> regenerated[0] = run(satchel, cookie, Session::regenerate)),
           "regenerate");
-      assertEquals(onPrimary.get(regenerated[0]), onReplica.get(regenerated[0]));
+      assertEquals(pair.onPrimary.get(regenerated[0]), pair.onReplica.get(regenerated[0]));
       assertEquals(
           // A read for the principal, as this log-out had not read the session.
           Map.of("evalsha", 1, "get", 2, "del", 1, "set", 1, "zrem", 1, "wait", 1),
           CommandCounts.during(primaries, () -> run(satchel, regenerated[0], Session::destroy)),
           "destroy");
-      assertEquals(0L, onReplica.exists(regenerated[0]));
-    } finally {
-      opened.forEach(StatefulRedisConnection::close);
-      client.shutdown();
+      assertEquals(0L, pair.onReplica.exists(regenerated[0]));
     }
   }
 
@@ -133,15 +137,9 @@ final class RedisDurabilityTest {
   void concurrentCommits_shareTheirWaits_andEachIsOnTheReplicaWhenItReturns() throws Exception {
     int threads = 16;
     int commitsEach = 40;
-    RedisClient client = RedisClient.create();
-    List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (RedisServerProcess primary = RedisServerProcess.start(false);
-        RedisServerProcess replica = replicaOf(primary);
-        Satchel satchel = satchel(primary, "PT5S")) {
-      RedisCommands<String, String> onPrimary = connect(client, primary, opened);
-      RedisCommands<String, String> onReplica = connect(client, replica, opened);
-      awaitInSync(onPrimary);
+    try (Replicated pair = new Replicated();
+        Satchel satchel = satchel(pair.primary, "PT5S")) {
       List<String> cookies = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         cookies.add(run(satchel, null, s -> s.set("n", -1)));
@@ -149,7 +147,7 @@ final class RedisDurabilityTest {
       List<String> behind = Collections.synchronizedList(new ArrayList<>());
       Map<String, Integer> counts =
           CommandCounts.during(
-              List.of(onPrimary),
+              List.of(pair.onPrimary),
               () -> {
                 List<Future<?>> done = new ArrayList<>();
                 for (String cookie : cookies) {
@@ -159,8 +157,8 @@ final class RedisDurabilityTest {
                             for (int i = 0; i < commitsEach; i++) {
                               int n = i;
                               run(satchel, cookie, s -> s.set("n", n));
-                              String onTheReplica = onReplica.get(cookie);
-                              if (!onTheReplica.equals(onPrimary.get(cookie))) {
+                              String onTheReplica = pair.onReplica.get(cookie);
+                              if (!onTheReplica.equals(pair.onPrimary.get(cookie))) {
                                 behind.add(cookie + " after commit " + n + ": " + onTheReplica);
                               }
                             }
@@ -182,8 +180,6 @@ final class RedisDurabilityTest {
           "commits sent while a WAIT was out shared the next: " + counts);
     } finally {
       pool.shutdownNow();
-      opened.forEach(StatefulRedisConnection::close);
-      client.shutdown();
     }
   }
 
@@ -191,20 +187,14 @@ final class RedisDurabilityTest {
   void connectionsDroppedWhileTheirWaitsAreOut_failThoseCommits_andLaterOnesAreConfirmed()
       throws Exception {
     int threads = 8;
-    RedisClient client = RedisClient.create();
-    List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (RedisServerProcess primary = RedisServerProcess.start(false);
-        RedisServerProcess replica = replicaOf(primary);
-        Satchel satchel = satchel(primary, "PT5S")) {
-      RedisCommands<String, String> onPrimary = connect(client, primary, opened);
-      RedisCommands<String, String> onReplica = connect(client, replica, opened);
-      awaitInSync(onPrimary);
+    try (Replicated pair = new Replicated();
+        Satchel satchel = satchel(pair.primary, "PT5S")) {
       List<String> cookies = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         cookies.add(run(satchel, null, s -> s.set("n", -1)));
       }
-      replica.pause();
+      pair.replica.pause();
       List<Future<String>> outcomes = new ArrayList<>();
       for (String cookie : cookies) {
         outcomes.add(
@@ -221,17 +211,17 @@ final class RedisDurabilityTest {
       // A WAIT is out once the primary counts a client blocked.
       RedisClusterProcess.await(
           Duration.ofSeconds(30),
-          () -> onPrimary.info("clients").contains("blocked_clients:1"),
+          () -> pair.onPrimary.info("clients").contains("blocked_clients:1"),
           "a WAIT to be out");
-      onPrimary.clientKill(KillArgs.Builder.typeNormal().skipme());
+      pair.onPrimary.clientKill(KillArgs.Builder.typeNormal().skipme());
       List<String> seen = new ArrayList<>();
       for (Future<String> outcome : outcomes) {
         seen.add(outcome.get());
       }
-      replica.resume();
+      pair.replica.resume();
       assertEquals(Collections.nCopies(threads, "failed"), seen);
 
-      awaitInSync(onPrimary);
+      awaitInSync(pair.onPrimary);
       // Until the driver has reconnected, requests fail at once.
       RedisClusterProcess.await(
           Duration.ofSeconds(30),
@@ -242,30 +232,23 @@ final class RedisDurabilityTest {
           "the driver to reconnect");
       for (String cookie : cookies) {
         run(satchel, cookie, s -> s.set("n", 2));
-        assertEquals(onPrimary.get(cookie), onReplica.get(cookie));
-        assertTrue(onReplica.get(cookie).contains(",2]"), onReplica.get(cookie));
+        assertEquals(pair.onPrimary.get(cookie), pair.onReplica.get(cookie));
+        assertTrue(pair.onReplica.get(cookie).contains(",2]"), pair.onReplica.get(cookie));
       }
     } finally {
       pool.shutdownNow();
-      opened.forEach(StatefulRedisConnection::close);
-      client.shutdown();
     }
   }
 
   @Test
   void withoutTheReplica_commitsFail_theWriteStays_andReadsGoOn() throws Exception {
-    RedisClient client = RedisClient.create();
-    List<StatefulRedisConnection<?, ?>> opened = new ArrayList<>();
-    try (RedisServerProcess primary = RedisServerProcess.start(false);
-        RedisServerProcess replica = replicaOf(primary);
-        Satchel satchel = satchel(primary, "PT0.2S");
+    try (Replicated pair = new Replicated();
+        Satchel satchel = satchel(pair.primary, "PT0.2S");
         Satchel unacknowledged =
-            Satchel.builder().driver("redis").driverOption("url", primary.url()).build()) {
-      RedisCommands<String, String> onPrimary = connect(client, primary, opened);
-      awaitInSync(onPrimary);
+            Satchel.builder().driver("redis").driverOption("url", pair.primary.url()).build()) {
       String cookie = run(unacknowledged, null, s -> s.set("cart", List.of("a")));
 
-      replica.kill();
+      pair.replica.kill();
       SessionStorageException e =
           assertThrows(
               SessionStorageException.class,
@@ -274,14 +257,11 @@ final class RedisDurabilityTest {
       assertTrue(e.getMessage().contains("within PT0.2S"), e.getMessage());
       assertTrue(e.getMessage().contains("driver.replicas-to-ack"), e.getMessage());
       assertTrue(e.getMessage().contains("not undone"), e.getMessage());
-      assertTrue(onPrimary.get(cookie).contains("\"b\""), "the write stays on the primary");
+      assertTrue(pair.onPrimary.get(cookie).contains("\"b\""), "the write stays on the primary");
 
       Object[] cart = new Object[1];
       run(satchel, cookie, s -> cart[0] = s.get("cart").orElseThrow());
       assertEquals(List.of("a", "b"), cart[0], "reads go on");
-    } finally {
-      opened.forEach(StatefulRedisConnection::close);
-      client.shutdown();
     }
   }
 
