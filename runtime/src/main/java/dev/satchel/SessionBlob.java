@@ -4,8 +4,12 @@ import dev.satchel.devalue.Devalue;
 import dev.satchel.devalue.DevalueException;
 import dev.satchel.devalue.PlainObject;
 import dev.satchel.devalue.Undefined;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The stored form of a session, exactly as Astro writes it: the devalue text of a {@code Map} from
@@ -150,8 +154,47 @@ final class SessionBlob {
    * @throws dev.satchel.devalue.DevalueTooLongException when it is longer
    */
   static String serialize(Map<String, Entry> entries, int maxLength) {
-    LinkedHashMap<String, PlainObject> stored = new LinkedHashMap<>();
-    entries.forEach((key, entry) -> stored.put(key, entry.stored()));
-    return DEVALUE.stringify(stored, maxLength);
+    return DEVALUE.stringify(new StoredView(entries), maxLength);
+  }
+
+  /** The entries' {@code {data, expires}} objects by key, read through rather than copied. */
+  private static final class StoredView extends AbstractMap<String, PlainObject> {
+    private final Map<String, SessionBlob.Entry> entries;
+
+    StoredView(Map<String, SessionBlob.Entry> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public int size() {
+      return entries.size();
+    }
+
+    @Override
+    public Set<Map.Entry<String, PlainObject>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public int size() {
+          return entries.size();
+        }
+
+        @Override
+        public Iterator<Map.Entry<String, PlainObject>> iterator() {
+          Iterator<Map.Entry<String, SessionBlob.Entry>> each = entries.entrySet().iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return each.hasNext();
+            }
+
+            @Override
+            public Map.Entry<String, PlainObject> next() {
+              Map.Entry<String, SessionBlob.Entry> next = each.next();
+              return new SimpleImmutableEntry<>(next.getKey(), next.getValue().stored());
+            }
+          };
+        }
+      };
+    }
   }
 }

@@ -621,7 +621,9 @@ public final class ValueCodecs {
     return new ValueCodec<>() {
       @Override
       public Object encode(List<T> value, CodecContext context) {
-        return value == null ? null : encodeAll(value, element, context, new ArrayList<>());
+        return value == null
+            ? null
+            : encodeAll(value, element, context, new ArrayList<>(value.size()));
       }
 
       @Override
@@ -632,7 +634,8 @@ public final class ValueCodecs {
         if (!(value instanceof List)) {
           throw mismatch("an array", value);
         }
-        return decodeAll((List<?>) value, element, context, new ArrayList<>(), true);
+        return decodeAll(
+            (List<?>) value, element, context, new ArrayList<>(((List<?>) value).size()), true);
       }
 
       @Override

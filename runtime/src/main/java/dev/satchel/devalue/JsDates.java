@@ -100,11 +100,14 @@ final class JsDates {
   }
 
   private static void pad(StringBuilder out, int value, int width) {
-    String digits = Integer.toString(value);
-    for (int i = digits.length(); i < width; i++) {
+    int digits = 1;
+    for (int rest = value; rest >= 10; rest /= 10) {
+      digits++;
+    }
+    for (int i = digits; i < width; i++) {
       out.append('0');
     }
-    out.append(digits);
+    out.append(value);
   }
 
   /**
