@@ -159,4 +159,43 @@ public class RedisBenchmark {
     String blob = shared.coalesced.get(thread.coalescedKey);
     return shared.coalesced.set(thread.coalescedKey, blob);
   }
+
+  /**
+   * The lifecycle and its floor taking turns in one JVM, for a busy machine ({@link Interleaved}):
+   * arguments threads (8), rounds (20), slice in ms (1000), and {@code all} to add the floor with
+   * coalesced flushes and the lifecycle without the decoded-session cache.
+   */
+  public static void main(String[] args) throws Exception {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    long sliceMillis = args.length > 2 ? Long.parseLong(args[2]) : 1000;
+    RedisBenchmark benchmark = new RedisBenchmark();
+    Shared shared = new Shared();
+    shared.start();
+    try {
+      PerThread[] states = new PerThread[threads];
+      for (int i = 0; i < threads; i++) {
+        states[i] = new PerThread();
+        states[i].create(shared);
+      }
+      java.util.Map<String, Interleaved.Request> contenders = new java.util.LinkedHashMap<>();
+      contenders.put("bareGetSet", t -> benchmark.bareGetSet(shared, states[t]));
+      contenders.put("lifecycle", t -> benchmark.lifecycle(shared, states[t]));
+      if (args.length > 3 && args[3].equals("all")) {
+        contenders.put(
+            "bareGetSetCoalesced", t -> benchmark.bareGetSetCoalesced(shared, states[t]));
+        contenders.put("lifecycleUncached", t -> benchmark.lifecycleUncached(shared, states[t]));
+      }
+      long[] pid = {shared.server.pid()};
+      Interleaved.run(
+          threads + " threads",
+          threads,
+          rounds,
+          sliceMillis,
+          contenders,
+          () -> Interleaved.cpuNanos(pid, false));
+    } finally {
+      shared.stop();
+    }
+  }
 }

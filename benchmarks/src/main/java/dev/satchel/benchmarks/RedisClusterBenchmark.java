@@ -171,4 +171,52 @@ public class RedisClusterBenchmark {
   public Session lifecycleNotWaiting(Shared shared, PerThread thread) {
     return RedisBenchmark.request(shared.unacknowledged, thread.unacknowledgedId);
   }
+
+  /**
+   * The contenders taking turns in one JVM, for a busy machine ({@link Interleaved}): arguments
+   * threads (8), rounds (20), slice in ms (1000), and {@code cluster} (the cluster lifecycle and
+   * its floor, the default), {@code durable} (the lifecycle with and without {@code
+   * replicas-to-ack}) or {@code all}. The servers' CPU is that of every node started.
+   */
+  public static void main(String[] args) throws Exception {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    long sliceMillis = args.length > 2 ? Long.parseLong(args[2]) : 1000;
+    String which = args.length > 3 ? args[3] : "cluster";
+    RedisClusterBenchmark benchmark = new RedisClusterBenchmark();
+    Shared shared = new Shared();
+    shared.start();
+    try {
+      PerThread[] states = new PerThread[threads];
+      for (int i = 0; i < threads; i++) {
+        states[i] = new PerThread();
+        states[i].create(shared);
+      }
+      java.util.Map<String, Interleaved.Request> contenders = new java.util.LinkedHashMap<>();
+      if (!which.equals("durable")) {
+        contenders.put("clusterBareGetSet", t -> benchmark.clusterBareGetSet(shared, states[t]));
+        contenders.put("clusterLifecycle", t -> benchmark.clusterLifecycle(shared, states[t]));
+      }
+      if (!which.equals("cluster")) {
+        contenders.put(
+            "lifecycleNotWaiting", t -> benchmark.lifecycleNotWaiting(shared, states[t]));
+        contenders.put(
+            "lifecycleWaitingForAReplica",
+            t -> benchmark.lifecycleWaitingForAReplica(shared, states[t]));
+      }
+      List<RedisServerProcess> servers = new ArrayList<>(shared.cluster.nodes());
+      servers.add(shared.primary);
+      servers.add(shared.replica);
+      long[] pids = servers.stream().mapToLong(RedisServerProcess::pid).toArray();
+      Interleaved.run(
+          threads + " threads",
+          threads,
+          rounds,
+          sliceMillis,
+          contenders,
+          () -> Interleaved.cpuNanos(pids, false));
+    } finally {
+      shared.stop();
+    }
+  }
 }

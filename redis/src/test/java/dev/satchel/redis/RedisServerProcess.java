@@ -57,6 +57,11 @@ public final class RedisServerProcess implements AutoCloseable {
     this.readyLine = readyLine;
   }
 
+  /** The operating system's ID of the running server, for measuring what it spends. */
+  public synchronized long pid() {
+    return process.pid();
+  }
+
   /** Starts a server; {@code appendOnly} makes it fsync every write to its append-only file. */
   public static RedisServerProcess start(boolean appendOnly) {
     return appendOnly ? startWith("--appendonly", "yes", "--appendfsync", "always") : startWith();
