@@ -85,6 +85,12 @@ final class DevalueWriteTest {
         Instant.ofEpochMilli(8_640_000_000_000_000L));
     assertWrites(
         "[[\"Date\",\"-000001-06-15T12:00:00.000Z\"]]", Instant.parse("-0001-06-15T12:00:00Z"));
+    // Every field shorter than its width, none of them zero.
+    assertWrites(
+        "[[\"Date\",\"0042-01-02T03:04:05.067Z\"]]", Instant.parse("0042-01-02T03:04:05.067Z"));
+    assertWrites(
+        "[[\"Date\",\"+010000-12-31T23:59:59.999Z\"]]",
+        Instant.parse("+10000-12-31T23:59:59.999Z"));
     assertWrites("[[\"Date\",\"\"]]", new InvalidDate());
     InvalidDate invalid = new InvalidDate();
     assertWrites(
