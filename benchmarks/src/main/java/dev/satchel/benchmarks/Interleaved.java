@@ -35,12 +35,39 @@ final class Interleaved {
 
   private Interleaved() {}
 
+  /**
+   * The command line of a benchmark's {@code main}: threads (8), rounds (20), slice in ms (1000),
+   * then which contenders to run, as each benchmark names them.
+   */
+  record Arguments(int threads, int rounds, long sliceMillis, String which) {
+    static Arguments parse(String[] args, String defaultWhich) {
+      return new Arguments(
+          args.length > 0 ? Integer.parseInt(args[0]) : 8,
+          args.length > 1 ? Integer.parseInt(args[1]) : 20,
+          args.length > 2 ? Long.parseLong(args[2]) : 1000,
+          args.length > 3 ? args[3] : defaultWhich);
+    }
+  }
+
   /** What a contender's slices add up to. */
   record Result(
       double medianPerSecond,
       double upperQuartilePerSecond,
       double jvmMicros,
       double serverMicros) {}
+
+  /** {@link #run(String, int, int, long, Map, LongSupplier)} as {@code arguments} say. */
+  static Map<String, Result> run(
+      Arguments arguments, Map<String, Request> contenders, LongSupplier serverCpuNanos)
+      throws Exception {
+    return run(
+        arguments.threads() + " threads",
+        arguments.threads(),
+        arguments.rounds(),
+        arguments.sliceMillis(),
+        contenders,
+        serverCpuNanos);
+  }
 
   /**
    * Runs every contender for five slices to warm it up, then {@code rounds} rounds of one slice

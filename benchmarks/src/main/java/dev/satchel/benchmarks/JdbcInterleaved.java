@@ -79,15 +79,13 @@ final class JdbcInterleaved {
    * commas).
    */
   static void run(String[] args) throws Exception {
-    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    long sliceMillis = args.length > 2 ? Long.parseLong(args[2]) : 1000;
-    Map<String, Request> contenders = contenders(args.length > 3 ? args[3] : "all");
+    Interleaved.Arguments arguments = Interleaved.Arguments.parse(args, "all");
+    Map<String, Request> contenders = contenders(arguments.which());
     JdbcBenchmark.Shared shared = new JdbcBenchmark.Shared();
     shared.start();
     try {
-      JdbcBenchmark.PerThread[] states = new JdbcBenchmark.PerThread[threads];
-      for (int i = 0; i < threads; i++) {
+      JdbcBenchmark.PerThread[] states = new JdbcBenchmark.PerThread[arguments.threads()];
+      for (int i = 0; i < states.length; i++) {
         states[i] = new JdbcBenchmark.PerThread();
         states[i].create(shared);
       }
@@ -97,13 +95,7 @@ final class JdbcInterleaved {
       contenders.forEach(
           (name, request) -> requests.put(name, thread -> request.run(shared, states[thread])));
       // The server's CPU: the postmaster, its backends, and those it reaped such as autovacuum's.
-      Interleaved.run(
-          threads + " threads",
-          threads,
-          rounds,
-          sliceMillis,
-          requests,
-          () -> Interleaved.cpuNanos(postmaster, true));
+      Interleaved.run(arguments, requests, () -> Interleaved.cpuNanos(postmaster, true));
       JdbcPools.printStatistics(shared.pool);
     } finally {
       shared.stop();

@@ -166,34 +166,26 @@ public class RedisBenchmark {
    * coalesced flushes and the lifecycle without the decoded-session cache.
    */
   public static void main(String[] args) throws Exception {
-    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    long sliceMillis = args.length > 2 ? Long.parseLong(args[2]) : 1000;
+    Interleaved.Arguments arguments = Interleaved.Arguments.parse(args, "");
     RedisBenchmark benchmark = new RedisBenchmark();
     Shared shared = new Shared();
     shared.start();
     try {
-      PerThread[] states = new PerThread[threads];
-      for (int i = 0; i < threads; i++) {
+      PerThread[] states = new PerThread[arguments.threads()];
+      for (int i = 0; i < states.length; i++) {
         states[i] = new PerThread();
         states[i].create(shared);
       }
       java.util.Map<String, Interleaved.Request> contenders = new java.util.LinkedHashMap<>();
       contenders.put("bareGetSet", t -> benchmark.bareGetSet(shared, states[t]));
       contenders.put("lifecycle", t -> benchmark.lifecycle(shared, states[t]));
-      if (args.length > 3 && args[3].equals("all")) {
+      if (arguments.which().equals("all")) {
         contenders.put(
             "bareGetSetCoalesced", t -> benchmark.bareGetSetCoalesced(shared, states[t]));
         contenders.put("lifecycleUncached", t -> benchmark.lifecycleUncached(shared, states[t]));
       }
       long[] pid = {shared.server.pid()};
-      Interleaved.run(
-          threads + " threads",
-          threads,
-          rounds,
-          sliceMillis,
-          contenders,
-          () -> Interleaved.cpuNanos(pid, false));
+      Interleaved.run(arguments, contenders, () -> Interleaved.cpuNanos(pid, false));
     } finally {
       shared.stop();
     }

@@ -179,16 +179,14 @@ public class RedisClusterBenchmark {
    * replicas-to-ack}) or {@code all}. The servers' CPU is that of every node started.
    */
   public static void main(String[] args) throws Exception {
-    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    long sliceMillis = args.length > 2 ? Long.parseLong(args[2]) : 1000;
-    String which = args.length > 3 ? args[3] : "cluster";
+    Interleaved.Arguments arguments = Interleaved.Arguments.parse(args, "cluster");
+    String which = arguments.which();
     RedisClusterBenchmark benchmark = new RedisClusterBenchmark();
     Shared shared = new Shared();
     shared.start();
     try {
-      PerThread[] states = new PerThread[threads];
-      for (int i = 0; i < threads; i++) {
+      PerThread[] states = new PerThread[arguments.threads()];
+      for (int i = 0; i < states.length; i++) {
         states[i] = new PerThread();
         states[i].create(shared);
       }
@@ -208,13 +206,7 @@ public class RedisClusterBenchmark {
       servers.add(shared.primary);
       servers.add(shared.replica);
       long[] pids = servers.stream().mapToLong(RedisServerProcess::pid).toArray();
-      Interleaved.run(
-          threads + " threads",
-          threads,
-          rounds,
-          sliceMillis,
-          contenders,
-          () -> Interleaved.cpuNanos(pids, false));
+      Interleaved.run(arguments, contenders, () -> Interleaved.cpuNanos(pids, false));
     } finally {
       shared.stop();
     }
