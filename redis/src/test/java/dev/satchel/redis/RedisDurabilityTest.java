@@ -61,6 +61,15 @@ final class RedisDurabilityTest {
     return last.isDeletion() ? null : last.value();
   }
 
+  /** The cookies of {@code count} new sessions, each holding {@code n = -1}. */
+  private static List<String> newSessions(Satchel satchel, int count) {
+    List<String> cookies = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      cookies.add(run(satchel, null, s -> s.set("n", -1)));
+    }
+    return cookies;
+  }
+
   /** A primary and its replica, in sync, with a plain connection to each. */
   private static final class Replicated implements AutoCloseable {
     final RedisServerProcess primary;
@@ -140,10 +149,7 @@ final class RedisDurabilityTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (Replicated pair = new Replicated();
         Satchel satchel = satchel(pair.primary, "PT5S")) {
-      List<String> cookies = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        cookies.add(run(satchel, null, s -> s.set("n", -1)));
-      }
+      List<String> cookies = newSessions(satchel, threads);
       List<String> behind = Collections.synchronizedList(new ArrayList<>());
       Map<String, Integer> counts =
           CommandCounts.during(
@@ -190,10 +196,7 @@ final class RedisDurabilityTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (Replicated pair = new Replicated();
         Satchel satchel = satchel(pair.primary, "PT5S")) {
-      List<String> cookies = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        cookies.add(run(satchel, null, s -> s.set("n", -1)));
-      }
+      List<String> cookies = newSessions(satchel, threads);
       pair.replica.pause();
       List<Future<String>> outcomes = new ArrayList<>();
       for (String cookie : cookies) {
