@@ -66,14 +66,17 @@ import java.util.regex.Pattern;
  * entry are forced to disk first.
  *
  * <p>Astro's store writes a file in place instead (it truncates it, then writes), so a file another
- * program is writing may read empty or half written. A read that finds a file emptied moments ago
- * waits a little for it to fill ({@link #WRITE_IN_PLACE_GRACE}); the core reads data that does not
- * parse again before it judges it unreadable, and removes it with {@link #deleteIfUnchanged}, which
- * moves the file aside, checks its bytes are still the ones judged, and puts it back when they are
- * not. An empty file is never removed so (nor refreshed by a read): it may be a write just begun. A
- * session ID whose entry is not a file (a folder, a device) reads as data that is not a session, so
- * the core starts that session afresh, as for any unreadable data; the entry itself is left alone,
- * by requests and by the clean-up, which warns of it once and goes on.
+ * program is writing may read empty or half written, and a write in place that begins after a
+ * commit compared the file goes to the file the commit then moves over: the commit keeps that file
+ * by a second name until it has checked its bytes, and puts it back (a conflict, which the core
+ * retries) when they changed. A read that finds a file emptied moments ago waits a little for it to
+ * fill ({@link #WRITE_IN_PLACE_GRACE}); the core reads data that does not parse again before it
+ * judges it unreadable, and removes it with {@link #deleteIfUnchanged}, which moves the file aside,
+ * checks its bytes are still the ones judged, and puts it back when they are not. An empty file is
+ * never removed so (nor refreshed by a read): it may be a write just begun. A session ID whose
+ * entry is not a file (a folder, a device) reads as data that is not a session, so the core starts
+ * that session afresh, as for any unreadable data; the entry itself is left alone, by requests and
+ * by the clean-up, which warns of it once and goes on.
  *
  * <p>The file's modification time is the real time of its last write, or of the last read that
  * refreshed an idle timeout, so tools that age files by it see the truth. A session has expired
@@ -335,7 +338,11 @@ final class FsDriver implements SessionDriver {
               if (!holds(id, file, expectedVersion)) {
                 return false;
               }
-              moveInPlace(base, temp, file);
+              if (expectedVersion == null) {
+                moveInPlace(base, temp, file);
+              } else if (!replaceUnlessWrittenMeanwhile(id, temp, file, expectedVersion)) {
+                return false;
+              }
             } finally {
               deleteQuietly(temp);
             }
@@ -448,6 +455,49 @@ final class FsDriver implements SessionDriver {
     }
   }
 
+  /**
+   * Moves {@code temp} over {@code file}, which held {@code version} when compared, unless another
+   * program wrote the file in place meanwhile: such a write goes to the file moved over and would
+   * be lost with it. The file to replace is kept by a second name and its bytes checked just before
+   * the move, so a write begun since is found before anything is replaced, and again just after,
+   * for one begun in between; that file is then put back. Either way the write reports a conflict,
+   * and the core reads again and stores its changes on top. On a file system without hard links the
+   * move is made unguarded.
+   */
+  private boolean replaceUnlessWrittenMeanwhile(String id, Path temp, Path file, String version)
+      throws IOException {
+    Path replaced = base.resolve(id + "." + Long.toUnsignedString(random()) + TEMP_SUFFIX);
+    try {
+      Files.createLink(replaced, file);
+    } catch (NoSuchFileException e) {
+      return false; // removed meanwhile by another program
+    } catch (UnsupportedOperationException | IOException noLinks) {
+      moveInPlace(base, temp, file);
+      return true;
+    }
+    try {
+      byte[] expected = SessionFile.bytesOf(version);
+      if (!Arrays.equals(readBounded(replaced), expected)) {
+        return false;
+      }
+      moveInPlace(base, temp, file);
+      if (Arrays.equals(readBounded(replaced), expected)) {
+        return true;
+      }
+      Files.move(
+          replaced, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              "Another program wrote session#"
+                  + SessionIds.fingerprint(id)
+                  + " while it was being replaced; its write is put back and this one retried");
+      return false;
+    } finally {
+      deleteQuietly(replaced);
+    }
+  }
+
   private static long random() {
     return ThreadLocalRandom.current().nextLong();
   }
@@ -506,6 +556,13 @@ final class FsDriver implements SessionDriver {
 
     StoredBlob stored() {
       return new StoredBlob(text, version);
+    }
+
+    /** The bytes of the file a {@link #version} was read from. */
+    static byte[] bytesOf(String version) {
+      return version.startsWith(RAW_VERSION)
+          ? version.substring(RAW_VERSION.length()).getBytes(StandardCharsets.ISO_8859_1)
+          : version.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Whether the file is empty: no session, which is never empty, but maybe one being written. */
