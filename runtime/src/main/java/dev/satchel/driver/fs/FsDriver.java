@@ -699,11 +699,19 @@ final class FsDriver implements SessionDriver {
 
   /**
    * Whether the session in {@code file}, which holds {@code blob}, has been idle longer than its
-   * own idle timeout, or, when it has none, than {@code fallback} ({@code null}: no limit).
+   * own idle timeout, or, when it has none, than {@code fallback} ({@code null}: no limit). A file
+   * removed since it was read (another program ended the session) has: it is no longer there.
    */
   private boolean isIdle(Path file, String blob, Duration fallback) throws IOException {
     Duration idle = idleTimeout(blob.contains(QUOTED_IDLE_KEY) ? ownIdle(blob) : null, fallback);
-    return idle != null && isIdle(Files.getLastModifiedTime(file), idle);
+    if (idle == null) {
+      return false;
+    }
+    try {
+      return isIdle(Files.getLastModifiedTime(file), idle);
+    } catch (NoSuchFileException e) {
+      return true;
+    }
   }
 
   /** The idle timeout that applies: {@code own} when set, else {@code fallback}; null for none. */
