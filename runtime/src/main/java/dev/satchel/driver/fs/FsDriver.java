@@ -468,6 +468,7 @@ final class FsDriver implements SessionDriver {
       throws IOException {
     Path replaced = base.resolve(id + "." + Long.toUnsignedString(random()) + TEMP_SUFFIX);
     try {
+      checkFaults(Operation.CREATE, replaced);
       Files.createLink(replaced, file);
     } catch (NoSuchFileException e) {
       return false; // removed meanwhile by another program
