@@ -54,6 +54,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
@@ -224,6 +225,7 @@ final class FsDriver implements SessionDriver {
   private final Clock clock;
   private final FsModes modes;
   private final FsLocks locks;
+  private final AtomicBoolean unguardedMovesTold = new AtomicBoolean();
   private final ScheduledExecutorService cleaner;
 
   /** Entries the clean-up found it could not handle and warned about, by name. */
@@ -340,7 +342,7 @@ final class FsDriver implements SessionDriver {
               }
               if (expectedVersion == null) {
                 moveInPlace(base, temp, file);
-              } else if (!replaceUnlessWrittenMeanwhile(id, temp, file, expectedVersion)) {
+              } else if (!replaceUnlessWrittenMeanwhile(id, temp, bytes, file, expectedVersion)) {
                 return false;
               }
             } finally {
@@ -456,37 +458,66 @@ final class FsDriver implements SessionDriver {
   }
 
   /**
-   * Moves {@code temp} over {@code file}, which held {@code version} when compared, unless another
-   * program wrote the file in place meanwhile: such a write goes to the file moved over and would
-   * be lost with it. The file to replace is kept by a second name and its bytes checked just before
-   * the move, so a write begun since is found before anything is replaced, and again just after,
-   * for one begun in between; that file is then put back. Either way the write reports a conflict,
-   * and the core reads again and stores its changes on top. On a file system without hard links the
-   * move is made unguarded.
+   * Moves {@code temp}, which holds {@code bytes}, over {@code file}, which held {@code version}
+   * when compared, unless another program wrote the file in place meanwhile: such a write goes to
+   * the file moved over and would be lost with it. So the file to replace gets a second name and
+   * its bytes are checked just before the move (a write begun since is found before anything is
+   * replaced) and just after (one whose open came in between). Such a file is put back, unless the
+   * new one was itself written or removed since, which is newer still. Either way the write reports
+   * a conflict, and the core reads again and stores its changes on top. Where the file system
+   * refuses hard links, the move is made unguarded.
    */
-  private boolean replaceUnlessWrittenMeanwhile(String id, Path temp, Path file, String version)
-      throws IOException {
+  private boolean replaceUnlessWrittenMeanwhile(
+      String id, Path temp, byte[] bytes, Path file, String version) throws IOException {
     Path replaced = base.resolve(id + "." + Long.toUnsignedString(random()) + TEMP_SUFFIX);
     try {
       checkFaults(Operation.CREATE, replaced);
       Files.createLink(replaced, file);
     } catch (NoSuchFileException e) {
       return false; // removed meanwhile by another program
-    } catch (UnsupportedOperationException | IOException noLinks) {
+    } catch (UnsupportedOperationException | IOException refused) {
+      if (unguardedMovesTold.compareAndSet(false, true)) {
+        LOG.log(
+            Level.INFO,
+            "The session folder "
+                + base
+                + " refuses hard links ("
+                + redact(refused.toString())
+                + "): commits replace session files without checking for a write in place by"
+                + " another program, such as an Astro app sharing the folder");
+      }
       moveInPlace(base, temp, file);
       return true;
     }
     try {
       byte[] expected = SessionFile.bytesOf(version);
-      if (!Arrays.equals(readBounded(replaced), expected)) {
+      if (!holdsBytes(replaced, expected)) {
         return false;
       }
       moveInPlace(base, temp, file);
-      if (Arrays.equals(readBounded(replaced), expected)) {
+      try {
+        if (holdsBytes(replaced, expected)) {
+          return true;
+        }
+        if (!holdsBytes(file, bytes)) {
+          return false; // the new file was written or removed since: newer still, so it stays
+        }
+        Files.move(
+            replaced, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (fsync) {
+          forceFolder(base);
+        }
+      } catch (IOException e) {
+        // This commit's bytes are stored; only the guard for another program's write failed.
+        LOG.log(
+            Level.DEBUG,
+            () ->
+                "Could not check session#"
+                    + SessionIds.fingerprint(id)
+                    + " for a write in place after replacing it: "
+                    + redact(e.toString()));
         return true;
       }
-      Files.move(
-          replaced, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       LOG.log(
           Level.DEBUG,
           () ->
@@ -496,6 +527,29 @@ final class FsDriver implements SessionDriver {
       return false;
     } finally {
       deleteQuietly(replaced);
+    }
+  }
+
+  /**
+   * Whether {@code file} is a regular file holding exactly {@code expected}: its size is compared
+   * first, and no more than that many bytes are read.
+   */
+  private static boolean holdsBytes(Path file, byte[] expected) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return false; // gone, or something a read could block on
+    }
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      if (channel.size() != expected.length) {
+        return false;
+      }
+      ByteBuffer read = ByteBuffer.allocate(expected.length + 1);
+      while (read.hasRemaining() && channel.read(read) >= 0) {
+        // until one byte past the expected length, or the end
+      }
+      return read.position() == expected.length
+          && Arrays.equals(read.array(), 0, expected.length, expected, 0, expected.length);
+    } catch (NoSuchFileException e) {
+      return false;
     }
   }
 
