@@ -705,11 +705,7 @@ final class FsDriver implements SessionDriver {
     try (SeekableByteChannel channel = Files.newByteChannel(file)) {
       long size = channel.size();
       if (size > MAX_FILE_BYTES) {
-        throw new IOException(
-            size
-                + " bytes, more than any session Satchel reads may take ("
-                + MAX_FILE_BYTES
-                + "); the file is left as it is");
+        throw tooLarge(size);
       }
       ByteBuffer read = ByteBuffer.allocate((int) size);
       while (read.hasRemaining() && channel.read(read) >= 0) {
@@ -722,13 +718,25 @@ final class FsDriver implements SessionDriver {
       if (channel.read(next) <= 0) {
         return read.array();
       }
-      // A write in place made it longer meanwhile: the rest too.
-      byte[] rest = Channels.newInputStream(channel).readAllBytes();
+      // A write in place made it longer meanwhile: the rest too, within the same bound.
+      int room = (int) (MAX_FILE_BYTES - read.capacity() - 1);
+      byte[] rest = Channels.newInputStream(channel).readNBytes(room + 1);
+      if (rest.length > room) {
+        throw tooLarge(channel.size());
+      }
       byte[] all = Arrays.copyOf(read.array(), read.capacity() + 1 + rest.length);
       all[read.capacity()] = next.get(0);
       System.arraycopy(rest, 0, all, read.capacity() + 1, rest.length);
       return all;
     }
+  }
+
+  private static IOException tooLarge(long size) {
+    return new IOException(
+        size
+            + " bytes, more than any session Satchel reads may take ("
+            + MAX_FILE_BYTES
+            + "); the file is left as it is");
   }
 
   /** Whether the entry at {@code file} is there and not a file (following a symbolic link). */
