@@ -337,12 +337,13 @@ final class FsDriver implements SessionDriver {
             // has the least time to slip its write in between and see it replaced.
             Path temp = writeTemporary(base, id, bytes);
             try {
-              if (!holds(id, file, expectedVersion)) {
-                return false;
-              }
-              if (expectedVersion == null) {
+              if (expectedVersion != null) {
+                if (!replaceIfStillHolds(id, temp, bytes, file, expectedVersion)) {
+                  return false;
+                }
+              } else if (holds(id, file, null)) {
                 moveInPlace(base, temp, file);
-              } else if (!replaceUnlessWrittenMeanwhile(id, temp, bytes, file, expectedVersion)) {
+              } else {
                 return false;
               }
             } finally {
@@ -429,7 +430,7 @@ final class FsDriver implements SessionDriver {
               return false;
             }
             boolean keepEntry = expiredBeforeItEnded(id, file);
-            Path aside = base.resolve(id + "." + Long.toUnsignedString(random()) + TEMP_SUFFIX);
+            Path aside = sideFile(id);
             checkFaults(Operation.MOVE, aside);
             try {
               Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
@@ -458,24 +459,30 @@ final class FsDriver implements SessionDriver {
   }
 
   /**
-   * Moves {@code temp}, which holds {@code bytes}, over {@code file}, which held {@code version}
-   * when compared, unless another program wrote the file in place meanwhile: such a write goes to
-   * the file moved over and would be lost with it. So the file to replace gets a second name and
-   * its bytes are checked just before the move (a write begun since is found before anything is
+   * Moves {@code temp}, which holds {@code bytes}, over {@code file} if it still holds {@code
+   * version}, and unless another program wrote it in place meanwhile: such a write goes to the file
+   * moved over and would be lost with it. So the file to replace gets a second name, and its bytes
+   * are compared just before the move (which also finds a write begun since, before anything is
    * replaced) and just after (one whose open came in between). Such a file is put back, unless the
    * new one was itself written or removed since, which is newer still. Either way the write reports
    * a conflict, and the core reads again and stores its changes on top. Where the file system
-   * refuses hard links, the move is made unguarded.
+   * refuses hard links, the comparison is made on the file itself and the move unguarded.
    */
-  private boolean replaceUnlessWrittenMeanwhile(
-      String id, Path temp, byte[] bytes, Path file, String version) throws IOException {
-    Path replaced = base.resolve(id + "." + Long.toUnsignedString(random()) + TEMP_SUFFIX);
+  private boolean replaceIfStillHolds(String id, Path temp, byte[] bytes, Path file, String version)
+      throws IOException {
+    if (hasLiveMarker(id)) {
+      return false;
+    }
+    Path replaced = sideFile(id);
     try {
       checkFaults(Operation.CREATE, replaced);
       Files.createLink(replaced, file);
     } catch (NoSuchFileException e) {
       return false; // removed meanwhile by another program
     } catch (UnsupportedOperationException | IOException refused) {
+      if (!holds(id, file, version)) {
+        return false; // not the session read, or not a file at all, which refuses links too
+      }
       if (unguardedMovesTold.compareAndSet(false, true)) {
         LOG.log(
             Level.INFO,
@@ -491,7 +498,8 @@ final class FsDriver implements SessionDriver {
     }
     try {
       byte[] expected = SessionFile.bytesOf(version);
-      if (!holdsBytes(replaced, expected)) {
+      if (!holdsBytes(replaced, expected)
+          || isIdle(replaced, SessionFile.textOf(version), idleTimeout)) {
         return false;
       }
       moveInPlace(base, temp, file);
@@ -553,8 +561,13 @@ final class FsDriver implements SessionDriver {
     }
   }
 
-  private static long random() {
-    return ThreadLocalRandom.current().nextLong();
+  /**
+   * A new name beside the session {@code id}'s file, for the file itself while it is checked: named
+   * as a temporary file, so that what a crash leaves is removed by the clean-up.
+   */
+  private Path sideFile(String id) {
+    return base.resolve(
+        id + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
   }
 
   /**
@@ -618,6 +631,13 @@ final class FsDriver implements SessionDriver {
       return version.startsWith(RAW_VERSION)
           ? version.substring(RAW_VERSION.length()).getBytes(StandardCharsets.ISO_8859_1)
           : version.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The {@link #text} of the file a {@link #version} was read from. */
+    static String textOf(String version) {
+      return version.startsWith(RAW_VERSION)
+          ? new String(bytesOf(version), StandardCharsets.UTF_8)
+          : version;
     }
 
     /** Whether the file is empty: no session, which is never empty, but maybe one being written. */

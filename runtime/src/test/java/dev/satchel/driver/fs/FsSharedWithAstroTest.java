@@ -37,6 +37,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,16 @@ final class FsSharedWithAstroTest {
     satchel.close();
     satchelLogger.removeHandler(capture);
     satchelLogger.setLevel(levelBefore);
+  }
+
+  /**
+   * What follows the session's ID in the name of the file the driver sets beside it to check it.
+   */
+  private static final String SIDE_FILE = "\\..+\\.tmp";
+
+  /** The names of the session {@code id} followed by {@code suffix}, a regular expression. */
+  private static Pattern named(String id, String suffix) {
+    return Pattern.compile(Pattern.quote(id) + suffix);
   }
 
   /** A session as Astro stores it: a devalue {@code Map} of key to {@code {data}}. */
@@ -477,7 +488,7 @@ final class FsSharedWithAstroTest {
    */
   @Test
   void astroWritingAsTheCommitChecksTheFile_keepsItsWrite() throws Exception {
-    commitWhileAstroWrites(FsDriver.Operation.CREATE, "\\..+\\.tmp");
+    commitWhileAstroWrites(FsDriver.Operation.CREATE, SIDE_FILE);
     synchronized (warnings) {
       assertEquals(List.of(), putBacks, "nothing was replaced, so nothing was put back");
     }
@@ -492,8 +503,7 @@ final class FsSharedWithAstroTest {
     String id = SessionIds.generate();
     Path file = folder.resolve(id);
     new FsLiteWriter(1, 0).setItem(file, astroBlob(Map.of("cart", cart(3))));
-    java.util.regex.Pattern links =
-        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(id) + "\\..+\\.tmp");
+    Pattern links = named(id, SIDE_FILE);
     try (FsDriver.Injected noLinks =
         FsDriver.injectFaults(
             folder,
@@ -534,8 +544,7 @@ final class FsSharedWithAstroTest {
     Opened opened = request(id);
     assertEquals(Optional.of(1.0), opened.session().get("astro"));
     opened.session().set("satchel", "added");
-    java.util.regex.Pattern names =
-        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(id) + suffix);
+    Pattern names = named(id, suffix);
     AtomicLong met = new AtomicLong();
     try (FsDriver.Injected astroSlipsIn =
         FsDriver.injectFaults(
