@@ -33,6 +33,12 @@ final class Interleaved {
 
   private static volatile Object sink;
 
+  /**
+   * With {@code -Dsatchel.bench.slices=true}, each slice is printed as it ends: whether a contender
+   * was still warming up, or the machine's speed drifted, shows in the order of the rows.
+   */
+  private static final boolean PRINT_SLICES = Boolean.getBoolean("satchel.bench.slices");
+
   private Interleaved() {}
 
   /**
@@ -94,12 +100,26 @@ final class Interleaved {
           String name = names.get((round + k) % names.size());
           slices.get(name)[round] =
               slice(workers, threads, contenders.get(name), sliceMillis, serverCpuNanos);
+          if (PRINT_SLICES) {
+            print(round, name, slices.get(name)[round]);
+          }
         }
       }
       return report(title, slices);
     } finally {
       workers.shutdownNow();
     }
+  }
+
+  private static void print(int round, String name, Slice slice) {
+    System.out.printf(
+        Locale.ROOT,
+        "round %3d  %-30s %10.0f ops/s %10.1f jvm us/op %10.1f srv us/op%n",
+        round,
+        name,
+        slice.perSecond(),
+        slice.clientCpuNanos() / 1e3 / Math.max(1, slice.operations()),
+        slice.serverCpuNanos() / 1e3 / Math.max(1, slice.operations()));
   }
 
   private record Slice(long operations, long wallNanos, long clientCpuNanos, long serverCpuNanos) {
