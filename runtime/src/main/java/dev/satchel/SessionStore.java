@@ -337,10 +337,24 @@ final class SessionStore {
     }
   }
 
-  /** Removes {@code id} from the sessions of {@code principal}, when the driver keeps the index. */
+  /**
+   * Removes {@code id} from the sessions of {@code principal}, when the driver keeps the index. It
+   * runs after the write or the removal it follows has taken effect, so a failure here must not
+   * fail that: the entry left behind names a session that is gone or now someone else's, which a
+   * listing drops ({@link #sessionsOf}), so it is logged and left.
+   */
   void unindex(String principal, String id) {
-    if (driver.indexesPrincipals()) {
+    if (!driver.indexesPrincipals()) {
+      return;
+    }
+    try {
       driver.unindex(principal, id);
+    } catch (SessionStorageException e) {
+      LOG.log(
+          Level.WARNING,
+          "A session's entry in its user's index could not be removed ("
+              + LogRedaction.withoutQuotedData(e.getMessage())
+              + "); the session was saved, and listing the user's sessions drops the entry");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.satchel.testing;
 
 import dev.satchel.spi.DriverContext;
+import dev.satchel.spi.IndexedSession;
 import dev.satchel.spi.Retirement;
 import dev.satchel.spi.SessionDriver;
 import dev.satchel.spi.SessionDriverProvider;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A driver written outside the runtime, the way a user adds their own store: registered in this
  * module's test {@code META-INF/services} as {@code counting}. It keeps sessions in a map, counts
  * every call, and can be told to fail, so tests can see exactly what the core asks of a driver.
- * Option {@code store} names the instance, so a test can find it with {@link #store(String)}.
+ * Option {@code store} names the instance, so a test can find it with {@link #store(String)};
+ * {@code index=true} makes it keep the index of sessions by principal.
  */
 public final class CountingDriverProvider implements SessionDriverProvider {
   private static final Map<String, CountingDriver> STORES = new ConcurrentHashMap<>();
@@ -34,12 +36,15 @@ public final class CountingDriverProvider implements SessionDriverProvider {
 
   @Override
   public java.util.Set<String> options() {
-    return java.util.Set.of("store");
+    return java.util.Set.of("store", "index");
   }
 
   @Override
   public SessionDriver create(DriverContext context) {
-    CountingDriver driver = new CountingDriver(context.clock());
+    CountingDriver driver =
+        new CountingDriver(
+            context.clock(),
+            Boolean.parseBoolean(context.options().getOrDefault("index", "false")));
     STORES.put(context.requiredOption("store"), driver);
     return driver;
   }
@@ -62,11 +67,20 @@ public final class CountingDriverProvider implements SessionDriverProvider {
     public final List<String> touchedIds = Collections.synchronizedList(new ArrayList<>());
     public final List<Instant> writeExpiries = Collections.synchronizedList(new ArrayList<>());
     private volatile String failWritesWith;
+    private volatile String failUnindexWith;
+    private final boolean keepsIndex;
+    private final Map<String, Map<String, Instant>> index = new ConcurrentHashMap<>();
     private volatile Runnable interference;
     private final ThreadLocal<Boolean> interfering = ThreadLocal.withInitial(() -> false);
 
-    CountingDriver(Clock clock) {
+    CountingDriver(Clock clock, boolean keepsIndex) {
       this.clock = clock;
+      this.keepsIndex = keepsIndex;
+    }
+
+    /** Makes every later removal from the index fail with this message; {@code null} stops it. */
+    public void failUnindex(String message) {
+      this.failUnindexWith = message;
     }
 
     /** Makes every later write fail with this message, as a full or unreachable store would. */
@@ -211,6 +225,36 @@ public final class CountingDriverProvider implements SessionDriverProvider {
       touchedIds.add(id);
       Stored current = sessions.get(id);
       return current != null && current.blob().equals(version) && sessions.remove(id, current);
+    }
+
+    @Override
+    public boolean indexesPrincipals() {
+      return keepsIndex;
+    }
+
+    @Override
+    public void index(String principal, String id, Instant indexedAt) {
+      index.computeIfAbsent(principal, p -> new ConcurrentHashMap<>()).put(id, indexedAt);
+    }
+
+    @Override
+    public void unindex(String principal, String id) {
+      if (failUnindexWith != null) {
+        throw new IllegalStateException(failUnindexWith);
+      }
+      Map<String, Instant> sessions = index.get(principal);
+      if (sessions != null) {
+        sessions.remove(id);
+      }
+    }
+
+    @Override
+    public List<IndexedSession> indexed(String principal) {
+      List<IndexedSession> listed = new ArrayList<>();
+      index
+          .getOrDefault(principal, Map.of())
+          .forEach((id, at) -> listed.add(new IndexedSession(id, at, peek(id), null)));
+      return listed;
     }
   }
 }
