@@ -9,6 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -23,6 +26,10 @@ final class JdbcSchema {
 
   /** The table db0's upgrade file names. */
   private static final String DB0_TABLE = "unstorage";
+
+  /** The names the shipped scripts give the table: theirs, or db0's in the upgrade script. */
+  private static final Pattern SCRIPT_TABLE =
+      Pattern.compile(Pattern.quote(DEFAULT_TABLE) + "|" + Pattern.quote(DB0_TABLE));
 
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
 
@@ -50,8 +57,155 @@ final class JdbcSchema {
               + table
               + "\"");
     }
+    if (RESERVED_WORDS.contains(table.toUpperCase(Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          what
+              + " must not be a word SQL reserves, as PostgreSQL or H2 would read \""
+              + table
+              + "\" as part of the statement rather than as the table's name; choose another"
+              + " name, such as "
+              + table.toLowerCase(Locale.ROOT)
+              + "_sessions");
+    }
     return table;
   }
+
+  /**
+   * The words PostgreSQL (its reserved key words, including those that may name a function or a
+   * type) and H2 (its key words) do not take as a table's name unquoted.
+   */
+  private static final Set<String> RESERVED_WORDS =
+      Set.of(
+          "ALL",
+          "ANALYSE",
+          "ANALYZE",
+          "AND",
+          "ANY",
+          "ARRAY",
+          "AS",
+          "ASC",
+          "ASYMMETRIC",
+          "AUTHORIZATION",
+          "BETWEEN",
+          "BINARY",
+          "BOTH",
+          "CASE",
+          "CAST",
+          "CHECK",
+          "COLLATE",
+          "COLLATION",
+          "COLUMN",
+          "CONCURRENTLY",
+          "CONSTRAINT",
+          "CREATE",
+          "CROSS",
+          "CURRENT_CATALOG",
+          "CURRENT_DATE",
+          "CURRENT_PATH",
+          "CURRENT_ROLE",
+          "CURRENT_SCHEMA",
+          "CURRENT_TIME",
+          "CURRENT_TIMESTAMP",
+          "CURRENT_USER",
+          "DAY",
+          "DEFAULT",
+          "DEFERRABLE",
+          "DESC",
+          "DISTINCT",
+          "DO",
+          "ELSE",
+          "END",
+          "EXCEPT",
+          "EXISTS",
+          "FALSE",
+          "FETCH",
+          "FOR",
+          "FOREIGN",
+          "FREEZE",
+          "FROM",
+          "FULL",
+          "GRANT",
+          "GROUP",
+          "GROUPS",
+          "HAVING",
+          "HOUR",
+          "IF",
+          "ILIKE",
+          "IN",
+          "INITIALLY",
+          "INNER",
+          "INTERSECT",
+          "INTERVAL",
+          "INTO",
+          "IS",
+          "ISNULL",
+          "JOIN",
+          "KEY",
+          "LATERAL",
+          "LEADING",
+          "LEFT",
+          "LIKE",
+          "LIMIT",
+          "LOCALTIME",
+          "LOCALTIMESTAMP",
+          "MINUS",
+          "MINUTE",
+          "MONTH",
+          "NATURAL",
+          "NOT",
+          "NOTNULL",
+          "NULL",
+          "OFFSET",
+          "ON",
+          "ONLY",
+          "OR",
+          "ORDER",
+          "OUTER",
+          "OVER",
+          "OVERLAPS",
+          "PARTITION",
+          "PLACING",
+          "PRIMARY",
+          "QUALIFY",
+          "RANGE",
+          "REFERENCES",
+          "REGEXP",
+          "RETURNING",
+          "RIGHT",
+          "ROW",
+          "ROWNUM",
+          "ROWS",
+          "SECOND",
+          "SELECT",
+          "SESSION_USER",
+          "SET",
+          "SIMILAR",
+          "SOME",
+          "SYMMETRIC",
+          "SYSTEM_USER",
+          "TABLE",
+          "TABLESAMPLE",
+          "THEN",
+          "TO",
+          "TOP",
+          "TRAILING",
+          "TRUE",
+          "UESCAPE",
+          "UNION",
+          "UNIQUE",
+          "UNKNOWN",
+          "USER",
+          "USING",
+          "VALUE",
+          "VALUES",
+          "VARIADIC",
+          "VERBOSE",
+          "WHEN",
+          "WHERE",
+          "WINDOW",
+          "WITH",
+          "YEAR",
+          "_ROWID_");
 
   /** The shipped SQL file for {@code dialect} with the table named {@code table}. */
   static String script(String name, String table) {
@@ -61,7 +215,9 @@ final class JdbcSchema {
         throw new IllegalStateException("the jar lacks " + resource);
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return text.replace(DEFAULT_TABLE, table).replace(DB0_TABLE, table);
+      // One pass over both names: a table named after one of them ("unstorage_v2") must not be
+      // renamed again by the other's replacement.
+      return SCRIPT_TABLE.matcher(text).replaceAll(Matcher.quoteReplacement(table));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -306,6 +306,53 @@ final class JdbcDriverTest {
   }
 
   @Test
+  void tableNames_containingTheScriptsOwnNames_areCreatedAndUpgradedUnderExactlyThatName()
+      throws SQLException {
+    String suffix = table.substring(1, 9);
+    for (String name :
+        List.of("unstorage_" + suffix, "app_unstorage_" + suffix, "satchel_sessions_" + suffix)) {
+      try (SessionDriver driver = driver(options("table", name, "create-table", "true"))) {
+        String id = SessionIds.generate();
+        assertTrue(driver.write(id, "blob", null, null), name);
+        assertEquals("blob", driver.read(id, null).blob(), name);
+      }
+    }
+    // A table db0 made under such a name is completed, not copied to another name.
+    String db0Made = "unstorage_db0_" + suffix;
+    try (Db0Client astro =
+        new Db0Client(postgres.jdbcUrl(), postgres.user(), postgres.password(), db0Made)) {
+      astro.ensureTable();
+    }
+    try (SessionDriver driver = driver(options("table", db0Made, "create-table", "true"))) {
+      assertTrue(driver.write(SessionIds.generate(), "blob", null, null));
+    }
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet tables =
+            statement.executeQuery(
+                "SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%"
+                    + suffix
+                    + "%' ORDER BY table_name")) {
+      List<String> names = new java.util.ArrayList<>();
+      while (tables.next()) {
+        names.add(tables.getString(1));
+      }
+      assertEquals(
+          List.of(
+              "app_unstorage_" + suffix,
+              "app_unstorage_" + suffix + "_principals",
+              "satchel_sessions_" + suffix,
+              "satchel_sessions_" + suffix + "_principals",
+              "unstorage_" + suffix,
+              "unstorage_" + suffix + "_principals",
+              "unstorage_db0_" + suffix,
+              "unstorage_db0_" + suffix + "_principals"),
+          names,
+          "each table under its own name, and no other");
+    }
+  }
+
+  @Test
   void aTableWhoseTimesCarryAZone_comparesVersionsExactly_inASessionOutsideUtc()
       throws SQLException {
     // A table made by hand or by another tool, with timestamptz where db0 has timestamp.
@@ -427,6 +474,9 @@ final class JdbcDriverTest {
         new String[][] {
           {"table", "sessions; DROP TABLE x"},
           {"table", "public.sessions"},
+          {"table", "select"},
+          {"table", "Order"},
+          {"table", "user"},
           {"pool-size", "0"},
           {"pool-timeout", "10ms"},
           {"statement-timeout", "0s"},
