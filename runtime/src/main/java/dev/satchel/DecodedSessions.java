@@ -61,6 +61,18 @@ final class DecodedSessions {
   }
 
   /**
+   * The entries last kept for {@code id}, whatever is stored now, or {@code null}: a hint, never
+   * taken for the stored session.
+   */
+  Map<String, Entry> known(String id) {
+    if (cache == null) {
+      return null;
+    }
+    Decoded known = cache.getIfPresent(id);
+    return known == null ? null : known.entries();
+  }
+
+  /**
    * Keeps {@code entries} as the decoded form of {@code blob}, stored under {@code id}. The entries
    * must be what parsing the text gives back, which holds for values read and for values taken by
    * {@link dev.satchel.devalue.Devalue#copy}.

@@ -107,17 +107,23 @@ final class SessionStore {
   /**
    * Reads a session and pushes its expiry forward by its idle timeout: its own ({@link
    * SessionMetadata#IDLE}) when it has one, else {@code configuredIdle} ({@code null}: no push).
-   * The driver pushes by {@code configuredIdle} as it reads, since the session's own is known only
-   * once read; a session whose own differs is read once more, pushing by its own (a century for
-   * never, {@link SessionMetadata#NEVER_IDLE}). That second read returns the same text unless the
-   * session changed meanwhile, and is parsed from the decoded-session cache.
+   * The driver pushes as it reads, by the idle timeout of the session as this application last saw
+   * it (the decoded-session cache), or by {@code configuredIdle} when it has not seen it; a session
+   * whose own turns out to differ is read once more, pushing by its own (a century for never,
+   * {@link SessionMetadata#NEVER_IDLE}), which a driver applies even when it is shorter than the
+   * push before. That second read returns the same text unless the session changed meanwhile, and
+   * is parsed from the decoded-session cache.
    *
    * @return the session, or {@code null} when none is stored
    * @throws SessionStorageException when the store fails, or the data cannot be read and the policy
    *     is {@link CorruptDataPolicy#FAIL}
    */
   Loaded readRefreshing(String id, Duration configuredIdle) {
-    Duration pushed = configuredIdle;
+    // The session as this application last saw it tells its own idle timeout, so that the first
+    // read usually pushes the expiry by the right one and no second read is needed.
+    Map<String, Entry> lastSeen = decoded.known(id);
+    Duration pushed =
+        lastSeen == null ? configuredIdle : SessionMetadata.refreshBy(lastSeen, configuredIdle);
     Loaded loaded = read(id, pushed);
     // Bounded: a session whose own idle timeout keeps changing between the reads is left with the
     // push of the last read, which its next read puts right.

@@ -13,8 +13,10 @@ import dev.satchel.codec.ValueCodecs;
 import dev.satchel.devalue.PlainObject;
 import dev.satchel.spi.SessionIds;
 import dev.satchel.testing.CountingDriverProvider;
+import dev.satchel.testing.CountingDriverProvider.CountingDriver;
 import dev.satchel.testing.ReferenceSession;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,33 @@ final class DecodedSessionsTest {
       assertEquals(
           afresh.get("cart", ValueCodecs.list(ValueCodecs.strings())),
           kept.get("cart", ValueCodecs.list(ValueCodecs.strings())));
+    }
+  }
+
+  @Test
+  void aSessionWithItsOwnIdleTimeout_isReadOnce_whenKept_andTwiceWhenNot() {
+    Requests app = new Requests(builder -> builder.idleTimeout(Duration.ofMinutes(30)));
+    String cookie =
+        app.run(
+            null,
+            session -> {
+              session.set("cart", "socks", ValueCodecs.strings());
+              session.setIdleTimeout(Duration.ofMinutes(10));
+            });
+    int before = app.driver.reads.get();
+    app.run(cookie, session -> session.get("cart", ValueCodecs.strings()));
+    assertEquals(1, app.driver.reads.get() - before, "kept: pushed by its own timeout at once");
+    try (Satchel other =
+        Satchel.builder()
+            .driver("counting")
+            .driverOption("store", app.storeName + "-other")
+            .idleTimeout(Duration.ofMinutes(30))
+            .build()) {
+      CountingDriver store = CountingDriverProvider.store(app.storeName + "-other");
+      store.put(cookie, app.driver.blob(cookie));
+      int otherBefore = store.reads.get();
+      other.open(cookie, c -> {}).get("cart", ValueCodecs.strings());
+      assertEquals(2, store.reads.get() - otherBefore, "not kept: read again with its own");
     }
   }
 

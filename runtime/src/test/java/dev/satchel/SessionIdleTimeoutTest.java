@@ -205,9 +205,13 @@ final class SessionIdleTimeoutTest {
     assertFalse(app.request(cookie).session.exists());
   }
 
+  /**
+   * On an instance that has not seen the session (the decoded-session cache off here); one that has
+   * reads it once ({@code DecodedSessionsTest}).
+   */
   @Test
-  void onlyASessionWithItsOwnIdleTimeout_costsASecondRead() {
-    Requests app = new Requests(b -> b.idleTimeout(CONFIGURED));
+  void onlyASessionWithItsOwnIdleTimeout_notSeenBefore_costsASecondRead() {
+    Requests app = new Requests(b -> b.idleTimeout(CONFIGURED).decodedCacheSize(0));
     String plain = app.run(null, s -> s.set("k", "v"));
     String own =
         app.run(

@@ -460,6 +460,22 @@ public abstract class SessionDriverContract {
     assertNull(driver.read(id, idle));
   }
 
+  /**
+   * A session with an idle timeout of its own, shorter than the configured one, is read first with
+   * the configured one (before its own is known), then with its own: the second read brings the
+   * expiry back, and the session is gone once its own timeout has passed.
+   */
+  @Test
+  protected void idleTimeout_aShorterOneBringsTheExpiryBack() {
+    String id = id();
+    Duration own = Duration.ofMinutes(10);
+    driver.write(id, "blob", null, clock.instant().plus(own));
+    assertNotNull(driver.read(id, Duration.ofMinutes(30)));
+    assertNotNull(driver.read(id, own));
+    clock.advance(own.plusMinutes(1));
+    assertNull(driver.read(id, own));
+  }
+
   @Test
   void idleTimeout_refreshKeepsTheBlobAndItsVersion() {
     String id = id();

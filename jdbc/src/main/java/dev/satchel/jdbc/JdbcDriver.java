@@ -111,6 +111,7 @@ final class JdbcDriver implements SessionDriver {
 
     final String read;
     final String refresh;
+    final String refreshBack;
     final String update;
     final String insert;
     final String retireRead;
@@ -183,6 +184,14 @@ final class JdbcDriver implements SessionDriver {
               + " AND (\"expires_at\" IS NULL OR \"expires_at\" < ? OR "
               + foreign
               + ")";
+      // A read whose idle timeout is shorter than the stored expiry allows (a session's own, after
+      // a read that pushed by the configured one) brings it back, unless the session changed since.
+      refreshBack =
+          "UPDATE "
+              + table
+              + " SET \"expires_at\" = ? WHERE \"key\" = ? AND "
+              + sameVersion
+              + " AND \"expires_at\" > ?";
       update =
           "UPDATE "
               + table
@@ -420,14 +429,25 @@ final class JdbcDriver implements SessionDriver {
               found = new StoredBlob(value, Version.of(version, updatedAt));
             }
           }
+          if (idleTimeout == null) {
+            return found;
+          }
+          long next = now + idleTimeout.toMillis();
           // Read after another program's write, the session is Satchel's to expire again.
-          if (idleTimeout != null && (foreign || refreshIsDue(expiresAt, now, idleTimeout))) {
+          if (foreign || refreshIsDue(expiresAt, now, idleTimeout)) {
             try (PreparedStatement statement = prepare(connection, sql.refresh)) {
-              long next = now + idleTimeout.toMillis();
               statement.setLong(1, next);
               statement.setString(2, id);
               statement.setLong(3, now);
               statement.setLong(4, next);
+              statement.executeUpdate();
+            }
+          } else if (expiresAt != null && expiresAt > next) {
+            try (PreparedStatement statement = prepare(connection, sql.refreshBack)) {
+              statement.setLong(1, next);
+              statement.setString(2, id);
+              Version.parse(found.version()).bind(statement, 3);
+              statement.setLong(5, next);
               statement.executeUpdate();
             }
           }
@@ -462,7 +482,7 @@ final class JdbcDriver implements SessionDriver {
           try (PreparedStatement statement = prepare(connection, sql.update)) {
             Long expiry = millis(expiresAt);
             statement.setString(1, blob);
-            setNullableLong(statement, 2, expiry == null ? null : expiry - expirySlackMillis);
+            setNullableLong(statement, 2, expiry == null ? null : expiry - slack(expiry, now));
             setNullableLong(statement, 3, expiry);
             setNullableLong(statement, 4, expiry);
             statement.setString(5, id);
@@ -471,6 +491,15 @@ final class JdbcDriver implements SessionDriver {
             return statement.executeUpdate() == 1;
           }
         });
+  }
+
+  /**
+   * How much earlier than {@code expiry} a commit may leave the stored expiry: the configured
+   * timeout's part, but no more than the same part of the time the session is given, so that a
+   * session with a shorter idle timeout of its own is held to it as closely.
+   */
+  private long slack(long expiry, long now) {
+    return Math.min(expirySlackMillis, Math.max(0, (expiry - now) / 10 * REFRESH_AFTER_TENTHS));
   }
 
   /** Writes a new session where no live row is: none at all, or one that expired. */

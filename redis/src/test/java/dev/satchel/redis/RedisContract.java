@@ -310,6 +310,17 @@ abstract class RedisContract extends SessionDriverContract {
   }
 
   @Test
+  @Override
+  protected void idleTimeout_aShorterOneBringsTheExpiryBack() {
+    String id = SessionIds.generate();
+    driver.write(id, "blob", null, java.time.Instant.now().plus(Duration.ofMinutes(10)));
+    assertNotNull(driver.read(id, Duration.ofMinutes(30)));
+    assertNotNull(driver.read(id, Duration.ofMinutes(10)));
+    long ttl = pttl(id);
+    assertTrue(ttl > 0 && ttl <= Duration.ofMinutes(10).toMillis(), "PTTL " + ttl);
+  }
+
+  @Test
   void shortExpiry_redisDropsTheSession() {
     String id = SessionIds.generate();
     driver.write(id, "blob", null, java.time.Instant.now().plusMillis(200));
