@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.codec.ValueCodecs;
+import dev.satchel.testing.CapturedLog;
 import dev.satchel.testing.CountingDriverProvider;
 import dev.satchel.testing.CountingDriverProvider.CountingDriver;
 import dev.satchel.testing.MutableClock;
@@ -13,14 +14,10 @@ import dev.satchel.testing.UserSessions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,36 +41,20 @@ final class IndexFailureTest {
   private final CountingDriver driver = CountingDriverProvider.store(store);
   private final UserSessions users = new UserSessions(satchel);
 
-  private final Logger logger = Logger.getLogger("dev.satchel");
-  private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          // Only this test's driver fails this way; other tests log to dev.satchel too.
-          if (record.getLevel() == Level.WARNING
-              && record.getMessage() != null
-              && record.getMessage().contains(FAILURE)
-              && record.getMessage().contains("the session was saved")) {
-            warnings.add(record);
-          }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-
-  @BeforeEach
-  void capture() {
-    logger.addHandler(capture);
-  }
+  // Only this test's driver fails this way; other tests log to dev.satchel too.
+  private final CapturedLog log =
+      CapturedLog.of(
+          "dev.satchel",
+          r ->
+              r.getLevel() == Level.WARNING
+                  && r.getMessage() != null
+                  && r.getMessage().contains(FAILURE)
+                  && r.getMessage().contains("the session was saved"));
+  private final List<LogRecord> warnings = log.records();
 
   @AfterEach
   void release() {
-    logger.removeHandler(capture);
+    log.close();
     satchel.close();
   }
 

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.satchel.spi.SessionIds;
+import dev.satchel.testing.CapturedLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -39,40 +38,25 @@ final class StoreOutageTest {
   private static final AtomicInteger DRIVERS = new AtomicInteger();
   private static final long SECOND = Duration.ofSeconds(1).toNanos();
 
-  private final Logger logger = Logger.getLogger("dev.satchel");
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
   private final AtomicLong nanos = new AtomicLong(1_000 * SECOND);
   private final String driver = "outage-test-" + DRIVERS.incrementAndGet();
-  private Level levelBefore;
-
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          // Only this test's outage: other tests in the JVM log to dev.satchel too.
-          if (record.getMessage() != null && record.getMessage().contains(driver)) {
-            records.add(record);
-          }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  // Only this test's outage: other tests in the JVM log to dev.satchel too.
+  private CapturedLog log;
+  private Logger logger;
+  private List<LogRecord> records;
 
   @BeforeEach
   void capture() {
-    levelBefore = logger.getLevel();
-    capture.setLevel(Level.ALL);
-    logger.addHandler(capture);
+    log =
+        CapturedLog.of(
+            "dev.satchel", r -> r.getMessage() != null && r.getMessage().contains(driver));
+    logger = log.logger();
+    records = log.records();
   }
 
   @AfterEach
   void release() {
-    logger.removeHandler(capture);
-    logger.setLevel(levelBefore);
+    log.close();
   }
 
   private StoreOutage outage() {
