@@ -438,7 +438,9 @@ final class JdbcDriver implements SessionDriver {
             try (PreparedStatement statement = prepare(connection, sql.refresh)) {
               statement.setLong(1, next);
               statement.setString(2, id);
-              statement.setLong(3, now);
+              // Alive at this moment, not at the read's: a session that expired meanwhile may have
+              // been reported as expired already, and must not be kept alive after that.
+              statement.setLong(3, clock.millis());
               statement.setLong(4, next);
               statement.executeUpdate();
             }

@@ -20,8 +20,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +118,50 @@ final class JdbcDriverTest {
         assertEquals(written.get(kept), refreshed.get(kept), kept + " changed by a refresh");
       }
       assertTrue(driver.write(id, "next", read.version(), clock.instant().plus(IDLE)));
+    }
+  }
+
+  @Test
+  void aSessionThatExpiresWhileItIsRead_isServed_butItsExpiryIsNotPushed() throws SQLException {
+    java.util.concurrent.atomic.AtomicBoolean reading =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Clock stepping =
+        new Clock() {
+          @Override
+          public long millis() {
+            // While reading, each look at the clock finds two seconds gone: a slow read.
+            long now = clock.millis();
+            if (reading.get()) {
+              clock.advance(Duration.ofSeconds(2));
+            }
+            return now;
+          }
+
+          @Override
+          public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+          }
+
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+          }
+        };
+    try (SessionDriver driver =
+        new JdbcDriverProvider().create(new DriverContext("jdbc", options(), stepping, IDLE))) {
+      String id = SessionIds.generate();
+      long expiry = clock.millis() + 1_000;
+      assertTrue(driver.write(id, "blob", null, Instant.ofEpochMilli(expiry)));
+      reading.set(true);
+      assertEquals("blob", driver.read(id, IDLE).blob(), "alive when read");
+      reading.set(false);
+      assertTrue(clock.millis() > expiry, "expired by the time the read would push it");
+      assertEquals(expiry, row(id).get("expires_at"), "an expiry check may have reported it");
     }
   }
 
