@@ -356,11 +356,12 @@ final class SessionStore {
     try {
       driver.unindex(principal, id);
     } catch (SessionStorageException e) {
+      // At DEBUG: the store's failure itself is logged, and throttled, where it happened.
       LOG.log(
-          Level.WARNING,
+          Level.DEBUG,
           "A session's entry in its user's index could not be removed ("
               + LogRedaction.withoutQuotedData(e.getMessage())
-              + "); the session was saved, and listing the user's sessions drops the entry");
+              + "); the change it follows held, and listing the user's sessions drops the entry");
     }
   }
 

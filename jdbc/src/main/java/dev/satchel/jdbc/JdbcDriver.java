@@ -31,7 +31,8 @@ import javax.sql.DataSource;
  *
  * <p>A read pushes a session's expiry forward only when less than nine tenths of the idle timeout
  * is left, so that most reads write nothing: a session lives between 0.9 and 1 times the idle
- * timeout after its last request.
+ * timeout after its last request. A read with a session's own idle timeout, shorter than the expiry
+ * a read with the configured one left, brings the expiry back.
  *
  * <p>Expired rows stay until {@link #claimExpired} reports them and {@link #acknowledgeExpired}
  * removes them, or until the clean-up ({@link JdbcCleanup}) removes what nobody reported within an
@@ -71,6 +72,13 @@ final class JdbcDriver implements SessionDriver {
    */
   private final long expirySlackMillis;
 
+  /**
+   * The configured idle timeout, which the core reads a session with before it knows the session's
+   * own: a read with it never brings an expiry back, since a session whose own is longer would be
+   * left with the shorter one should the core's second read not follow.
+   */
+  private final Duration configuredIdle;
+
   private final HikariDataSource pool;
   private final Sql sql;
   private final JdbcCleanup cleanup;
@@ -94,6 +102,7 @@ final class JdbcDriver implements SessionDriver {
     this.statementTimeout = statementTimeout;
     this.queryTimeoutSeconds =
         databaseCancels ? 0 : (int) Math.max(1, (statementTimeout.toMillis() + 999) / 1000);
+    this.configuredIdle = idleTimeout;
     this.expirySlackMillis =
         idleTimeout == null ? 0 : idleTimeout.toMillis() / 10 * REFRESH_AFTER_TENTHS;
     this.pool = pool;
@@ -184,8 +193,8 @@ final class JdbcDriver implements SessionDriver {
               + " AND (\"expires_at\" IS NULL OR \"expires_at\" < ? OR "
               + foreign
               + ")";
-      // A read whose idle timeout is shorter than the stored expiry allows (a session's own, after
-      // a read that pushed by the configured one) brings it back, unless the session changed since.
+      // A read with a session's own idle timeout, shorter than the stored expiry allows (after a
+      // read that pushed by the configured one), brings it back, unless the session changed since.
       refreshBack =
           "UPDATE "
               + table
@@ -444,7 +453,7 @@ final class JdbcDriver implements SessionDriver {
               statement.setLong(4, next);
               statement.executeUpdate();
             }
-          } else if (expiresAt != null && expiresAt > next) {
+          } else if (expiresAt != null && expiresAt > next && !idleTimeout.equals(configuredIdle)) {
             try (PreparedStatement statement = prepare(connection, sql.refreshBack)) {
               statement.setLong(1, next);
               statement.setString(2, id);

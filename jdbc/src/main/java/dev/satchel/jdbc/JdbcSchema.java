@@ -33,43 +33,6 @@ final class JdbcSchema {
 
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
 
-  /** Satchel's own columns of the session table, which a db0 table lacks. */
-  private static final String SATCHEL_COLUMNS =
-      "\"version\", \"expires_at\", \"retired\", \"lapsed_at\", \"claimed_until\","
-          + " \"written_at\"";
-
-  /** The columns unstorage's db0 driver creates and Satchel uses. */
-  private static final String DB0_COLUMNS = "\"key\", \"value\", \"updated_at\"";
-
-  private JdbcSchema() {}
-
-  /**
-   * Checks that {@code table} can name the tables: a plain identifier, so that it is used as it is
-   * in every statement (unquoted: PostgreSQL reads it in lower case, H2 in upper case).
-   */
-  static String checkTableName(String table, String what) {
-    if (!TABLE_NAME.matcher(table).matches()) {
-      throw new IllegalArgumentException(
-          what
-              + " must be a table name of letters, digits and underscores, not starting with a"
-              + " digit, at most 48 characters (choose the schema with the connection's"
-              + " currentSchema or search_path); got \""
-              + table
-              + "\"");
-    }
-    if (RESERVED_WORDS.contains(table.toUpperCase(Locale.ROOT))) {
-      throw new IllegalArgumentException(
-          what
-              + " must not be a word SQL reserves, as PostgreSQL or H2 would read \""
-              + table
-              + "\" as part of the statement rather than as the table's name; choose another"
-              + " name, such as "
-              + table.toLowerCase(Locale.ROOT)
-              + "_sessions");
-    }
-    return table;
-  }
-
   /**
    * The words PostgreSQL (its reserved key words, including those that may name a function or a
    * type) and H2 (its key words) do not take as a table's name unquoted.
@@ -206,6 +169,44 @@ final class JdbcSchema {
           "WITH",
           "YEAR",
           "_ROWID_");
+
+  /** Satchel's own columns of the session table, which a db0 table lacks. */
+  private static final String SATCHEL_COLUMNS =
+      "\"version\", \"expires_at\", \"retired\", \"lapsed_at\", \"claimed_until\","
+          + " \"written_at\"";
+
+  /** The columns unstorage's db0 driver creates and Satchel uses. */
+  private static final String DB0_COLUMNS = "\"key\", \"value\", \"updated_at\"";
+
+  private JdbcSchema() {}
+
+  /**
+   * Checks that {@code table} can name the tables: a plain identifier that SQL does not reserve, so
+   * that it is used as it is in every statement (unquoted: PostgreSQL reads it in lower case, H2 in
+   * upper case).
+   */
+  static String checkTableName(String table, String what) {
+    if (!TABLE_NAME.matcher(table).matches()) {
+      throw new IllegalArgumentException(
+          what
+              + " must be a table name of letters, digits and underscores, not starting with a"
+              + " digit, at most 48 characters (choose the schema with the connection's"
+              + " currentSchema or search_path); got \""
+              + table
+              + "\"");
+    }
+    if (RESERVED_WORDS.contains(table.toUpperCase(Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          what
+              + " must not be a word SQL reserves, as PostgreSQL or H2 would read \""
+              + table
+              + "\" as part of the statement rather than as the table's name; choose another"
+              + " name, such as "
+              + table.toLowerCase(Locale.ROOT)
+              + "_sessions");
+    }
+    return table;
+  }
 
   /** The shipped SQL file for {@code dialect} with the table named {@code table}. */
   static String script(String name, String table) {

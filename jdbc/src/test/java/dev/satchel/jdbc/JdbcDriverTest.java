@@ -122,6 +122,23 @@ final class JdbcDriverTest {
   }
 
   @Test
+  void aReadWithTheConfiguredTimeout_leavesALongerExpiry_andOneWithAShorterOwnBringsItBack()
+      throws SQLException {
+    try (SessionDriver driver = driver(options())) {
+      String id = SessionIds.generate();
+      long month = clock.millis() + Duration.ofDays(30).toMillis();
+      assertTrue(driver.write(id, "blob", null, Instant.ofEpochMilli(month)));
+      Map<String, Object> written = row(id);
+      // The core's first read of a session it has not seen: a longer own timeout must survive it,
+      // whether or not a second read follows.
+      assertEquals("blob", driver.read(id, IDLE).blob());
+      assertEquals(written, row(id), "a read with the configured timeout wrote the row");
+      assertEquals("blob", driver.read(id, Duration.ofMinutes(10)).blob());
+      assertEquals(clock.millis() + Duration.ofMinutes(10).toMillis(), row(id).get("expires_at"));
+    }
+  }
+
+  @Test
   void aSessionThatExpiresWhileItIsRead_isServed_butItsExpiryIsNotPushed() throws SQLException {
     java.util.concurrent.atomic.AtomicBoolean reading =
         new java.util.concurrent.atomic.AtomicBoolean();

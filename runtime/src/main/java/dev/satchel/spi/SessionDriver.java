@@ -19,8 +19,11 @@ public interface SessionDriver extends AutoCloseable {
    * Reads a session.
    *
    * @param id the session ID
-   * @param idleTimeout when not {@code null}, the stored session's expiry is pushed to now plus
-   *     this, in the same operation where the store allows it, without rewriting the data
+   * @param idleTimeout when not {@code null}, the stored session's expiry is set to now plus this,
+   *     in the same operation where the store allows it, without rewriting the data; also when that
+   *     is earlier than the stored expiry (a session's own idle timeout, after a read with the
+   *     configured one), except that a read with the configured {@link DriverContext#idleTimeout()}
+   *     may leave a later expiry, which a session's own longer timeout gave it
    * @return the blob and its version, or {@code null} when there is none or it has expired
    */
   StoredBlob read(String id, Duration idleTimeout);

@@ -78,7 +78,10 @@ public final class CountingDriverProvider implements SessionDriverProvider {
       this.keepsIndex = keepsIndex;
     }
 
-    /** Makes every later removal from the index fail with this message; {@code null} stops it. */
+    /**
+     * Makes every later removal from the index fail with this message and the session's ID; {@code
+     * null} stops it.
+     */
     public void failUnindex(String message) {
       this.failUnindexWith = message;
     }
@@ -240,7 +243,8 @@ public final class CountingDriverProvider implements SessionDriverProvider {
     @Override
     public void unindex(String principal, String id) {
       if (failUnindexWith != null) {
-        throw new IllegalStateException(failUnindexWith);
+        // Naming the session, as a store's error message often does.
+        throw new IllegalStateException(failUnindexWith + " (removing " + id + ")");
       }
       Map<String, Instant> sessions = index.get(principal);
       if (sessions != null) {
