@@ -29,6 +29,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -135,6 +138,61 @@ final class JdbcDriverTest {
       assertEquals(written, row(id), "a read with the configured timeout wrote the row");
       assertEquals("blob", driver.read(id, Duration.ofMinutes(10)).blob());
       assertEquals(clock.millis() + Duration.ofMinutes(10).toMillis(), row(id).get("expires_at"));
+    }
+  }
+
+  @Test
+  void aShorterOwnTimeout_bringsNothingBack_whenTheSessionChangedSinceTheRead() throws Exception {
+    try (SessionDriver driver = driver(options())) {
+      String id = SessionIds.generate();
+      long month = clock.millis() + Duration.ofDays(30).toMillis();
+      assertTrue(driver.write(id, "blob", null, Instant.ofEpochMilli(month)));
+      ExecutorService reader = Executors.newSingleThreadExecutor();
+      try (Connection writer = connect()) {
+        // Another request's commit, under way: the read sees the row as it was, and its UPDATE
+        // waits for this one to end, then finds another version.
+        writer.setAutoCommit(false);
+        try (PreparedStatement change =
+            writer.prepareStatement(
+                "UPDATE " + table + " SET \"version\" = \"version\" + 1 WHERE \"key\" = ?")) {
+          change.setString(1, id);
+          assertEquals(1, change.executeUpdate());
+        }
+        Future<StoredBlob> read = reader.submit(() -> driver.read(id, Duration.ofMinutes(10)));
+        awaitWaitingOnALock("satchel");
+        writer.commit();
+        assertEquals("blob", read.get().blob(), "the version before the commit");
+      } finally {
+        reader.shutdownNow();
+      }
+      assertEquals(month, row(id).get("expires_at"), "brought back over a newer version");
+    }
+  }
+
+  /** Waits until a statement of {@code application} waits for another transaction's lock. */
+  private void awaitWaitingOnALock(String application) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!waitingOnALock(application)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no statement of " + application + " waited for a lock");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private boolean waitingOnALock(String application) {
+    try (Connection connection = connect();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = ? AND wait_event_type = 'Lock'")) {
+      query.setString(1, application);
+      try (ResultSet count = query.executeQuery()) {
+        count.next();
+        return count.getLong(1) > 0;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
