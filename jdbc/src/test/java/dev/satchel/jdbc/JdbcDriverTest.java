@@ -159,7 +159,7 @@ final class JdbcDriverTest {
           assertEquals(1, change.executeUpdate());
         }
         Future<StoredBlob> read = reader.submit(() -> driver.read(id, Duration.ofMinutes(10)));
-        awaitWaitingOnALock("satchel");
+        awaitTheDriverWaitingOnALock();
         writer.commit();
         assertEquals("blob", read.get().blob(), "the version before the commit");
       } finally {
@@ -169,30 +169,19 @@ final class JdbcDriverTest {
     }
   }
 
-  /** Waits until a statement of {@code application} waits for another transaction's lock. */
-  private void awaitWaitingOnALock(String application) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!waitingOnALock(application)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no statement of " + application + " waited for a lock");
-      }
-      Thread.sleep(10);
-    }
-  }
-
-  private boolean waitingOnALock(String application) {
+  /**
+   * Returns once a statement of the driver's pool waits for another transaction's lock: the
+   * database itself watches for it, in one statement that ends when it sees it (or fails after 30
+   * s).
+   */
+  private void awaitTheDriverWaitingOnALock() throws SQLException {
     try (Connection connection = connect();
-        PreparedStatement query =
-            connection.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE application_name = ? AND wait_event_type = 'Lock'")) {
-      query.setString(1, application);
-      try (ResultSet count = query.executeQuery()) {
-        count.next();
-        return count.getLong(1) > 0;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET statement_timeout = '30s'");
+      statement.execute(
+          "DO $$ BEGIN WHILE NOT EXISTS (SELECT 1 FROM pg_stat_activity"
+              + " WHERE application_name = 'satchel' AND wait_event_type = 'Lock') LOOP"
+              + " PERFORM pg_stat_clear_snapshot(); END LOOP; END $$");
     }
   }
 
