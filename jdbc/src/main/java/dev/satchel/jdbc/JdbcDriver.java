@@ -416,6 +416,7 @@ final class JdbcDriver implements SessionDriver {
         connection -> {
           long now = clock.millis();
           StoredBlob found;
+          Version seen;
           Long expiresAt;
           boolean foreign;
           try (PreparedStatement statement = prepare(connection, sql.read)) {
@@ -435,6 +436,7 @@ final class JdbcDriver implements SessionDriver {
                   || (!foreign && expiresAt != null && expiresAt <= now)) {
                 return null;
               }
+              seen = new Version(version, updatedAt);
               found = new StoredBlob(value, Version.of(version, updatedAt));
             }
           }
@@ -457,7 +459,7 @@ final class JdbcDriver implements SessionDriver {
             try (PreparedStatement statement = prepare(connection, sql.refreshBack)) {
               statement.setLong(1, next);
               statement.setString(2, id);
-              Version.parse(found.version()).bind(statement, 3);
+              seen.bind(statement, 3);
               statement.setLong(5, next);
               statement.executeUpdate();
             }
